@@ -1,0 +1,104 @@
+import type { Incident, IncidentEvent } from './model';
+
+/** Thrown when a journal does not start with a declaration, so no incident can be derived. */
+export class NotAnIncidentError extends Error {
+  constructor(readonly path: string) {
+    super(`${path} does not start with a "declared" event`);
+    this.name = 'NotAnIncidentError';
+  }
+}
+
+/**
+ * Folds a journal's events into the incident's state. Pure and total: unknown event types are
+ * carried in `events` but change nothing, so a journal written by a newer version still opens.
+ */
+export function deriveIncident(events: readonly IncidentEvent[], source = 'journal'): Incident {
+  const first = events[0];
+  if (first?.type !== 'declared') throw new NotAnIncidentError(source);
+
+  const incident: Incident = {
+    id: first.incidentId,
+    title: first.title,
+    description: first.description,
+    severity: first.severity,
+    status: 'investigating',
+    declaredAt: first.at,
+    detectedAt: first.detectedAt ?? first.at,
+    services: [...first.services],
+    usersImpacted: first.usersImpacted,
+    dataAtRisk: first.dataAtRisk,
+    majorOutage: first.majorOutage ?? false,
+    security: first.security ?? false,
+    roles: {},
+    responderSlackIds: [],
+    pagerduty: first.pagerdutyIncidentId ? { incidentId: first.pagerdutyIncidentId } : undefined,
+    followUps: [],
+    actions: [],
+    escalations: [],
+    events,
+  };
+
+  for (const event of events.slice(1)) apply(incident, event);
+  return incident;
+}
+
+function apply(incident: Incident, event: IncidentEvent): void {
+  switch (event.type) {
+    case 'acknowledged':
+      incident.acknowledgedAt ??= event.at;
+      break;
+    case 'severity.changed':
+      incident.severity = event.severity;
+      break;
+    case 'status.changed':
+      if (incident.status === 'resolved') break;
+      incident.status = event.status;
+      if (event.status === 'mitigated' || event.status === 'monitoring') incident.mitigatedAt ??= event.at;
+      break;
+    case 'scope.updated':
+      if (event.services) incident.services = [...event.services];
+      if (event.usersImpacted !== undefined) incident.usersImpacted = event.usersImpacted;
+      if (event.dataAtRisk !== undefined) incident.dataAtRisk = event.dataAtRisk;
+      if (event.impact !== undefined) incident.impact = event.impact;
+      break;
+    case 'role.assigned':
+      incident.roles[event.role] = event.name;
+      if (event.slackUserId && !incident.responderSlackIds.includes(event.slackUserId)) {
+        incident.responderSlackIds.push(event.slackUserId);
+      }
+      break;
+    case 'action.taken':
+      incident.actions.push(event);
+      break;
+    case 'update.posted':
+      if (event.audience !== 'internal') incident.lastCustomerUpdateAt = event.at;
+      break;
+    case 'escalated':
+      incident.escalations.push(event);
+      break;
+    case 'resolved':
+      incident.status = 'resolved';
+      incident.resolvedAt ??= event.at;
+      incident.mitigatedAt ??= event.at;
+      if (event.summary !== undefined) incident.summary = event.summary;
+      if (event.rootCause !== undefined) incident.rootCause = event.rootCause;
+      break;
+    case 'followup.added':
+      incident.followUps.push({ id: event.id, text: event.text, owner: event.owner, addedAt: event.at, done: false });
+      break;
+    case 'followup.done': {
+      const followUp = incident.followUps.find((f) => f.id === event.followUpId);
+      if (followUp) followUp.done = true;
+      break;
+    }
+    case 'linked':
+      if (event.service === 'pagerduty') {
+        incident.pagerduty = { incidentId: event.remoteId, url: event.url, number: event.name };
+      } else {
+        incident.slack = { channelId: event.remoteId, channelName: event.name, url: event.url };
+      }
+      break;
+    default:
+      break;
+  }
+}

@@ -1,0 +1,285 @@
+/**
+ * The incident's vocabulary, the runbook's: severity, status, roles, and the events of its
+ * journal. An incident's state is never stored; it is folded from these events (see `derive`).
+ */
+
+/** The runbook's severity levels. */
+export type Severity = 'P1' | 'P2' | 'P3' | 'P4';
+
+export const SEVERITIES: readonly Severity[] = ['P1', 'P2', 'P3', 'P4'];
+
+/** Where the incident stands, in the order an incident usually moves through them. */
+export type IncidentStatus = 'investigating' | 'identified' | 'mitigated' | 'monitoring' | 'resolved';
+
+/** The three roles the runbook assigns during triage. */
+export type Role = 'commander' | 'technicalLead' | 'communications';
+
+export const ROLE_TITLES: Readonly<Record<Role, string>> = {
+  commander: 'Incident Commander',
+  technicalLead: 'Technical Lead',
+  communications: 'Communications',
+};
+
+/** The checks of the runbook's detection and resolution phases. */
+export type CheckKind =
+  | 'health'
+  | 'pods'
+  | 'errors'
+  | 'dashboards'
+  | 'database'
+  | 'redis'
+  | 'kafka'
+  | 'smokeTests';
+
+/** Who the escalation path names, in its order. */
+export type EscalationLevel = 'onCall' | 'teamLead' | 'engineeringManager' | 'cto';
+
+/** Where an update is addressed. */
+export type Audience = 'internal' | 'customer' | 'statusPage';
+
+/** A mitigation the responder carried out (the runbook's options A–D). */
+export type Action =
+  | { kind: 'rollback'; deployment: string; fromRevision?: number; toRevision?: number; changeCause?: string }
+  | { kind: 'scale'; deployment: string; fromReplicas?: number; toReplicas: number }
+  | { kind: 'flag'; flag: string; enabled: boolean }
+  | { kind: 'query'; statement: string; rowsAffected?: number; committed: boolean };
+
+/** Fields every journal event carries. */
+export interface EventBase {
+  /** Unique within the journal; the outbox's idempotency keys are built from it. */
+  id: string;
+  /** ISO 8601 instant, UTC. */
+  at: string;
+  /** The responder who caused it, as they named themselves in settings. */
+  by?: string;
+}
+
+export interface DeclaredEvent extends EventBase {
+  type: 'declared';
+  incidentId: string;
+  title: string;
+  severity: Severity;
+  description?: string;
+  services: string[];
+  usersImpacted?: string;
+  dataAtRisk?: string;
+  /** When the problem was first noticed, if before the declaration (an alert, a report). */
+  detectedAt?: string;
+  /** A major outage or a security incident brings the CTO into the escalation path. */
+  majorOutage?: boolean;
+  security?: boolean;
+  /** Set when the incident was joined from an existing PagerDuty incident. */
+  pagerdutyIncidentId?: string;
+}
+
+export interface AcknowledgedEvent extends EventBase {
+  type: 'acknowledged';
+  /** `pagerduty` when the acknowledgement happened there and only needs recording here. */
+  source?: 'local' | 'pagerduty';
+}
+
+export interface SeverityChangedEvent extends EventBase {
+  type: 'severity.changed';
+  severity: Severity;
+  reason?: string;
+}
+
+export interface StatusChangedEvent extends EventBase {
+  type: 'status.changed';
+  status: Exclude<IncidentStatus, 'resolved'>;
+  note?: string;
+}
+
+export interface ScopeUpdatedEvent extends EventBase {
+  type: 'scope.updated';
+  services?: string[];
+  usersImpacted?: string;
+  dataAtRisk?: string;
+  impact?: string;
+}
+
+export interface RoleAssignedEvent extends EventBase {
+  type: 'role.assigned';
+  role: Role;
+  name: string;
+  /** Slack user id, so the responder can be invited to the incident channel. */
+  slackUserId?: string;
+}
+
+export interface CheckRanEvent extends EventBase {
+  type: 'check.ran';
+  check: CheckKind;
+  ok: boolean;
+  summary: string;
+}
+
+export interface ActionTakenEvent extends EventBase {
+  type: 'action.taken';
+  action: Action;
+  ok: boolean;
+  summary?: string;
+}
+
+export interface NoteEvent extends EventBase {
+  type: 'note';
+  text: string;
+}
+
+export interface UpdatePostedEvent extends EventBase {
+  type: 'update.posted';
+  audience: Audience;
+  text: string;
+}
+
+export interface EscalatedEvent extends EventBase {
+  type: 'escalated';
+  level: EscalationLevel;
+  contact: string;
+}
+
+export interface ResolvedEvent extends EventBase {
+  type: 'resolved';
+  summary?: string;
+  rootCause?: string;
+}
+
+export interface FollowUpAddedEvent extends EventBase {
+  type: 'followup.added';
+  text: string;
+  owner?: string;
+}
+
+export interface FollowUpDoneEvent extends EventBase {
+  type: 'followup.done';
+  /** The id of the `followup.added` event. */
+  followUpId: string;
+}
+
+/** A checklist item ticked by hand, for steps the extension cannot observe. */
+export interface ItemTickedEvent extends EventBase {
+  type: 'item.ticked';
+  item: string;
+}
+
+export interface PostmortemWrittenEvent extends EventBase {
+  type: 'postmortem.written';
+  path: string;
+}
+
+export interface ReviewScheduledEvent extends EventBase {
+  type: 'review.scheduled';
+  when: string;
+}
+
+/** Recorded by the outbox when PagerDuty or Slack answered with the remote object's identity. */
+export interface LinkedEvent extends EventBase {
+  type: 'linked';
+  service: 'pagerduty' | 'slack';
+  remoteId: string;
+  /** The Slack channel name or the PagerDuty incident number. */
+  name?: string;
+  url?: string;
+}
+
+/** Delivery bookkeeping of the outbox; see `outbox.ts` for the protocol. */
+export interface DeliveryAttemptedEvent extends EventBase {
+  type: 'delivery.attempted';
+  key: string;
+  attempt: number;
+}
+
+export interface DeliverySucceededEvent extends EventBase {
+  type: 'delivery.succeeded';
+  key: string;
+  /** Said when the remote side already had it (duplicate `incident_key`, `name_taken`). */
+  note?: string;
+}
+
+export interface DeliveryFailedEvent extends EventBase {
+  type: 'delivery.failed';
+  key: string;
+  attempt: number;
+  reason: string;
+  /** A failure that retrying cannot fix (bad token, unknown service) waits for the user. */
+  permanent: boolean;
+}
+
+/** The user asked to try a failed delivery again. */
+export interface DeliveryRetriedEvent extends EventBase {
+  type: 'delivery.retried';
+  key: string;
+}
+
+export type IncidentEvent =
+  | DeclaredEvent
+  | AcknowledgedEvent
+  | SeverityChangedEvent
+  | StatusChangedEvent
+  | ScopeUpdatedEvent
+  | RoleAssignedEvent
+  | CheckRanEvent
+  | ActionTakenEvent
+  | NoteEvent
+  | UpdatePostedEvent
+  | EscalatedEvent
+  | ResolvedEvent
+  | FollowUpAddedEvent
+  | FollowUpDoneEvent
+  | ItemTickedEvent
+  | PostmortemWrittenEvent
+  | ReviewScheduledEvent
+  | LinkedEvent
+  | DeliveryAttemptedEvent
+  | DeliverySucceededEvent
+  | DeliveryFailedEvent
+  | DeliveryRetriedEvent;
+
+export type EventType = IncidentEvent['type'];
+
+/** What a caller supplies: the journal adds `id` and `at`. */
+export type NewEvent = IncidentEvent extends infer E
+  ? E extends IncidentEvent
+    ? Omit<E, 'id' | 'at'> & { at?: string }
+    : never
+  : never;
+
+export interface FollowUp {
+  id: string;
+  text: string;
+  owner?: string;
+  addedAt: string;
+  done: boolean;
+}
+
+/** An incident's state, folded from its journal. */
+export interface Incident {
+  id: string;
+  title: string;
+  description?: string;
+  severity: Severity;
+  status: IncidentStatus;
+  declaredAt: string;
+  detectedAt: string;
+  acknowledgedAt?: string;
+  mitigatedAt?: string;
+  resolvedAt?: string;
+  services: string[];
+  usersImpacted?: string;
+  dataAtRisk?: string;
+  impact?: string;
+  summary?: string;
+  rootCause?: string;
+  majorOutage: boolean;
+  security: boolean;
+  roles: Partial<Record<Role, string>>;
+  /** Slack user ids of responders with a role, to invite to the channel. */
+  responderSlackIds: string[];
+  pagerduty?: { incidentId: string; url?: string; number?: string };
+  slack?: { channelId: string; channelName?: string; url?: string };
+  followUps: FollowUp[];
+  actions: ActionTakenEvent[];
+  lastCustomerUpdateAt?: string;
+  escalations: EscalatedEvent[];
+  /** Every event of the journal, delivery bookkeeping included, in journal order. */
+  events: readonly IncidentEvent[];
+}
