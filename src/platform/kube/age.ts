@@ -8,7 +8,7 @@ export type Timestamp = Date | string | null | undefined;
 
 /** Parses an API timestamp; `undefined` for a missing or unparsable one. */
 export function toDate(value: Timestamp): Date | undefined {
-  if (value === null || value === undefined || value === "") {
+  if (value === null || value === undefined || value === '') {
     return undefined;
   }
   const date = value instanceof Date ? value : new Date(value);
@@ -20,10 +20,10 @@ export function humanDuration(ms: number): string {
   const seconds = Math.trunc(ms / 1000);
   // kubectl tolerates up to two seconds of clock skew before calling a time invalid.
   if (seconds < -1) {
-    return "<invalid>";
+    return '<invalid>';
   }
   if (seconds < 0) {
-    return "0s";
+    return '0s';
   }
   if (seconds < 120) {
     return `${seconds}s`;
@@ -63,7 +63,5 @@ export function humanDuration(ms: number): string {
 /** kubectl's `translateTimestampSince`: the age of a timestamp, `<unknown>` without one. */
 export function ageSince(value: Timestamp, now: Date): string {
   const date = toDate(value);
-  return date === undefined
-    ? "<unknown>"
-    : humanDuration(now.getTime() - date.getTime());
+  return date === undefined ? '<unknown>' : humanDuration(now.getTime() - date.getTime());
 }

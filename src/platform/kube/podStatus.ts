@@ -3,16 +3,16 @@ import type {
   V1ContainerStatus,
   V1Pod,
   V1PodCondition,
-} from "@kubernetes/client-node";
+} from '@kubernetes/client-node';
 
-import { ageSince, toDate } from "./age";
+import { ageSince, toDate } from './age';
 
 /**
  * How worrying a pod is, for the icon and colour of the Cluster view and the "only unhealthy"
  * toggle: `failing` needs someone now, `warning` is on its way somewhere (starting, terminating,
  * not ready, just restarted), `done` finished its work (a Job's pod that completed).
  */
-export type PodHealth = "healthy" | "warning" | "failing" | "done";
+export type PodHealth = 'healthy' | 'warning' | 'failing' | 'done';
 
 /** One container of a pod, init containers included, as the log panel's container choice shows it. */
 export interface ContainerView {
@@ -21,7 +21,7 @@ export interface ContainerView {
   init: boolean;
   sidecar: boolean;
   /** `running`, `waiting`, `terminated`, or `unknown` when the kubelet has not reported it yet. */
-  state: "running" | "waiting" | "terminated" | "unknown";
+  state: 'running' | 'waiting' | 'terminated' | 'unknown';
   ready: boolean;
   restartCount: number;
   /** Waiting or terminated reason (`CrashLoopBackOff`, `OOMKilled`…). */
@@ -64,30 +64,30 @@ export interface PodView {
 const RECENT_RESTART_MS = 10 * 60_000;
 
 const FAILING_STATUSES = new Set([
-  "CrashLoopBackOff",
-  "ImagePullBackOff",
-  "ErrImagePull",
-  "ErrImageNeverPull",
-  "InvalidImageName",
-  "CreateContainerConfigError",
-  "CreateContainerError",
-  "RunContainerError",
-  "PreStartHookError",
-  "PostStartHookError",
-  "ContainerCannotRun",
-  "OOMKilled",
-  "Error",
-  "Failed",
-  "Evicted",
-  "DeadlineExceeded",
-  "Unknown",
-  "NodeLost",
-  "NodeAffinity",
-  "OutOfcpu",
-  "OutOfmemory",
+  'CrashLoopBackOff',
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'ErrImageNeverPull',
+  'InvalidImageName',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+  'PreStartHookError',
+  'PostStartHookError',
+  'ContainerCannotRun',
+  'OOMKilled',
+  'Error',
+  'Failed',
+  'Evicted',
+  'DeadlineExceeded',
+  'Unknown',
+  'NodeLost',
+  'NodeAffinity',
+  'OutOfcpu',
+  'OutOfmemory',
 ]);
 
-const NODE_UNREACHABLE_REASON = "NodeLost";
+const NODE_UNREACHABLE_REASON = 'NodeLost';
 
 interface Decisive {
   reason?: string;
@@ -95,22 +95,14 @@ interface Decisive {
 }
 
 function isSidecar(container: V1Container | undefined): boolean {
-  return container?.restartPolicy === "Always";
+  return container?.restartPolicy === 'Always';
 }
 
-function conditionIsTrue(
-  conditions: V1PodCondition[] | undefined,
-  type: string,
-): boolean {
-  return (
-    conditions?.some((c) => c.type === type && c.status === "True") ?? false
-  );
+function conditionIsTrue(conditions: V1PodCondition[] | undefined, type: string): boolean {
+  return conditions?.some((c) => c.type === type && c.status === 'True') ?? false;
 }
 
-function later(
-  current: Date | undefined,
-  candidate: Date | undefined,
-): Date | undefined {
+function later(current: Date | undefined, candidate: Date | undefined): Date | undefined {
   if (candidate === undefined) {
     return current;
   }
@@ -135,10 +127,8 @@ function terminatedText(prefix: string, status: V1ContainerStatus): string {
 export function computePodStatus(pod: V1Pod, now: Date = new Date()): PodView {
   const spec = pod.spec;
   const status = pod.status ?? {};
-  const phase = status.phase ?? "Pending";
-  const initSpecs = new Map(
-    (spec?.initContainers ?? []).map((c) => [c.name, c]),
-  );
+  const phase = status.phase ?? 'Pending';
+  const initSpecs = new Map((spec?.initContainers ?? []).map((c) => [c.name, c]));
   let total = spec?.containers?.length ?? 0;
   for (const c of initSpecs.values()) {
     if (isSidecar(c)) {
@@ -147,12 +137,8 @@ export function computePodStatus(pod: V1Pod, now: Date = new Date()): PodView {
   }
 
   let reason = status.reason || phase;
-  if (
-    status.conditions?.some(
-      (c) => c.type === "PodScheduled" && c.reason === "SchedulingGated",
-    )
-  ) {
-    reason = "SchedulingGated";
+  if (status.conditions?.some((c) => c.type === 'PodScheduled' && c.reason === 'SchedulingGated')) {
+    reason = 'SchedulingGated';
   }
   let decisive: Decisive = { reason: status.reason, message: status.message };
 
@@ -186,25 +172,25 @@ export function computePodStatus(pod: V1Pod, now: Date = new Date()): PodView {
     }
     initializing = true;
     if (terminated) {
-      reason = terminatedText("Init:", c);
+      reason = terminatedText('Init:', c);
       decisive = {
         reason: terminated.reason ?? `exit code ${terminated.exitCode}`,
         message: terminated.message,
       };
-    } else if (waiting?.reason && waiting.reason !== "PodInitializing") {
+    } else if (waiting?.reason && waiting.reason !== 'PodInitializing') {
       reason = `Init:${waiting.reason}`;
       decisive = { reason: waiting.reason, message: waiting.message };
     } else {
       reason = `Init:${i}/${initSpecs.size}`;
       decisive = {
-        reason: "Initializing",
+        reason: 'Initializing',
         message: `Waiting for init container ${c.name}`,
       };
     }
     break;
   }
 
-  if (!initializing || conditionIsTrue(status.conditions, "Initialized")) {
+  if (!initializing || conditionIsTrue(status.conditions, 'Initialized')) {
     restarts = sidecarRestarts;
     lastRestart = lastSidecarRestart;
     let hasRunning = false;
@@ -213,10 +199,7 @@ export function computePodStatus(pod: V1Pod, now: Date = new Date()): PodView {
     for (let i = statuses.length - 1; i >= 0; i--) {
       const c = statuses[i]!;
       restarts += c.restartCount ?? 0;
-      lastRestart = later(
-        lastRestart,
-        toDate(c.lastState?.terminated?.finishedAt),
-      );
+      lastRestart = later(lastRestart, toDate(c.lastState?.terminated?.finishedAt));
       const { terminated, waiting, running } = c.state ?? {};
       if (waiting?.reason) {
         reason = waiting.reason;
@@ -225,7 +208,7 @@ export function computePodStatus(pod: V1Pod, now: Date = new Date()): PodView {
           message: withLastExit(waiting.message, c),
         };
       } else if (terminated) {
-        reason = terminatedText("", c);
+        reason = terminatedText('', c);
         decisive = {
           reason: terminated.reason ?? `exit code ${terminated.exitCode}`,
           message: terminated.message,
@@ -235,26 +218,23 @@ export function computePodStatus(pod: V1Pod, now: Date = new Date()): PodView {
         ready++;
       }
     }
-    if (reason === "Completed" && hasRunning) {
-      reason = conditionIsTrue(status.conditions, "Ready")
-        ? "Running"
-        : "NotReady";
+    if (reason === 'Completed' && hasRunning) {
+      reason = conditionIsTrue(status.conditions, 'Ready') ? 'Running' : 'NotReady';
     }
   }
 
   const deleting =
-    pod.metadata?.deletionTimestamp !== undefined &&
-    pod.metadata?.deletionTimestamp !== null;
+    pod.metadata?.deletionTimestamp !== undefined && pod.metadata?.deletionTimestamp !== null;
   if (deleting && status.reason === NODE_UNREACHABLE_REASON) {
-    reason = "Unknown";
+    reason = 'Unknown';
     decisive = {
       reason: NODE_UNREACHABLE_REASON,
-      message: status.message ?? "The node stopped reporting.",
+      message: status.message ?? 'The node stopped reporting.',
     };
-  } else if (deleting && phase !== "Succeeded" && phase !== "Failed") {
-    reason = "Terminating";
+  } else if (deleting && phase !== 'Succeeded' && phase !== 'Failed') {
+    reason = 'Terminating';
     decisive = {
-      reason: "Terminating",
+      reason: 'Terminating',
       message: `Deletion requested ${ageSince(pod.metadata!.deletionTimestamp, now)} ago`,
     };
   }
@@ -268,9 +248,9 @@ export function computePodStatus(pod: V1Pod, now: Date = new Date()): PodView {
   const explained = explain(decisive, pod, reason, health, containers);
 
   return {
-    name: pod.metadata?.name ?? "",
-    namespace: pod.metadata?.namespace ?? "",
-    uid: pod.metadata?.uid ?? "",
+    name: pod.metadata?.name ?? '',
+    namespace: pod.metadata?.namespace ?? '',
+    uid: pod.metadata?.uid ?? '',
     status: reason,
     ready: `${ready}/${total}`,
     readyCount: ready,
@@ -289,15 +269,12 @@ export function computePodStatus(pod: V1Pod, now: Date = new Date()): PodView {
 }
 
 /** A back-off message alone hides why the container keeps dying; the last exit tells (`OOMKilled`). */
-function withLastExit(
-  message: string | undefined,
-  status: V1ContainerStatus,
-): string | undefined {
+function withLastExit(message: string | undefined, status: V1ContainerStatus): string | undefined {
   const last = status.lastState?.terminated;
   if (!last) {
     return message;
   }
-  const exit = `Last exit: ${last.reason ?? "terminated"} (exit code ${last.exitCode}).`;
+  const exit = `Last exit: ${last.reason ?? 'terminated'} (exit code ${last.exitCode}).`;
   return message ? `${message}. ${exit}` : exit;
 }
 
@@ -309,29 +286,23 @@ function classify(
   lastRestart: Date | undefined,
   now: Date,
 ): PodHealth {
-  if (
-    status === "Completed" ||
-    (phase === "Succeeded" && status !== "Terminating")
-  ) {
-    return "done";
+  if (status === 'Completed' || (phase === 'Succeeded' && status !== 'Terminating')) {
+    return 'done';
   }
   if (
     FAILING_STATUSES.has(status) ||
-    phase === "Failed" ||
+    phase === 'Failed' ||
     /^(Init:(?!\d+\/\d+$)|ExitCode:|Signal:)/.test(status)
   ) {
-    return "failing";
+    return 'failing';
   }
-  if (status !== "Running" || ready < total) {
-    return "warning";
+  if (status !== 'Running' || ready < total) {
+    return 'warning';
   }
-  if (
-    lastRestart &&
-    now.getTime() - lastRestart.getTime() < RECENT_RESTART_MS
-  ) {
-    return "warning";
+  if (lastRestart && now.getTime() - lastRestart.getTime() < RECENT_RESTART_MS) {
+    return 'warning';
   }
-  return "healthy";
+  return 'healthy';
 }
 
 function explain(
@@ -345,26 +316,20 @@ function explain(
     return decisive;
   }
   const conditions = pod.status?.conditions ?? [];
-  const unscheduled = conditions.find(
-    (c) => c.type === "PodScheduled" && c.status === "False",
-  );
+  const unscheduled = conditions.find((c) => c.type === 'PodScheduled' && c.status === 'False');
   if (unscheduled) {
     return { reason: unscheduled.reason, message: unscheduled.message };
   }
-  if (health === "warning" && status === "Running") {
-    const restarted = containers.find(
-      (c) => c.lastTermination && c.restartCount > 0,
-    );
+  if (health === 'warning' && status === 'Running') {
+    const restarted = containers.find((c) => c.lastTermination && c.restartCount > 0);
     if (restarted?.lastTermination) {
       const last = restarted.lastTermination;
       return {
-        reason: last.reason ?? "Restarted",
-        message: `Container ${restarted.name} restarted: ${last.reason ?? "exited"} (exit code ${last.exitCode})`,
+        reason: last.reason ?? 'Restarted',
+        message: `Container ${restarted.name} restarted: ${last.reason ?? 'exited'} (exit code ${last.exitCode})`,
       };
     }
-    const notReady = conditions.find(
-      (c) => c.type === "Ready" && c.status === "False",
-    );
+    const notReady = conditions.find((c) => c.type === 'Ready' && c.status === 'False');
     if (notReady) {
       return { reason: notReady.reason, message: notReady.message };
     }
@@ -388,13 +353,7 @@ function containerViews(pod: V1Pod): ContainerView[] {
       name: c.name,
       init,
       sidecar: init && isSidecar(c),
-      state: running
-        ? "running"
-        : waiting
-          ? "waiting"
-          : terminated
-            ? "terminated"
-            : "unknown",
+      state: running ? 'running' : waiting ? 'waiting' : terminated ? 'terminated' : 'unknown',
       ready: s?.ready ?? false,
       restartCount: s?.restartCount ?? 0,
       reason: waiting?.reason ?? terminated?.reason,
