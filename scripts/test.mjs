@@ -1,0 +1,154 @@
+// `npm test`: every suite in order — unit (plain Node), integration (inside a real VS Code's
+// extension host), ui (the workbench driven in Chromium) — then one closing line
+// `N passed, N failed` adding them up. `npm test -- unit` (or integration, ui) runs one.
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { format } from 'node:util';
+
+import { node24Env, root } from './tools.mjs';
+import { launchChromium, startVSCodeServer, workbenchUrl } from './vscode.mjs';
+
+const SUITES = ['unit', 'integration', 'ui'];
+const RESULT_PREFIX = 'FREELMS_TEST_RESULT ';
+const OUTPUT_MARK = 'FREELMS| ';
+const INTEGRATION_TIMEOUT_MS = 10 * 60_000;
+
+const wanted = process.argv.slice(2).filter((arg) => SUITES.includes(arg));
+const suites = wanted.length ? wanted : SUITES;
+const env = node24Env();
+const cleanups = new Set();
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, async () => {
+    process.stderr.write(`\n${signal}: stopping VS Code, the browser and every test process…\n`);
+    await Promise.allSettled([...cleanups].map((cleanup) => cleanup()));
+    process.exit(130);
+  });
+}
+
+function run(command, args, options = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, env, stdio: 'inherit', detached: true, ...options });
+    const stop = () => {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+    };
+    cleanups.add(stop);
+    child.once('exit', (code, signal) => {
+      cleanups.delete(stop);
+      resolve(code ?? (signal ? 1 : 0));
+    });
+  });
+}
+
+/** Runs mocha over a suite in plain Node and reads its counts. */
+async function mochaSuite(name, specs) {
+  const summary = join(mkdtempSync(join(root, '.cache', 'summary-')), 'summary.json');
+  const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
+  const code = await run(process.execPath, [mocha, '--reporter', join(root, 'test/support/summaryReporter.cjs'), ...specs], {
+    env: { ...env, FREELMS_TEST_SUMMARY: summary },
+  });
+  const counts = existsSync(summary) ? JSON.parse(readFileSync(summary, 'utf8')) : null;
+  rmSync(join(summary, '..'), { recursive: true, force: true });
+  if (!counts) return { passed: 0, failed: 1, note: `${name}: mocha exited ${code} before reporting` };
+  if (code !== 0 && counts.failed === 0) return { ...counts, failed: 1, note: `${name}: mocha exited ${code}` };
+  return counts;
+}
+
+async function build(args) {
+  const code = await run(process.execPath, [join(root, 'esbuild.config.mjs'), ...args]);
+  if (code !== 0) throw new Error(`the build failed (exit ${code})`);
+}
+
+/** Runs the integration suite inside VS Code's extension host, reporting through the smoke-test driver. */
+async function integrationSuite() {
+  await build(['--tests']);
+  const runDir = mkdtempSync(join(root, '.cache', 'integration-'));
+  const workspace = join(runDir, 'workspace');
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  writeFileSync(join(workspace, '.vscode', 'settings.json'), '{}\n');
+  let server;
+  let browser;
+  const stopAll = async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+  };
+  cleanups.add(stopAll);
+  try {
+    server = await startVSCodeServer({ runDir });
+    browser = await launchChromium();
+    const page = await browser.newPage();
+    let result = null;
+    const exited = new Promise((resolve) => {
+      void page.exposeFunction('codeAutomationExit', (code) => resolve(code));
+    });
+    // The workbench forwards its whole log here; the suite marks its own lines.
+    const workbenchLog = createWriteStream(join(runDir, 'workbench.log'));
+    await page.exposeFunction('codeAutomationLog', (type, args) => {
+      const text = format(...(Array.isArray(args) ? args : [args]));
+      for (const line of text.split('\n')) {
+        const own = line.indexOf(OUTPUT_MARK);
+        if (own < 0) {
+          workbenchLog.write(`[${type}] ${line}\n`);
+          continue;
+        }
+        const output = line.slice(own + OUTPUT_MARK.length);
+        if (output.startsWith(RESULT_PREFIX)) result = JSON.parse(output.slice(RESULT_PREFIX.length));
+        else process.stdout.write(`${output}\n`);
+      }
+    });
+    const payload = [
+      ['extensionDevelopmentPath', server.remoteUri(root)],
+      ['extensionTestsPath', server.remoteUri(join(root, 'dist/test/integration/index.js'))],
+    ];
+    await page.goto(workbenchUrl(server, { folder: workspace, payload }));
+    const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), INTEGRATION_TIMEOUT_MS));
+    const outcome = await Promise.race([exited, timeout]);
+    if (outcome === 'timeout') {
+      return { passed: result?.passed ?? 0, failed: (result?.failed ?? 0) + 1, note: 'integration: VS Code did not finish the suite in time' };
+    }
+    if (!result) {
+      return {
+        passed: 0,
+        failed: 1,
+        note: `integration: VS Code exited (${outcome}) without running the suite; see ${server.logFile}`,
+      };
+    }
+    return result;
+  } catch (error) {
+    return { passed: 0, failed: 1, note: `integration: ${error.message}` };
+  } finally {
+    await stopAll();
+    cleanups.delete(stopAll);
+  }
+}
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const notes = [];
+for (const suite of suites) {
+  process.stdout.write(`\n== ${suite} tests ==\n`);
+  let counts;
+  try {
+    if (suite === 'unit') counts = await mochaSuite('unit', []);
+    else if (suite === 'integration') counts = await integrationSuite();
+    else {
+      await build([]);
+      counts = await mochaSuite('ui', ['--config', join(root, 'test/ui/.mocharc.json')]);
+    }
+  } catch (error) {
+    counts = { passed: 0, failed: 1, note: `${suite}: ${error.message}` };
+  }
+  if (counts.note) notes.push(counts.note);
+  process.stdout.write(`== ${suite}: ${counts.passed} passed, ${counts.failed} failed ==\n`);
+  totals.passed += counts.passed;
+  totals.failed += counts.failed;
+  totals.skipped += counts.skipped ?? 0;
+}
+for (const note of notes) process.stdout.write(`! ${note}\n`);
+const skipped = totals.skipped ? `, ${totals.skipped} skipped` : '';
+process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed${skipped}\n`);
+process.exit(totals.failed > 0 ? 1 : 0);

@@ -1,0 +1,25 @@
+/**
+ * Every identifier the extension shares with `package.json`, kept once. A test compares these
+ * with the manifest so the two cannot drift apart.
+ */
+export const Commands = {
+  declareIncident: 'freelms.declareIncident',
+  showLog: 'freelms.showLog',
+} as const;
+
+export const Views = {
+  container: 'freelms',
+  incidents: 'freelms.incidents',
+  cluster: 'freelms.cluster',
+  diagnostics: 'freelms.diagnostics',
+} as const;
+
+export const ContextKeys = {
+  activated: 'freelms:activated',
+  hasIncidents: 'freelms:hasIncidents',
+  clusterConnected: 'freelms:clusterConnected',
+  hasDiagnostics: 'freelms:hasDiagnostics',
+} as const;
+
+/** The settings section; every setting is `freelms.<area>.<name>`. */
+export const SETTINGS_SECTION = 'freelms';

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+
+import { openWorkbench, runCommand, SCREENSHOTS, webview, type Workbench } from './workbench';
+
+describe('the FreeLMS workbench, as a responder sees it', () => {
+  let workbench: Workbench;
+
+  before(async () => {
+    workbench = await openWorkbench();
+  });
+
+  after(async () => {
+    await workbench?.close();
+  });
+
+  it('shows the FreeLMS sidebar with a way to declare when there is no incident', async () => {
+    const { page } = workbench;
+    await page.locator('.activitybar [aria-label^="FreeLMS"]').first().click();
+    const container = page.locator('[id="workbench.view.extension.freelms"]');
+    await container.waitFor();
+    for (const view of ['Incidents', 'Cluster', 'Diagnostics']) {
+      await container.locator('.pane-header', { hasText: view }).first().waitFor();
+    }
+    const welcome = container.locator('.welcome-view-content').first();
+    await welcome.getByRole('button', { name: 'Declare Incident' }).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'sidebar-welcome.png') });
+  });
+
+  it('opens the Declare Incident form from the palette with every field a responder fills', async () => {
+    const { page } = workbench;
+    await runCommand(page, 'FreeLMS: Declare Incident');
+    const form = await webview(page, 'Declare Incident');
+
+    await form.locator('h1', { hasText: 'Declare Incident' }).waitFor();
+    for (const label of [
+      'Title',
+      'What is happening',
+      'Affected services',
+      'Users impacted',
+      'Data at risk',
+      'Incident commander',
+      'Technical lead',
+      'Communications',
+    ]) {
+      assert.ok(await form.getByLabel(label, { exact: true }).isVisible(), `${label} is visible`);
+    }
+    const severities = form.locator('.severity');
+    await severities.nth(3).waitFor();
+    assert.deepEqual(
+      (await severities.allTextContents()).map((text) => text.replace(/\s+/g, ' ').trim()),
+      [
+        'P1 · Critical: platform downrespond within 15 min',
+        'P2 · High: major feature brokenrespond within 1 hour',
+        'P3 · Medium: degraded servicerespond within 4 hours',
+        'P4 · Low: minor issuerespond next business day',
+      ],
+    );
+    assert.notEqual(await form.getByLabel('Incident commander').inputValue(), '', 'the commander defaults to me');
+    assert.match(await form.locator('#integrations-hint').textContent() ?? '', /Slack and PagerDuty not configured/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'declare-form.png') });
+  });
+
+  it('refuses to declare without a title and a severity, saying so beside each field', async () => {
+    const { page } = workbench;
+    const form = await webview(page, 'Declare Incident');
+    await form.getByRole('button', { name: 'Declare Incident' }).click();
+    await form.locator('#title-error', { hasText: 'at least 3 characters' }).waitFor();
+    await form.locator('#severity-error', { hasText: 'Choose a severity' }).waitFor();
+    assert.equal(await form.getByLabel('Title').getAttribute('aria-invalid'), 'true');
+    assert.equal(await form.locator('#progress').isHidden(), true, 'nothing was submitted');
+    await page.screenshot({ path: join(SCREENSHOTS, 'declare-validation.png') });
+  });
+
+  it('can be filled with the keyboard alone', async () => {
+    const { page } = workbench;
+    const form = await webview(page, 'Declare Incident');
+    const title = form.getByLabel('Title');
+    await title.focus();
+    await title.pressSequentially('api-gateway returns 502');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    assert.equal(await form.locator('input[name="severity"][value="P1"]').isChecked(), true);
+    assert.equal(await form.locator('#title-error').textContent(), '', 'typing clears the error');
+    const services = form.getByLabel('Affected services');
+    await services.focus();
+    await services.pressSequentially('api-gateway');
+    await page.keyboard.press('Enter');
+    await form.locator('.chip', { hasText: 'api-gateway' }).waitFor();
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * A real VS Code workbench in headless Chromium with the extension under development loaded,
+ * for checks that look at what a person sees. Screenshots go to `test-results/ui/`.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+
+import { launchChromium, root, startVSCodeServer, workbenchUrl, type VSCodeServer } from '../../scripts/vscode.mjs';
+
+export const SCREENSHOTS = join(root, 'test-results', 'ui');
+
+export interface Workbench {
+  page: Page;
+  server: VSCodeServer;
+  close(): Promise<void>;
+}
+
+export async function openWorkbench(settings: Record<string, unknown> = {}): Promise<Workbench> {
+  mkdirSync(join(root, '.cache'), { recursive: true });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const runDir = mkdtempSync(join(root, '.cache', 'ui-'));
+  const workspace = join(runDir, 'workspace');
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
+
+  let server: VSCodeServer | undefined;
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+  };
+  // Mocha's hooks do not run on Ctrl-C; the server is in its own process group, so end it here.
+  const onSignal = () => void close().then(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    server = await startVSCodeServer({ runDir });
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.exposeFunction('codeAutomationLog', () => undefined);
+    await page.exposeFunction('codeAutomationExit', () => undefined);
+    await page.goto(
+      workbenchUrl(server, { folder: workspace, payload: [['extensionDevelopmentPath', server.remoteUri(root)]] }),
+    );
+    await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+    return {
+      page,
+      server,
+      close: async () => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        await close();
+      },
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Runs a command from the palette by its title, as a person would. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** The inner document of the webview whose title is `title`. */
+export async function webview(page: Page, title: string): Promise<FrameLocator> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const outers = page.locator('iframe.webview.ready');
+    const count = await outers.count();
+    for (let index = 0; index < count; index += 1) {
+      const inner = outers.nth(index).contentFrame().locator('#active-frame');
+      if ((await inner.getAttribute('title').catch(() => null)) === title) {
+        return outers.nth(index).contentFrame().frameLocator('#active-frame');
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`no webview titled "${title}" appeared`);
+    await page.waitForTimeout(200);
+  }
+}
