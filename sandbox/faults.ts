@@ -1,0 +1,408 @@
+/**
+ * Faults of the sandbox: per service and per call, switched on from the command line
+ * (`--fault SPEC`), over the control endpoint, or from code.
+ *
+ * Spec strings, one fault each, fields separated by `:`
+ *
+ *     SERVICE[:CALL]:ACTION[:OPTION]...
+ *
+ * - SERVICE: `kubernetes`, `pagerduty`, `slack`, `flags`, `health` or `statuspage`.
+ * - CALL (optional, default every call): `[METHOD ]PATTERN`. The pattern is matched against the
+ *   request path below the service's mount (`/incidents/P1`, `/chat.postMessage`; the whole
+ *   path for Kubernetes). `*` matches inside one path segment, `**` across segments. A pattern
+ *   starting with `/` must match the whole path; any other matches its last segments, so
+ *   `chat.postMessage` or `incidents/*` work as written. `*` alone matches every call.
+ * - ACTION: an HTTP status (`429`, `500`, `503`…) answered with the service's own error body;
+ *   `timeout` (the request is held open and never answered); `cut=BYTES` (the answer is written
+ *   up to BYTES bytes, then the connection is destroyed); `latency=MS` (the call is only delayed).
+ * - OPTIONS: `times=N` (only the next N matching calls), `retry-after=SECONDS` (adds
+ *   `Retry-After`; a 429 without it has none, as some real servers send), `latency=MS` (delay
+ *   before the action).
+ *
+ * Examples: `slack:chat.postMessage:429:retry-after=2:times=1`,
+ * `pagerduty:POST /incidents:503`, `kubernetes:GET /api/v1/namespaces/*\/pods/*\/log:cut=2000`,
+ * `health:latency=3000`, `flags:timeout:times=1`.
+ *
+ * Faults are checked in the order they were added; the first that matches a call applies.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
+
+import { silentLog, type Log } from '../src/common/log';
+import { cutAfter, faultAnswer } from './services/fault-effects';
+import { requestUrl, sendJson } from './services/http';
+
+/** The simulated services a fault can target. */
+export const FAULT_SERVICES = ['kubernetes', 'pagerduty', 'slack', 'flags', 'health', 'statuspage'] as const;
+
+export type FaultService = (typeof FAULT_SERVICES)[number];
+
+/** What a fault does to a matching call. */
+export type FaultAction =
+  | { kind: 'latency' }
+  | { kind: 'status'; status: number; retryAfterSeconds?: number; body?: unknown }
+  | { kind: 'timeout' }
+  | { kind: 'cut'; afterBytes: number };
+
+/** A fault as requested: which calls, what happens, how often. */
+export interface FaultRule {
+  service: FaultService;
+  /** Upper-case HTTP method; any when absent. */
+  method?: string;
+  /** Path pattern (see the file comment); every call when absent. */
+  path?: string;
+  action: FaultAction;
+  /** Delay before the action (the whole effect for a `latency` action). */
+  latencyMs?: number;
+  /** How many more matching calls the fault applies to; unlimited when absent. */
+  times?: number;
+}
+
+/** A fault in force, with the calls it has hit so far. */
+export interface Fault extends FaultRule {
+  id: string;
+  hits: number;
+}
+
+/** One call a simulated service received, so tests can assert what was (not) sent twice. */
+export interface CallRecord {
+  seq: number;
+  service: FaultService;
+  method: string;
+  /** Path below the service's mount, without the query. */
+  path: string;
+  /** The request URL as received, with its query. */
+  url: string;
+  at: string;
+  /** Id of the fault that hit the call, if any. */
+  fault?: string;
+  /** The parsed request body, for the services that note it (credentials removed). */
+  body?: unknown;
+}
+
+/** Calls kept per registry; older ones are dropped so a long benchmark cannot grow memory. */
+const MAX_CALLS = 10_000;
+
+/** The faults in force and the calls received, shared by every route of one sandbox. */
+export class FaultRegistry {
+  private readonly faults: Fault[] = [];
+  private readonly callLog: CallRecord[] = [];
+  private readonly recordOf = new WeakMap<IncomingMessage, CallRecord>();
+  private readonly held = new Set<ServerResponse>();
+  private nextId = 1;
+  private nextSeq = 1;
+
+  constructor(private readonly log: Log = silentLog) {}
+
+  /** Switches a fault on and returns it with its id. */
+  add(rule: FaultRule): Fault {
+    const fault: Fault = { ...rule, id: `fault-${this.nextId++}`, hits: 0 };
+    this.faults.push(fault);
+    this.log.info(`fault ${fault.id} on: ${describeFault(fault)}`);
+    return fault;
+  }
+
+  /** Parses a spec string (see the file comment) and switches it on. */
+  addSpec(spec: string): Fault {
+    return this.add(parseFaultSpec(spec));
+  }
+
+  /** Switches one fault off; false when there was none with that id. */
+  remove(id: string): boolean {
+    const index = this.faults.findIndex((fault) => fault.id === id);
+    if (index < 0) {
+      return false;
+    }
+    this.faults.splice(index, 1);
+    return true;
+  }
+
+  /** Switches every fault off (held requests stay held; see `releaseHeld`). */
+  clear(): void {
+    this.faults.length = 0;
+  }
+
+  /** The faults in force, oldest first. */
+  list(): Fault[] {
+    return this.faults.map((fault) => ({ ...fault }));
+  }
+
+  /** The calls received, oldest first, optionally for one service. */
+  calls(service?: FaultService): CallRecord[] {
+    return this.callLog.filter((call) => service === undefined || call.service === service);
+  }
+
+  clearCalls(): void {
+    this.callLog.length = 0;
+  }
+
+  /** Attaches the parsed body to the call record of `req`, once the service has read it. */
+  noteBody(req: IncomingMessage, body: unknown): void {
+    const record = this.recordOf.get(req);
+    if (record !== undefined) {
+      record.body = body;
+    }
+  }
+
+  /**
+   * Records the call and applies the first matching fault. Call it first thing for every
+   * request of `service`; `path` is the path below the service's mount (default: the URL's).
+   * Resolves true when the fault answered the request or holds it open (the caller must not
+   * answer), false when the caller answers as usual, possibly after a delay and possibly into a
+   * response that a `cut` fault will break off.
+   */
+  async intercept(
+    service: FaultService,
+    req: IncomingMessage,
+    res: ServerResponse,
+    path = requestUrl(req).pathname,
+  ): Promise<boolean> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const record: CallRecord = {
+      seq: this.nextSeq++,
+      service,
+      method,
+      path,
+      url: req.url ?? path,
+      at: new Date().toISOString(),
+    };
+    this.callLog.push(record);
+    if (this.callLog.length > MAX_CALLS) {
+      this.callLog.splice(0, this.callLog.length - MAX_CALLS);
+    }
+    this.recordOf.set(req, record);
+
+    const fault = this.take(service, method, path);
+    if (fault === undefined) {
+      return false;
+    }
+    record.fault = fault.id;
+    this.log.debug(`fault ${fault.id} hits ${service} ${method} ${path}`);
+
+    if (fault.latencyMs !== undefined && fault.latencyMs > 0) {
+      await delay(fault.latencyMs);
+    }
+    const action = fault.action;
+    switch (action.kind) {
+      case 'latency':
+        return false;
+      case 'status': {
+        const answer = faultAnswer(service, action.status, path, action.retryAfterSeconds);
+        sendJson(res, action.status, action.body ?? answer.body, answer.headers);
+        return true;
+      }
+      case 'timeout':
+        this.held.add(res);
+        res.on('close', () => this.held.delete(res));
+        return true;
+      case 'cut':
+        cutAfter(res, action.afterBytes);
+        return false;
+    }
+  }
+
+  /** Destroys the connections of requests held by `timeout` faults, e.g. when the sandbox stops. */
+  releaseHeld(): void {
+    for (const res of this.held) {
+      res.socket?.destroy();
+    }
+    this.held.clear();
+  }
+
+  private take(service: FaultService, method: string, path: string): Fault | undefined {
+    const index = this.faults.findIndex((fault) => matches(fault, service, method, path));
+    if (index < 0) {
+      return undefined;
+    }
+    const fault = this.faults[index]!;
+    fault.hits += 1;
+    if (fault.times !== undefined) {
+      fault.times -= 1;
+      if (fault.times <= 0) {
+        this.faults.splice(index, 1);
+      }
+    }
+    return fault;
+  }
+}
+
+function matches(fault: FaultRule, service: FaultService, method: string, path: string): boolean {
+  if (fault.service !== service) {
+    return false;
+  }
+  if (fault.method !== undefined && fault.method !== method) {
+    return false;
+  }
+  return fault.path === undefined || pathPattern(fault.path).test(path);
+}
+
+/** Compiles a path pattern of the spec language into a regular expression. */
+export function pathPattern(pattern: string): RegExp {
+  if (pattern === '*' || pattern === '**') {
+    return /^.*$/;
+  }
+  const body = pattern
+    .split(/(\*\*|\*)/)
+    .map((part) => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return pattern.startsWith('/') ? new RegExp(`^${body}$`) : new RegExp(`(?:^|/)${body}$`);
+}
+
+/** A one-line description of a fault, for logs and the control endpoint. */
+export function describeFault(fault: FaultRule): string {
+  const call = `${fault.method ?? ''} ${fault.path ?? '*'}`.trim();
+  const action = fault.action;
+  const what =
+    action.kind === 'status'
+      ? `${action.status}${action.retryAfterSeconds === undefined ? '' : ` retry-after=${action.retryAfterSeconds}`}`
+      : action.kind === 'cut'
+        ? `cut=${action.afterBytes}`
+        : action.kind;
+  const latency = fault.latencyMs === undefined ? '' : ` latency=${fault.latencyMs}`;
+  const times = fault.times === undefined ? '' : ` times=${fault.times}`;
+  return `${fault.service} ${call}: ${what}${latency}${times}`;
+}
+
+
+/** A fault spec or control request that cannot be understood; the message says which part. */
+export class FaultSpecError extends Error {
+  override name = 'FaultSpecError';
+}
+
+const ACTION_FIELD = /^(?:\d{3}|timeout|cut=\d+|latency=\d+)$/;
+
+/** Parses a spec string of the language described at the top of this file. */
+export function parseFaultSpec(spec: string): FaultRule {
+  const fields = spec.split(':').map((field) => field.trim());
+  const service = parseService(fields[0] ?? '', spec);
+  const rest = fields.slice(1);
+  if (rest.length === 0) {
+    throw new FaultSpecError(`fault "${spec}" has no action (a status, timeout, cut=BYTES or latency=MS)`);
+  }
+
+  const rule: FaultRule = { service, action: { kind: 'latency' } };
+  if (!ACTION_FIELD.test(rest[0]!)) {
+    Object.assign(rule, parseCall(rest.shift()!));
+  }
+  const actionField = rest.shift();
+  if (actionField === undefined || !ACTION_FIELD.test(actionField)) {
+    throw new FaultSpecError(`fault "${spec}": "${actionField ?? ''}" is not an action`);
+  }
+
+  let retryAfterSeconds: number | undefined;
+  for (const option of rest) {
+    const [name, value = ''] = option.split('=', 2) as [string, string?];
+    const number = parseCount(value, `${name} in fault "${spec}"`);
+    if (name === 'times') {
+      rule.times = number;
+    } else if (name === 'retry-after') {
+      retryAfterSeconds = number;
+    } else if (name === 'latency') {
+      rule.latencyMs = number;
+    } else {
+      throw new FaultSpecError(`fault "${spec}": unknown option "${name}" (times, retry-after, latency)`);
+    }
+  }
+
+  if (/^\d{3}$/.test(actionField)) {
+    rule.action = { kind: 'status', status: parseStatus(actionField, spec) };
+    if (retryAfterSeconds !== undefined) {
+      rule.action.retryAfterSeconds = retryAfterSeconds;
+    }
+  } else if (actionField === 'timeout') {
+    rule.action = { kind: 'timeout' };
+  } else if (actionField.startsWith('cut=')) {
+    rule.action = { kind: 'cut', afterBytes: parseCount(actionField.slice(4), `cut in fault "${spec}"`) };
+  } else {
+    rule.latencyMs = parseCount(actionField.slice('latency='.length), `latency in fault "${spec}"`);
+  }
+  if (retryAfterSeconds !== undefined && rule.action.kind !== 'status') {
+    throw new FaultSpecError(`fault "${spec}": retry-after goes with a status action only`);
+  }
+  return rule;
+}
+
+/**
+ * Reads the JSON body of `POST /_control/faults`: either `{"spec": "…"}` or the fields of a
+ * `FaultRule` flattened, e.g. `{"service": "slack", "method": "POST", "path": "chat.postMessage",
+ * "status": 429, "retryAfterSeconds": 2, "times": 1}`, `{"service": "health", "latencyMs": 500}`,
+ * `{"service": "kubernetes", "timeout": true}`, `{"service": "kubernetes", "cutAfterBytes": 100}`.
+ * `body` replaces the service's own error body of a status fault.
+ */
+export function parseFaultRule(input: unknown): FaultRule {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new FaultSpecError('a fault is a JSON object');
+  }
+  const json = input as Record<string, unknown>;
+  if (typeof json.spec === 'string') {
+    return parseFaultSpec(json.spec);
+  }
+  const rule: FaultRule = { service: parseService(String(json.service ?? ''), 'the request'), action: { kind: 'latency' } };
+  if (typeof json.method === 'string') {
+    rule.method = json.method.toUpperCase();
+  }
+  if (typeof json.path === 'string') {
+    rule.path = json.path;
+  }
+  const count = (key: string): number | undefined =>
+    json[key] === undefined ? undefined : parseCount(String(json[key]), key);
+  const times = count('times');
+  const latencyMs = count('latencyMs');
+  const retryAfterSeconds = count('retryAfterSeconds');
+  const cutAfterBytes = count('cutAfterBytes');
+  if (times !== undefined) {
+    rule.times = times;
+  }
+  if (latencyMs !== undefined) {
+    rule.latencyMs = latencyMs;
+  }
+  if (json.status !== undefined) {
+    rule.action = { kind: 'status', status: parseStatus(String(json.status), 'the request') };
+    if (retryAfterSeconds !== undefined) {
+      rule.action.retryAfterSeconds = retryAfterSeconds;
+    }
+    if (json.body !== undefined) {
+      rule.action.body = json.body;
+    }
+  } else if (json.timeout === true) {
+    rule.action = { kind: 'timeout' };
+  } else if (cutAfterBytes !== undefined) {
+    rule.action = { kind: 'cut', afterBytes: cutAfterBytes };
+  } else if (latencyMs === undefined) {
+    throw new FaultSpecError('a fault needs status, timeout, cutAfterBytes or latencyMs');
+  }
+  return rule;
+}
+
+function parseService(name: string, where: string): FaultService {
+  if (!(FAULT_SERVICES as readonly string[]).includes(name)) {
+    throw new FaultSpecError(`unknown service "${name}" in ${where} (one of ${FAULT_SERVICES.join(', ')})`);
+  }
+  return name as FaultService;
+}
+
+function parseCall(call: string): Pick<FaultRule, 'method' | 'path'> {
+  const match = /^([A-Za-z]+)\s+(\S+)$/.exec(call);
+  if (match !== null) {
+    return { method: match[1]!.toUpperCase(), path: match[2]! };
+  }
+  if (/^[A-Z]+$/.test(call)) {
+    return { method: call };
+  }
+  return call === '*' ? {} : { path: call };
+}
+
+function parseCount(text: string, what: string): number {
+  if (!/^\d+$/.test(text)) {
+    throw new FaultSpecError(`${what} must be a whole number, not "${text}"`);
+  }
+  return Number(text);
+}
+
+function parseStatus(text: string, where: string): number {
+  const status = Number(text);
+  if (!Number.isInteger(status) || status < 400 || status > 599) {
+    throw new FaultSpecError(`status ${text} in ${where} is not an HTTP error status (400-599)`);
+  }
+  return status;
+}

@@ -1,0 +1,190 @@
+/**
+ * The non-Kubernetes services of the sandbox on one HTTP server, each below its own path:
+ *
+ * | service            | mount                 | what a client is given                          |
+ * |--------------------|-----------------------|-------------------------------------------------|
+ * | PagerDuty REST v2  | `/api.pagerduty.com`  | base URL `<origin>/api.pagerduty.com`           |
+ * | Slack Web API      | `/slack/api`          | `slackApiUrl` `<origin>/slack/api/`             |
+ * | feature flags      | `/admin/feature-flags`| base URL `<origin>` (the runbook's API host)    |
+ * | actuator health    | `/actuator/health`    | full URL `<origin>/actuator/health`             |
+ * | status page        | `/statuspage/v1`      | base URL `<origin>/statuspage/v1`               |
+ * | control            | `/_control`           | `<origin>/_control` (faults, calls)             |
+ *
+ * Why the PagerDuty mount looks like a host name: `@pagerduty/pdjs` builds `https://<server>/…`
+ * from its `server` option (no plain http), so a client must pass a full `url` per request; the
+ * SDK then finds the resource key of the answer (`response.resource`, used by `pd.all`) with a
+ * pattern that needs `.com/` before it. Mounting at `/api.pagerduty.com` keeps both working.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { silentLog, type Log } from '../../src/common/log';
+import type { SandboxEndpoints } from '../endpoints';
+import { FaultRegistry, type FaultService } from '../faults';
+import { CONTROL_MOUNT, handleControl } from './control';
+import { FeatureFlagsApi, FLAGS_MOUNT } from './flags';
+import { handleHealth, HEALTH_MOUNT, type ComponentHealth } from './health';
+import { requestUrl, sendJson } from './http';
+import { PAGERDUTY_MOUNT, PagerDutyApi } from './pagerduty';
+import { SLACK_MOUNT, SlackApi } from './slack';
+import { STATUS_PAGE_MOUNT, StatusPageApi } from './statuspage';
+
+export interface ServiceRoutesDeps {
+  /** Whether the scenario's api-gateway deployment has a ready pod; drives actuator health. */
+  isApiGatewayReady(): boolean;
+  /** Health of PostgreSQL, Redis and Kafka in the scenario; all UP when absent. */
+  componentHealth?(): ComponentHealth;
+  faults: FaultRegistry;
+  log: Log;
+}
+
+/** The in-memory state behind the routes, for tests and for the scenario to seed or inspect. */
+export interface ServiceState {
+  pagerduty: PagerDutyApi;
+  slack: SlackApi;
+  flags: FeatureFlagsApi;
+  statusPage: StatusPageApi;
+}
+
+/** Answers a request if it belongs to one of these services; resolves false otherwise. */
+export interface ServiceRoutes {
+  (req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  readonly state: ServiceState;
+}
+
+/** The endpoints these services have on a server reachable at `origin` (`http://127.0.0.1:P`). */
+export function serviceEndpoints(
+  origin: string,
+): Pick<SandboxEndpoints, 'pagerduty' | 'slack' | 'flags' | 'health' | 'statusPage' | 'control'> {
+  return {
+    pagerduty: `${origin}${PAGERDUTY_MOUNT}`,
+    slack: `${origin}${SLACK_MOUNT}/`,
+    flags: origin,
+    health: `${origin}${HEALTH_MOUNT}`,
+    statusPage: `${origin}${STATUS_PAGE_MOUNT}`,
+    control: `${origin}${CONTROL_MOUNT}`,
+  };
+}
+
+/** The routes of PagerDuty, Slack, flags, health, status page and the fault control endpoint. */
+export function createServiceRoutes(deps: ServiceRoutesDeps): ServiceRoutes {
+  const { faults, log } = deps;
+  const state: ServiceState = {
+    pagerduty: new PagerDutyApi(faults),
+    slack: new SlackApi(faults),
+    flags: new FeatureFlagsApi(faults),
+    statusPage: new StatusPageApi(faults),
+  };
+  type Handler = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void> | void;
+  const mounts: Array<[string, FaultService, Handler]> = [
+    [PAGERDUTY_MOUNT, 'pagerduty', (req, res, path) => state.pagerduty.handle(req, res, path)],
+    [SLACK_MOUNT, 'slack', (req, res, path) => state.slack.handle(req, res, path)],
+    [FLAGS_MOUNT, 'flags', (req, res, path) => state.flags.handle(req, res, path)],
+    [HEALTH_MOUNT, 'health', (req, res, path) => handleHealth(deps, req, res, path)],
+    [STATUS_PAGE_MOUNT, 'statuspage', (req, res, path) => state.statusPage.handle(req, res, path)],
+  ];
+
+  const routes = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    const pathname = requestUrl(req).pathname;
+    const started = Date.now();
+    try {
+      const control = below(pathname, CONTROL_MOUNT);
+      if (control !== undefined) {
+        return await handleControl(faults, req, res, control);
+      }
+      for (const [mount, service, handler] of mounts) {
+        const path = below(pathname, mount);
+        if (path === undefined) {
+          continue;
+        }
+        res.once('finish', () =>
+          log.debug(`${service} ${req.method} ${pathname} ${res.statusCode} in ${Date.now() - started} ms`),
+        );
+        if (!(await faults.intercept(service, req, res, path === '' ? '/' : path))) {
+          await handler(req, res, path);
+        }
+        return true;
+      }
+      return false;
+    } catch (error) {
+      log.error(`${req.method} ${pathname} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      if (!res.headersSent) {
+        sendJson(res, 500, { error: 'sandbox error', message: String(error) });
+      } else {
+        res.destroy();
+      }
+      return true;
+    }
+  };
+  return Object.assign(routes, { state });
+}
+
+/** The path below `mount`, or undefined when `pathname` is not under it. */
+function below(pathname: string, mount: string): string | undefined {
+  if (pathname === mount) {
+    return '';
+  }
+  return pathname.startsWith(`${mount}/`) ? pathname.slice(mount.length) : undefined;
+}
+
+export interface StartServicesOptions {
+  log?: Log;
+  /** Fault specs to switch on at start (see `faults.ts`). */
+  faults?: readonly string[];
+  /** Defaults to always ready. */
+  isApiGatewayReady?: () => boolean;
+  componentHealth?: () => ComponentHealth;
+  /** Defaults to a free port chosen by the system. */
+  port?: number;
+}
+
+export interface RunningServices {
+  endpoints: Pick<SandboxEndpoints, 'pagerduty' | 'slack' | 'flags' | 'health' | 'statusPage' | 'control'>;
+  faults: FaultRegistry;
+  state: ServiceState;
+  /** Closes the server, ending held and open connections. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts only these services on 127.0.0.1, without the Kubernetes half, e.g. for tests of
+ * PagerDuty and Slack delivery.
+ */
+export async function startServices(options: StartServicesOptions = {}): Promise<RunningServices> {
+  const log = options.log ?? silentLog;
+  const faults = new FaultRegistry(log);
+  for (const spec of options.faults ?? []) {
+    faults.addSpec(spec);
+  }
+  const routes = createServiceRoutes({
+    isApiGatewayReady: options.isApiGatewayReady ?? (() => true),
+    ...(options.componentHealth === undefined ? {} : { componentHealth: options.componentHealth }),
+    faults,
+    log,
+  });
+  const server = createServer((req, res) => {
+    void routes(req, res).then((handled) => {
+      if (!handled) {
+        sendJson(res, 404, { error: `nothing is served at ${requestUrl(req).pathname}` });
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+  log.info(`services listening on ${origin}`);
+
+  return {
+    endpoints: serviceEndpoints(origin),
+    faults,
+    state: routes.state,
+    stop: async () => {
+      faults.releaseHeld();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
