@@ -203,8 +203,8 @@ export class KubeConnection {
       await this.call(info, () => this.core.readNamespace({ name: this.namespace }));
     } catch (err) {
       const e = err as KubeError;
-      if (e.kind === 'notFound') {
-        throw namespaceMissing(this.target(info), e.extra);
+      if (e.kind === 'notFound' || e.kind === 'namespaceNotFound') {
+        throw namespaceMissing({ ...this.target(info), namespace: this.namespace }, e.extra);
       }
       if (e.kind !== 'forbidden') {
         throw e;

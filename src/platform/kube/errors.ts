@@ -155,7 +155,10 @@ export function errorFromResponse(
       );
     }
     case httpStatus === 404 && status?.details?.kind === 'namespaces':
-      return namespaceMissing(target, extra);
+      return namespaceMissing(
+        { ...target, namespace: status.details.name ?? target.namespace },
+        extra,
+      );
     case httpStatus === 404: {
       const name = status?.details?.name ?? target.name;
       return new KubeError(
