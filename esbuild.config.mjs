@@ -93,5 +93,7 @@ if (watch) {
 } else {
   const [result] = await Promise.all(builds.map((options) => esbuild.build(options)));
   const bytes = result.metafile.outputs['dist/extension.js'].bytes;
-  console.log(`built dist/extension.js (${(bytes / 1024).toFixed(0)} KiB)${production ? ', production' : ''}`);
+  console.log(
+    `built dist/extension.js (${(bytes / 1024).toFixed(0)} KiB)${production ? ', production' : ''}`,
+  );
 }

@@ -2,12 +2,25 @@
 // extension host), ui (the workbench driven in Chromium) — then one closing line
 // `N passed, N failed` adding them up. `npm test -- unit` (or integration, ui) runs one.
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';
 
-import { node24Env, root } from './tools.mjs';
-import { launchChromium, startVSCodeServer, workbenchUrl } from './vscode.mjs';
+import { ensureNode24, node24Env, root } from './tools.mjs';
+import {
+  launchChromium,
+  QUIET_WORKBENCH_SETTINGS,
+  startVSCodeServer,
+  workbenchUrl,
+} from './vscode.mjs';
 
 const SUITES = ['unit', 'integration', 'ui'];
 const RESULT_PREFIX = 'FREELMS_TEST_RESULT ';
@@ -17,6 +30,8 @@ const INTEGRATION_TIMEOUT_MS = 10 * 60_000;
 const wanted = process.argv.slice(2).filter((arg) => SUITES.includes(arg));
 const suites = wanted.length ? wanted : SUITES;
 const env = node24Env();
+/** Suites run on Node 24, whatever Node started `npm test`. */
+const nodeBinary = join(ensureNode24(), 'bin', 'node');
 const cleanups = new Set();
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
@@ -29,7 +44,13 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 function run(command, args, options = {}) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, env, stdio: 'inherit', detached: true, ...options });
+    const child = spawn(command, args, {
+      cwd: root,
+      env,
+      stdio: 'inherit',
+      detached: true,
+      ...options,
+    });
     const stop = () => {
       try {
         process.kill(-child.pid, 'SIGTERM');
@@ -49,18 +70,24 @@ function run(command, args, options = {}) {
 async function mochaSuite(name, specs) {
   const summary = join(mkdtempSync(join(root, '.cache', 'summary-')), 'summary.json');
   const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
-  const code = await run(process.execPath, [mocha, '--reporter', join(root, 'test/support/summaryReporter.cjs'), ...specs], {
-    env: { ...env, FREELMS_TEST_SUMMARY: summary },
-  });
+  const code = await run(
+    nodeBinary,
+    [mocha, '--reporter', join(root, 'test/support/summaryReporter.cjs'), ...specs],
+    {
+      env: { ...env, FREELMS_TEST_SUMMARY: summary },
+    },
+  );
   const counts = existsSync(summary) ? JSON.parse(readFileSync(summary, 'utf8')) : null;
   rmSync(join(summary, '..'), { recursive: true, force: true });
-  if (!counts) return { passed: 0, failed: 1, note: `${name}: mocha exited ${code} before reporting` };
-  if (code !== 0 && counts.failed === 0) return { ...counts, failed: 1, note: `${name}: mocha exited ${code}` };
+  if (!counts)
+    return { passed: 0, failed: 1, note: `${name}: mocha exited ${code} before reporting` };
+  if (code !== 0 && counts.failed === 0)
+    return { ...counts, failed: 1, note: `${name}: mocha exited ${code}` };
   return counts;
 }
 
 async function build(args) {
-  const code = await run(process.execPath, [join(root, 'esbuild.config.mjs'), ...args]);
+  const code = await run(nodeBinary, [join(root, 'esbuild.config.mjs'), ...args]);
   if (code !== 0) throw new Error(`the build failed (exit ${code})`);
 }
 
@@ -70,7 +97,10 @@ async function integrationSuite() {
   const runDir = mkdtempSync(join(root, '.cache', 'integration-'));
   const workspace = join(runDir, 'workspace');
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
-  writeFileSync(join(workspace, '.vscode', 'settings.json'), '{}\n');
+  writeFileSync(
+    join(workspace, '.vscode', 'settings.json'),
+    JSON.stringify(QUIET_WORKBENCH_SETTINGS),
+  );
   let server;
   let browser;
   const stopAll = async () => {
@@ -97,7 +127,8 @@ async function integrationSuite() {
           continue;
         }
         const output = line.slice(own + OUTPUT_MARK.length);
-        if (output.startsWith(RESULT_PREFIX)) result = JSON.parse(output.slice(RESULT_PREFIX.length));
+        if (output.startsWith(RESULT_PREFIX))
+          result = JSON.parse(output.slice(RESULT_PREFIX.length));
         else process.stdout.write(`${output}\n`);
       }
     });
@@ -106,10 +137,16 @@ async function integrationSuite() {
       ['extensionTestsPath', server.remoteUri(join(root, 'dist/test/integration/index.js'))],
     ];
     await page.goto(workbenchUrl(server, { folder: workspace, payload }));
-    const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), INTEGRATION_TIMEOUT_MS));
+    const timeout = new Promise((resolve) =>
+      setTimeout(() => resolve('timeout'), INTEGRATION_TIMEOUT_MS),
+    );
     const outcome = await Promise.race([exited, timeout]);
     if (outcome === 'timeout') {
-      return { passed: result?.passed ?? 0, failed: (result?.failed ?? 0) + 1, note: 'integration: VS Code did not finish the suite in time' };
+      return {
+        passed: result?.passed ?? 0,
+        failed: (result?.failed ?? 0) + 1,
+        note: 'integration: VS Code did not finish the suite in time',
+      };
     }
     if (!result) {
       return {

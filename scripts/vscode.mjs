@@ -7,6 +7,17 @@ import { join } from 'node:path';
 
 import { chromiumPath, ensureNode24, ensureVSCodeServer, root } from './tools.mjs';
 
+/**
+ * Workspace settings that keep the workbench about the task at hand: no chat side bar, no
+ * prompt about the git repository around the scratch workspace, no welcome page.
+ */
+export const QUIET_WORKBENCH_SETTINGS = {
+  'chat.disableAIFeatures': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'git.openRepositoryInParentFolders': 'never',
+  'workbench.startupEditor': 'none',
+};
+
 /** A free loopback port, found by letting the system pick one. */
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -37,16 +48,22 @@ export async function startVSCodeServer({ runDir, smokeTestDriver = true, port, 
   const log = createWriteStream(logFile);
   const args = [
     serverMain,
-    '--host', '127.0.0.1',
-    '--port', String(port),
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
     '--without-connection-token',
     '--accept-server-license-terms',
     '--disable-telemetry',
     '--disable-workspace-trust',
-    '--reconnection-grace-time', '5',
-    '--user-data-dir', dirs['user-data'],
-    '--server-data-dir', dirs['server-data'],
-    '--extensions-dir', dirs.extensions,
+    '--reconnection-grace-time',
+    '5',
+    '--user-data-dir',
+    dirs['user-data'],
+    '--server-data-dir',
+    dirs['server-data'],
+    '--extensions-dir',
+    dirs.extensions,
     ...(smokeTestDriver ? ['--enable-smoke-test-driver'] : []),
     ...extraArgs,
   ];
@@ -76,7 +93,9 @@ export async function startVSCodeServer({ runDir, smokeTestDriver = true, port, 
     }
     if (Date.now() > deadline) {
       stopGroup(child);
-      throw new Error(`VS Code's server did not answer on ${url} within 60 s; its log:\n${tail(logFile)}`);
+      throw new Error(
+        `VS Code's server did not answer on ${url} within 60 s; its log:\n${tail(logFile)}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -22,7 +22,12 @@ export function activate(context: vscode.ExtensionContext): FreeLmsApi {
     throw new Error('this build keeps no incident journal yet, so nothing was declared or sent');
   };
   const openDeclareForm = () =>
-    DeclarePanel.show(context.extensionUri, () => currentOffer(context.secrets, services), declare, log.for('declare'));
+    DeclarePanel.show(
+      context.extensionUri,
+      () => currentOffer(context.secrets, services),
+      declare,
+      log.for('declare'),
+    );
 
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.declareIncident, openDeclareForm),

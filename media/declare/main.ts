@@ -31,7 +31,14 @@ const state: PageState = vscode.getState() ?? { form: {} };
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const form = $<HTMLFormElement>('declare');
-const textFields = ['title', 'description', 'usersImpacted', 'commander', 'technicalLead', 'communications'] as const;
+const textFields = [
+  'title',
+  'description',
+  'usersImpacted',
+  'commander',
+  'technicalLead',
+  'communications',
+] as const;
 const serviceInput = $<HTMLInputElement>('service-input');
 
 function save(): void {
@@ -60,7 +67,12 @@ function showErrors(errors: Record<string, string>): void {
   for (const element of form.querySelectorAll<HTMLElement>('.error')) {
     const field = element.id.replace(/-error$/, '');
     element.textContent = errors[field] ?? '';
-    const input = field === 'severity' ? $('severity-field') : field === 'affectedServices' ? serviceInput : $(field);
+    const input =
+      field === 'severity'
+        ? $('severity-field')
+        : field === 'affectedServices'
+          ? serviceInput
+          : $(field);
     input?.setAttribute('aria-invalid', String(Boolean(errors[field])));
   }
 }
@@ -100,7 +112,9 @@ function renderServices(): void {
     remove.textContent = '×';
     remove.setAttribute('aria-label', `Remove ${service}`);
     remove.addEventListener('click', () => {
-      state.form.affectedServices = (state.form.affectedServices ?? []).filter((name) => name !== service);
+      state.form.affectedServices = (state.form.affectedServices ?? []).filter(
+        (name) => name !== service,
+      );
       renderServices();
       save();
     });
@@ -165,7 +179,9 @@ serviceInput.addEventListener('keydown', (event) => {
 });
 serviceInput.addEventListener('change', () => {
   // Picking from the list fires `change` with a value that is one of the Deployments.
-  const options = [...$('service-options').querySelectorAll('option')].map((option) => option.value);
+  const options = [...$('service-options').querySelectorAll('option')].map(
+    (option) => option.value,
+  );
   if (options.includes(serviceInput.value)) addService(serviceInput.value);
 });
 
@@ -195,9 +211,12 @@ window.addEventListener('message', (event: MessageEvent<ToForm>) => {
       renderSeverities(message.severities);
       const options = $('service-options');
       options.replaceChildren(
-        ...message.services.map((service) => Object.assign(document.createElement('option'), { value: service })),
+        ...message.services.map((service) =>
+          Object.assign(document.createElement('option'), { value: service }),
+        ),
       );
-      if (!state.form.commander) $<HTMLInputElement>('commander').value = message.defaults.commander;
+      if (!state.form.commander)
+        $<HTMLInputElement>('commander').value = message.defaults.commander;
       const slack = $<HTMLInputElement>('createSlackChannel');
       const pagerduty = $<HTMLInputElement>('pagePagerDuty');
       slack.disabled = !message.integrations.slack;

@@ -8,7 +8,9 @@ import { createLog, type Log, type LogSink } from '../common/log';
  * `FreeLMS: Show Log`).
  */
 export class ExtensionLog implements vscode.Disposable {
-  private readonly channel = vscode.window.createOutputChannel('FreeLMS Incident Response', { log: true });
+  private readonly channel = vscode.window.createOutputChannel('FreeLMS Incident Response', {
+    log: true,
+  });
 
   private readonly sink: LogSink = (level, line) => this.channel[level](line);
 

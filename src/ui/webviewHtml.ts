@@ -13,7 +13,9 @@ export function mediaRoot(extensionUri: vscode.Uri): vscode.Uri {
 }
 
 /** Options that keep a webview to its own built folder and scripts. */
-export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+export function webviewOptions(
+  extensionUri: vscode.Uri,
+): vscode.WebviewOptions & vscode.WebviewPanelOptions {
   return {
     enableScripts: true,
     localResourceRoots: [mediaRoot(extensionUri)],
@@ -32,7 +34,11 @@ export function contentSecurityPolicy(webview: vscode.Webview, nonce: string): s
   ].join('; ');
 }
 
-export async function renderPage(webview: vscode.Webview, extensionUri: vscode.Uri, page: string): Promise<string> {
+export async function renderPage(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  page: string,
+): Promise<string> {
   const folder = vscode.Uri.joinPath(mediaRoot(extensionUri), page);
   const template = await readFile(vscode.Uri.joinPath(folder, 'index.html').fsPath, 'utf8');
   const nonce = randomBytes(16).toString('base64');
@@ -42,5 +48,8 @@ export async function renderPage(webview: vscode.Webview, extensionUri: vscode.U
     script: webview.asWebviewUri(vscode.Uri.joinPath(folder, 'main.js')).toString(),
     style: webview.asWebviewUri(vscode.Uri.joinPath(folder, 'main.css')).toString(),
   };
-  return template.replace(/\{\{(csp|nonce|script|style)\}\}/g, (_match, key: string) => values[key]!);
+  return template.replace(
+    /\{\{(csp|nonce|script|style)\}\}/g,
+    (_match, key: string) => values[key]!,
+  );
 }

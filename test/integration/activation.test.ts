@@ -21,7 +21,11 @@ async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 15
 function declareTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all
     .flatMap((group) => group.tabs)
-    .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('freelms.declareIncident'));
+    .filter(
+      (tab) =>
+        tab.input instanceof vscode.TabInputWebview &&
+        tab.input.viewType.endsWith('freelms.declareIncident'),
+    );
 }
 
 describe('the extension in a real VS Code', () => {
@@ -30,7 +34,11 @@ describe('the extension in a real VS Code', () => {
     assert.match(vscode.version, /^1\.139\./);
     const extension = vscode.extensions.getExtension<FreeLmsApi>(EXTENSION_ID);
     assert.ok(extension, `${EXTENSION_ID} is installed`);
-    assert.equal(extension.isActive, false, 'nothing activated it before a FreeLMS view or command was used');
+    assert.equal(
+      extension.isActive,
+      false,
+      'nothing activated it before a FreeLMS view or command was used',
+    );
 
     await vscode.commands.executeCommand(Commands.showLog);
     assert.equal(extension.isActive, true);
@@ -57,7 +65,10 @@ describe('the extension in a real VS Code', () => {
 
   it('opens the Declare Incident form as one webview, revealed again rather than duplicated', async () => {
     await vscode.commands.executeCommand(Commands.declareIncident);
-    const [tab] = await until(() => (declareTabs().length ? declareTabs() : undefined), 'the form tab');
+    const [tab] = await until(
+      () => (declareTabs().length ? declareTabs() : undefined),
+      'the form tab',
+    );
     assert.equal(tab!.label, 'Declare Incident');
 
     await vscode.commands.executeCommand(Commands.declareIncident);

@@ -17,11 +17,14 @@ function markOutput(): void {
 export function run(): Promise<void> {
   markOutput();
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000 });
-  for (const file of globSync('**/*.test.js', { cwd: __dirname })) mocha.addFile(join(__dirname, file));
+  for (const file of globSync('**/*.test.js', { cwd: __dirname }))
+    mocha.addFile(join(__dirname, file));
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const { passes = 0, pending = 0 } = runner.stats ?? {};
-      note(`${RESULT_PREFIX}${JSON.stringify({ passed: passes, failed: failures, skipped: pending })}`);
+      note(
+        `${RESULT_PREFIX}${JSON.stringify({ passed: passes, failed: failures, skipped: pending })}`,
+      );
       if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
       else resolve();
     });

@@ -56,8 +56,15 @@ describe('the FreeLMS workbench, as a responder sees it', () => {
         'P4 · Low: minor issuerespond next business day',
       ],
     );
-    assert.notEqual(await form.getByLabel('Incident commander').inputValue(), '', 'the commander defaults to me');
-    assert.match(await form.locator('#integrations-hint').textContent() ?? '', /Slack and PagerDuty not configured/);
+    assert.notEqual(
+      await form.getByLabel('Incident commander').inputValue(),
+      '',
+      'the commander defaults to me',
+    );
+    assert.match(
+      (await form.locator('#integrations-hint').textContent()) ?? '',
+      /Slack and PagerDuty not configured/,
+    );
     await page.screenshot({ path: join(SCREENSHOTS, 'declare-form.png') });
   });
 

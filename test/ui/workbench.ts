@@ -7,7 +7,14 @@ import { join } from 'node:path';
 
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 
-import { launchChromium, root, startVSCodeServer, workbenchUrl, type VSCodeServer } from '../../scripts/vscode.mjs';
+import {
+  launchChromium,
+  QUIET_WORKBENCH_SETTINGS,
+  root,
+  startVSCodeServer,
+  workbenchUrl,
+  type VSCodeServer,
+} from '../../scripts/vscode.mjs';
 
 export const SCREENSHOTS = join(root, 'test-results', 'ui');
 
@@ -23,7 +30,10 @@ export async function openWorkbench(settings: Record<string, unknown> = {}): Pro
   const runDir = mkdtempSync(join(root, '.cache', 'ui-'));
   const workspace = join(runDir, 'workspace');
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
-  writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
+  writeFileSync(
+    join(workspace, '.vscode', 'settings.json'),
+    JSON.stringify({ ...QUIET_WORKBENCH_SETTINGS, ...settings }, null, 2),
+  );
 
   let server: VSCodeServer | undefined;
   let browser: Browser | undefined;
@@ -42,7 +52,10 @@ export async function openWorkbench(settings: Record<string, unknown> = {}): Pro
     await page.exposeFunction('codeAutomationLog', () => undefined);
     await page.exposeFunction('codeAutomationExit', () => undefined);
     await page.goto(
-      workbenchUrl(server, { folder: workspace, payload: [['extensionDevelopmentPath', server.remoteUri(root)]] }),
+      workbenchUrl(server, {
+        folder: workspace,
+        payload: [['extensionDevelopmentPath', server.remoteUri(root)]],
+      }),
     );
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
     return {

@@ -25,7 +25,10 @@ export interface DeclareOffer {
  * Declares the incident from a validated form. Reports each delivery step as it settles and
  * resolves with the new incident's id once the incident is written locally.
  */
-export type DeclareHandler = (form: DeclareForm, report: (steps: DeclareStep[]) => void) => Promise<string>;
+export type DeclareHandler = (
+  form: DeclareForm,
+  report: (steps: DeclareStep[]) => void,
+) => Promise<string>;
 
 /**
  * The Declare Incident form. One at a time: running the command again reveals the open form.
@@ -93,7 +96,9 @@ export class DeclarePanel implements vscode.Disposable {
     const parsed = v.safeParse(FromFormSchema, raw);
     if (!parsed.success) {
       // The page validates before sending; an invalid message is a bug in the page, not the user's.
-      this.log.warn(`ignored an invalid message from the Declare Incident form: ${v.summarize(parsed.issues)}`);
+      this.log.warn(
+        `ignored an invalid message from the Declare Incident form: ${v.summarize(parsed.issues)}`,
+      );
       return;
     }
     const message = parsed.output;

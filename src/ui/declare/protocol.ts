@@ -8,15 +8,22 @@ import * as v from 'valibot';
 export const SEVERITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export type SeverityId = (typeof SEVERITIES)[number];
 
-const trimmed = (max: number) => v.pipe(v.string(), v.trim(), v.maxLength(max, `At most ${max} characters.`));
+const trimmed = (max: number) =>
+  v.pipe(v.string(), v.trim(), v.maxLength(max, `At most ${max} characters.`));
 
 /** What the responder fills in to declare an incident. */
 export const DeclareFormSchema = v.object({
-  title: v.pipe(trimmed(120), v.minLength(3, 'Give the incident a title of at least 3 characters.')),
+  title: v.pipe(
+    trimmed(120),
+    v.minLength(3, 'Give the incident a title of at least 3 characters.'),
+  ),
   severity: v.picklist(SEVERITIES, 'Choose a severity.'),
   description: trimmed(4000),
   /** Deployments picked from the cluster, or typed when the cluster is out of reach. */
-  affectedServices: v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(63))), v.maxLength(50)),
+  affectedServices: v.pipe(
+    v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(63))),
+    v.maxLength(50),
+  ),
   usersImpacted: trimmed(500),
   dataAtRisk: v.picklist(['no', 'unknown', 'yes'], 'Say whether data is at risk.'),
   commander: v.pipe(trimmed(100), v.minLength(1, 'Name the incident commander.')),
@@ -67,7 +74,10 @@ export const FromFormSchema = v.variant('type', [
 export type FromForm = v.InferInput<typeof FromFormSchema>;
 
 /** Validation messages per field, for showing beside each input. */
-export function validateDeclareForm(input: unknown): { form?: DeclareForm; errors: Record<string, string> } {
+export function validateDeclareForm(input: unknown): {
+  form?: DeclareForm;
+  errors: Record<string, string>;
+} {
   const result = v.safeParse(DeclareFormSchema, input);
   if (result.success) return { form: result.output, errors: {} };
   const errors: Record<string, string> = {};
