@@ -1,0 +1,118 @@
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+
+import { redact } from '../common/log';
+import type { Action, IncidentEvent } from './model';
+import { ROLE_TITLES } from './model';
+import { ESCALATION_TITLES } from './timers';
+
+const CHECK_TITLES = {
+  health: 'Health check',
+  pods: 'Pods checked',
+  errors: 'Recent errors checked',
+  dashboards: 'Dashboards checked',
+  database: 'Database checked',
+  redis: 'Redis checked',
+  kafka: 'Kafka consumer lag checked',
+  smokeTests: 'Smoke tests',
+} as const;
+
+/** One line for an action, as the timeline, PagerDuty notes and the postmortem show it. */
+export function describeAction(action: Action): string {
+  switch (action.kind) {
+    case 'rollback': {
+      const from = action.fromRevision !== undefined ? ` from revision ${action.fromRevision}` : '';
+      const to = action.toRevision !== undefined ? ` to revision ${action.toRevision}` : ' to the previous revision';
+      return `Rolled back deployment/${action.deployment}${from}${to}`;
+    }
+    case 'scale': {
+      const from = action.fromReplicas !== undefined ? ` from ${action.fromReplicas}` : '';
+      return `Scaled deployment/${action.deployment}${from} to ${action.toReplicas} replicas`;
+    }
+    case 'flag':
+      return `${action.enabled ? 'Enabled' : 'Disabled'} feature flag ${action.flag}`;
+    case 'query': {
+      const rows = action.rowsAffected !== undefined ? `, ${action.rowsAffected} rows affected` : '';
+      const outcome = action.committed ? 'committed' : 'rolled back';
+      return `Ran a corrective query (${outcome}${rows}): ${redact(action.statement)}`;
+    }
+  }
+}
+
+/**
+ * A one-line, human sentence for a journal event, or undefined for the outbox's own
+ * bookkeeping, which belongs in no timeline.
+ */
+export function describeEvent(event: IncidentEvent): string | undefined {
+  switch (event.type) {
+    case 'declared':
+      return `Incident declared (${event.severity}): ${event.title}`;
+    case 'acknowledged':
+      return event.source === 'pagerduty' ? 'Acknowledged in PagerDuty' : 'Acknowledged';
+    case 'severity.changed':
+      return `Severity changed to ${event.severity}${event.reason ? `: ${event.reason}` : ''}`;
+    case 'status.changed':
+      return `Status: ${event.status}${event.note ? ` (${event.note})` : ''}`;
+    case 'scope.updated':
+      return `Scope updated${scopeText(event)}`;
+    case 'role.assigned':
+      return `${ROLE_TITLES[event.role]}: ${event.name}`;
+    case 'check.ran':
+      return `${CHECK_TITLES[event.check] ?? event.check}: ${event.ok ? 'OK' : 'failing'}, ${redact(event.summary)}`;
+    case 'action.taken':
+      return `${describeAction(event.action)}${event.ok ? '' : ' (failed)'}${event.summary ? ` (${redact(event.summary)})` : ''}`;
+    case 'note':
+      return redact(event.text);
+    case 'update.posted':
+      return `${event.audience === 'internal' ? 'Internal' : event.audience === 'customer' ? 'Customer' : 'Status page'} update posted`;
+    case 'escalated':
+      return `Escalated to the ${ESCALATION_TITLES[event.level]} (${event.contact})`;
+    case 'resolved':
+      return `Resolved${event.summary ? `: ${event.summary}` : ''}`;
+    case 'followup.added':
+      return `Follow-up added: ${event.text}`;
+    case 'followup.done':
+      return 'Follow-up done';
+    case 'item.ticked':
+      return `Checklist: ${event.item} done`;
+    case 'postmortem.written':
+      return `Postmortem written: ${event.path}`;
+    case 'review.scheduled':
+      return `Blameless review scheduled for ${event.when}`;
+    case 'linked':
+      return event.service === 'pagerduty'
+        ? `PagerDuty incident ${event.name ?? event.remoteId} opened`
+        : `Slack channel #${event.name ?? event.remoteId} ready`;
+    default:
+      return undefined;
+  }
+}
+
+function scopeText(event: Extract<IncidentEvent, { type: 'scope.updated' }>): string {
+  const parts: string[] = [];
+  if (event.services) parts.push(`services ${event.services.join(', ')}`);
+  if (event.usersImpacted) parts.push(`users impacted ${event.usersImpacted}`);
+  if (event.dataAtRisk) parts.push(`data at risk: ${event.dataAtRisk}`);
+  if (event.impact) parts.push(`impact: ${event.impact}`);
+  return parts.length > 0 ? `: ${parts.join('; ')}` : '';
+}
+
+/** `2026-12-03 11:04` in the given zone. */
+export function formatTime(iso: string, timeZone: string, pattern = 'yyyy-MM-dd HH:mm'): string {
+  return format(new TZDate(new Date(iso), timeZone), pattern);
+}
+
+/** A duration the way responders say it: `45 min`, `1 h 12 min`, `2 d 3 h`. */
+export function formatDuration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return `${Math.max(0, Math.round(ms / 1000))} s`;
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  return hours % 24 ? `${Math.floor(hours / 24)} d ${hours % 24} h` : `${Math.floor(hours / 24)} d`;
+}
+
+/** The time from one instant to another, or undefined when either is missing. */
+export function between(from: string | undefined, to: string | undefined): number | undefined {
+  return from && to ? Date.parse(to) - Date.parse(from) : undefined;
+}

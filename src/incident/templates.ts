@@ -1,0 +1,93 @@
+import { channelName } from './ids';
+import type { Incident } from './model';
+import { between, formatDuration } from './describe';
+
+/** Where the text goes: Slack's mrkdwn, or plain text for the status page and e-mail. */
+export type TemplateFormat = 'slack' | 'plain';
+
+export interface TemplateOptions {
+  format: TemplateFormat;
+  /** Slack channel prefix from settings; `incident-` by default. */
+  channelPrefix?: string;
+  /** Public status page, from settings. */
+  statusPageUrl?: string;
+  /** Minutes between customer updates, as promised in the customer template. */
+  updateMinutes?: number;
+}
+
+// Slack treats only these three as control characters in mrkdwn text.
+function escapeSlack(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+type Row = [label: string | undefined, value: string, raw?: 'raw'];
+
+function lines(options: TemplateOptions, rows: Row[]): string {
+  const slack = options.format === 'slack';
+  return rows
+    .map(([label, value, raw]) => {
+      const text = slack && !raw ? escapeSlack(value) : value;
+      if (!label) return text;
+      return slack ? `*${label}:* ${text}` : `${label}: ${text}`;
+    })
+    .join('\n');
+}
+
+function statusText(incident: Incident): string {
+  return incident.status.charAt(0).toUpperCase() + incident.status.slice(1);
+}
+
+function impactText(incident: Incident): string {
+  return incident.impact ?? (incident.usersImpacted ? `${incident.usersImpacted} impacted` : 'being assessed');
+}
+
+function channelText(incident: Incident, options: TemplateOptions): string {
+  if (options.format === 'slack' && incident.slack?.channelId) return `<#${incident.slack.channelId}>`;
+  return `#${incident.slack?.channelName ?? channelName(incident.id, options.channelPrefix)}`;
+}
+
+/** The runbook's "Initial Response (Internal)" message. */
+export function declarationMessage(incident: Incident, options: TemplateOptions): string {
+  const title = `🚨 INCIDENT DECLARED - ${incident.severity}`;
+  const heading = options.format === 'slack' ? `*${title}*` : title;
+  const body = lines(options, [
+    ['Issue', incident.description ? `${incident.title}: ${incident.description}` : incident.title],
+    ['Impact', impactText(incident)],
+    ['IC', incident.roles.commander ?? 'not assigned yet'],
+    // Raw, so Slack's `<#C…>` channel link is not escaped.
+    ['Channel', channelText(incident, options), 'raw'],
+    ['Status', statusText(incident)],
+  ]);
+  return `${heading}\n${body}`;
+}
+
+/** The runbook's "Customer Communication", worded for where the incident stands. */
+export function customerUpdateMessage(incident: Incident, options: TemplateOptions): string {
+  const services = incident.services.length > 0 ? incident.services.join(', ') : 'the FreeLMS platform';
+  const every = options.updateMinutes ?? 30;
+  const progress: Record<Incident['status'], string[]> = {
+    investigating: [`We are currently experiencing issues with ${services}.`, 'Our team is actively investigating.'],
+    identified: [`We are currently experiencing issues with ${services}.`, 'We have identified the cause and are working on a fix.'],
+    mitigated: [`We experienced issues with ${services}.`, 'A fix has been applied and we are confirming it works.'],
+    monitoring: [`We experienced issues with ${services}.`, 'A fix has been applied and we are monitoring the results.'],
+    resolved: [`The issues with ${services} have been resolved.`, 'Thank you for your patience.'],
+  };
+  const rows: Row[] = progress[incident.status].map((t) => [undefined, t]);
+  if (incident.status !== 'resolved') rows.push([undefined, `We will provide updates every ${every} minutes.`]);
+  if (options.statusPageUrl) rows.push(['Status page', options.statusPageUrl]);
+  return lines(options, rows);
+}
+
+/** The runbook's "Resolution" message. */
+export function resolutionMessage(incident: Incident, options: TemplateOptions): string {
+  const title = '✅ INCIDENT RESOLVED';
+  const duration = between(incident.detectedAt, incident.resolvedAt);
+  const followUps = incident.followUps.map((f) => f.text);
+  const body = lines(options, [
+    ['Duration', duration !== undefined ? formatDuration(duration) : 'not resolved yet'],
+    ['Root cause', incident.rootCause ?? 'under investigation'],
+    ['Impact', impactText(incident)],
+    ['Follow-up', followUps.length > 0 ? followUps.join('; ') : 'postmortem within 48 hours'],
+  ]);
+  return `${options.format === 'slack' ? `*${title}*` : title}\n${body}`;
+}
