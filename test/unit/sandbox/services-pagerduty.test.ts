@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 
-import { api, type APIResponse } from '@pagerduty/pdjs';
+import { api } from '@pagerduty/pdjs';
+import type { APIResponse } from '@pagerduty/pdjs/build/src/api';
 
 import { startServices, type RunningServices } from '../../../sandbox/services/router';
 import { SANDBOX_PAGERDUTY_FROM, SANDBOX_TOKENS } from '../../../sandbox/services/tokens';
