@@ -281,26 +281,31 @@ export function parseFaultSpec(spec: string): FaultRule {
   }
 
   const rule: FaultRule = { service, action: { kind: 'latency' } };
-  if (!ACTION_FIELD.test(rest[0]!)) {
-    Object.assign(rule, parseCall(rest.shift()!));
+  const call = ACTION_FIELD.test(rest[0]!) ? undefined : rest.shift()!;
+  if (call !== undefined) {
+    Object.assign(rule, parseCall(call));
   }
   const actionField = rest.shift();
   if (actionField === undefined || !ACTION_FIELD.test(actionField)) {
-    throw new FaultSpecError(`fault "${spec}": "${actionField ?? ''}" is not an action`);
+    const what = actionField ?? call ?? '';
+    throw new FaultSpecError(
+      `fault "${spec}": "${what}" is not an action (a status, timeout, cut=BYTES or latency=MS)`,
+    );
   }
 
   let retryAfterSeconds: number | undefined;
   for (const option of rest) {
     const [name, value = ''] = option.split('=', 2) as [string, string?];
+    if (!['times', 'retry-after', 'latency'].includes(name)) {
+      throw new FaultSpecError(`fault "${spec}": unknown option "${name}" (times, retry-after, latency)`);
+    }
     const number = parseCount(value, `${name} in fault "${spec}"`);
     if (name === 'times') {
       rule.times = number;
     } else if (name === 'retry-after') {
       retryAfterSeconds = number;
-    } else if (name === 'latency') {
-      rule.latencyMs = number;
     } else {
-      throw new FaultSpecError(`fault "${spec}": unknown option "${name}" (times, retry-after, latency)`);
+      rule.latencyMs = number;
     }
   }
 
