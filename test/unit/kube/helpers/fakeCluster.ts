@@ -112,7 +112,7 @@ export class FakeCluster {
     }
   }
 
-  private route(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
+  private route(_req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
     const ns = this.namespace;
     if (url.pathname === `/api/v1/namespaces/${ns}`) {
       return this.namespaceExists
