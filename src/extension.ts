@@ -1,57 +1,98 @@
+import { userInfo } from 'node:os';
+
 import * as vscode from 'vscode';
 
+import { defaultChecklist } from './incident/checklist';
+import { IncidentStore } from './incident/store';
 import { DECLARE_VIEW_TYPE, DeclarePanel, type DeclareHandler } from './ui/declare/declarePanel';
 import { currentOffer } from './ui/declare/declareOffer';
-import { Commands, ContextKeys, Views } from './ui/ids';
-import { ExtensionLog } from './ui/logging';
 import { EmptyView } from './ui/emptyView';
+import { Commands, ContextKeys, Views } from './ui/ids';
+import { declareFromForm } from './ui/incidents/declareIncident';
+import { IncidentsTree, type IncidentNode } from './ui/incidents/incidentsTree';
+import { IncidentStatusBar } from './ui/incidents/statusBar';
+import { ExtensionLog } from './ui/logging';
+import { incidentsFolder, timeZone, timerConfig } from './ui/settings';
 
 /** What `activate` hands to the integration tests. */
 export interface FreeLmsApi {
   /** How long `activate()` took, in milliseconds. */
   activationMs: number;
+  /** The incident journals this window reads and writes. */
+  store: IncidentStore;
 }
 
-export function activate(context: vscode.ExtensionContext): FreeLmsApi {
+export async function activate(context: vscode.ExtensionContext): Promise<FreeLmsApi> {
   const started = performance.now();
   const log = new ExtensionLog();
   context.subscriptions.push(log);
 
-  const services = async (): Promise<string[]> => [];
-  const declare: DeclareHandler = async () => {
-    throw new Error('this build keeps no incident journal yet, so nothing was declared or sent');
+  const store = await IncidentStore.open({
+    folder: incidentsFolder(context),
+    timeZone: timeZone(),
+    log: log.for('journal'),
+  });
+  const checklist = defaultChecklist();
+  const tree = new IncidentsTree(store, {
+    checklist: () => checklist,
+    timers: timerConfig,
+    timeZone,
+  });
+  const incidentsView = vscode.window.createTreeView<IncidentNode>(Views.incidents, {
+    treeDataProvider: tree,
+    showCollapseAll: true,
+  });
+  const revealIncident = async (id: string) => {
+    await tree.reload();
+    const node = tree.nodeOf(id);
+    if (node) await incidentsView.reveal(node, { select: true, focus: false, expand: true });
   };
-  const openDeclareForm = () =>
-    DeclarePanel.show(
-      context.extensionUri,
-      () => currentOffer(context.secrets, services),
-      declare,
-      log.for('declare'),
-    );
+  context.subscriptions.push(
+    tree,
+    incidentsView,
+    store.watch(),
+    new IncidentStatusBar(tree, timerConfig),
+  );
+
+  const me = () => userInfo().username;
+  const services = async (): Promise<string[]> => [];
+  const declare: DeclareHandler = declareFromForm(
+    store,
+    {
+      pagerdutyUnavailable: async () =>
+        (await context.secrets.get('freelms.pagerduty.token'))
+          ? undefined
+          : 'not sent: PagerDuty is not configured',
+      slackUnavailable: async () =>
+        (await context.secrets.get('freelms.slack.token'))
+          ? undefined
+          : 'not sent: Slack is not configured',
+    },
+    me,
+    (id) => void revealIncident(id),
+  );
+  const offer = () => currentOffer(context.secrets, services);
 
   context.subscriptions.push(
-    vscode.commands.registerCommand(Commands.declareIncident, openDeclareForm),
+    vscode.commands.registerCommand(Commands.declareIncident, () =>
+      DeclarePanel.show(context.extensionUri, offer, declare, log.for('declare')),
+    ),
+    vscode.commands.registerCommand(Commands.revealIncident, revealIncident),
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),
     vscode.window.registerWebviewPanelSerializer(DECLARE_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => {
-        await DeclarePanel.adopt(
-          panel,
-          context.extensionUri,
-          () => currentOffer(context.secrets, services),
-          declare,
-          log.for('declare'),
-        );
+        await DeclarePanel.adopt(panel, context.extensionUri, offer, declare, log.for('declare'));
       },
     }),
-    vscode.window.registerTreeDataProvider(Views.incidents, new EmptyView()),
     vscode.window.registerTreeDataProvider(Views.cluster, new EmptyView()),
     vscode.window.registerTreeDataProvider(Views.diagnostics, new EmptyView()),
   );
+  void tree.reload();
   void vscode.commands.executeCommand('setContext', ContextKeys.activated, true);
 
   const activationMs = performance.now() - started;
   log.for('extension').info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs };
+  return { activationMs, store };
 }
 
 export function deactivate(): void {

@@ -5,6 +5,8 @@
 export const Commands = {
   declareIncident: 'freelms.declareIncident',
   showLog: 'freelms.showLog',
+  /** Internal: reveals an incident in the Incidents view (the status bar's click). */
+  revealIncident: 'freelms.revealIncident',
 } as const;
 
 export const Views = {

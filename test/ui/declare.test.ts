@@ -95,4 +95,32 @@ describe('the FreeLMS workbench, as a responder sees it', () => {
     await page.keyboard.press('Enter');
     await form.locator('.chip', { hasText: 'api-gateway' }).waitFor();
   });
+
+  it('declares the incident: written to its journal, shown in the Incidents view and the status bar', async () => {
+    const { page } = workbench;
+    const form = await webview(page, 'Declare Incident');
+    await form.getByLabel('Technical lead').fill('sam');
+    await form.getByRole('button', { name: 'Declare Incident' }).click();
+
+    await form.locator('#outcome', { hasText: /Incident \d{4}-\d{2}-\d{2}-api-gateway-returns-502 declared/ }).waitFor();
+    await form.locator('#steps li[data-state="done"]', { hasText: 'Write the incident to its journal' }).waitFor();
+    assert.match(
+      (await form.locator('#steps li', { hasText: 'Page PagerDuty' }).textContent()) ?? '',
+      /not sent: PagerDuty is not configured/,
+    );
+
+    const view = page.locator('[id="workbench.view.extension.freelms"]');
+    const row = view.locator('.monaco-list-row', { hasText: 'api-gateway returns 502' });
+    await row.waitFor();
+    assert.match((await row.locator('.label-description').textContent()) ?? '', /^P1 · 0m \/ 15m · investigating$/);
+    await view.locator('.monaco-list-row', { hasText: 'Roles' }).first().click();
+    const lead = view.locator('.monaco-list-row', { hasText: 'Technical Lead' }).first();
+    await lead.waitFor();
+    assert.equal(await lead.locator('.label-description').textContent(), 'sam');
+
+    const status = page.locator('[id="freelms\\.freelms-incident-response\\.freelms\\.incident"]');
+    await status.waitFor();
+    assert.match((await status.textContent()) ?? '', /P1 · 0m \/ 15m/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'incident-declared.png') });
+  });
 });

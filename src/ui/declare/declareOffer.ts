@@ -2,17 +2,28 @@ import { userInfo } from 'node:os';
 
 import * as vscode from 'vscode';
 
+import { SEVERITIES, type Severity } from '../../incident/model';
+import { RESPONSE_TARGET_TEXT } from '../../incident/timers';
 import { SETTINGS_SECTION } from '../ids';
 import type { DeclareOffer } from './declarePanel';
 import type { SeverityOption } from './protocol';
 
-/** The runbook's severity levels, as the form offers them. */
-export const SEVERITY_OPTIONS: SeverityOption[] = [
-  { id: 'P1', label: 'Critical: platform down', target: 'respond within 15 min' },
-  { id: 'P2', label: 'High: major feature broken', target: 'respond within 1 hour' },
-  { id: 'P3', label: 'Medium: degraded service', target: 'respond within 4 hours' },
-  { id: 'P4', label: 'Low: minor issue', target: 'respond next business day' },
-];
+const SEVERITY_LABELS: Readonly<Record<Severity, string>> = {
+  P1: 'Critical: platform down',
+  P2: 'High: major feature broken',
+  P3: 'Medium: degraded service',
+  P4: 'Low: minor issue',
+};
+
+/** The runbook's severity levels, as the form offers them, with the incident core's targets. */
+export const SEVERITY_OPTIONS: SeverityOption[] = SEVERITIES.map((id) => ({
+  id,
+  label: SEVERITY_LABELS[id],
+  target:
+    id === 'P4'
+      ? `respond ${RESPONSE_TARGET_TEXT[id]}`
+      : `respond within ${RESPONSE_TARGET_TEXT[id]}`,
+}));
 
 /**
  * What the form offers now: the settings decide which integrations are on, the cluster (when

@@ -1,0 +1,235 @@
+import * as vscode from 'vscode';
+
+import {
+  evaluateChecklist,
+  type ChecklistPhase,
+  type ItemState,
+  type PhaseState,
+} from '../../incident/checklist';
+import { describeEvent, formatTime } from '../../incident/describe';
+import { ROLE_TITLES, type Incident, type IncidentEvent, type Role } from '../../incident/model';
+import type { IncidentStore } from '../../incident/store';
+import type { TimerConfig } from '../../incident/timers';
+import { ContextKeys } from '../ids';
+import { bySeverity, clockText } from './clock';
+
+/** One row of the Incidents view. */
+export type IncidentNode =
+  | { kind: 'incident'; incident: Incident }
+  | { kind: 'resolved'; incidents: Incident[] }
+  | { kind: 'section'; incident: Incident; section: 'roles' | 'checklist' | 'timeline' }
+  | { kind: 'role'; incident: Incident; role: Role }
+  | { kind: 'phase'; incident: Incident; phase: PhaseState }
+  | { kind: 'item'; incident: Incident; item: ItemState }
+  | { kind: 'event'; incident: Incident; event: IncidentEvent; text: string };
+
+const SEVERITY_ICONS = {
+  P1: new vscode.ThemeIcon('flame', new vscode.ThemeColor('errorForeground')),
+  P2: new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground')),
+  P3: new vscode.ThemeIcon('info', new vscode.ThemeColor('editorInfo.foreground')),
+  P4: new vscode.ThemeIcon('circle-outline'),
+} as const;
+
+/** What the view needs besides the store; read when it refreshes, so setting changes apply. */
+export interface IncidentsTreeOptions {
+  checklist: () => ChecklistPhase[];
+  timers: () => TimerConfig;
+  timeZone: () => string;
+  now?: () => Date;
+}
+
+/**
+ * The Incidents view: active incidents with their roles, runbook checklist and timeline (newest
+ * first); resolved incidents grouped below. It reloads when a journal changes, in this window
+ * or another, and every half minute so the response clocks move.
+ */
+export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<IncidentNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  private incidents: Incident[] = [];
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly store: IncidentStore,
+    private readonly options: IncidentsTreeOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.disposables.push(store.onDidChange(() => void this.reload()));
+    const tick = setInterval(() => this.changed.fire(undefined), 30_000);
+    this.disposables.push({ dispose: () => clearInterval(tick) });
+  }
+
+  /** Reads every journal again and redraws. */
+  async reload(): Promise<void> {
+    this.incidents = await this.store.list();
+    void vscode.commands.executeCommand(
+      'setContext',
+      ContextKeys.hasIncidents,
+      this.incidents.length > 0,
+    );
+    this.changed.fire(undefined);
+  }
+
+  get active(): Incident[] {
+    return this.incidents.filter((incident) => incident.status !== 'resolved').sort(bySeverity);
+  }
+
+  /** The row of an incident, for revealing it. */
+  nodeOf(id: string): IncidentNode | undefined {
+    const incident = this.incidents.find((candidate) => candidate.id === id);
+    return incident ? { kind: 'incident', incident } : undefined;
+  }
+
+  getChildren(node?: IncidentNode): IncidentNode[] {
+    if (!node) {
+      const resolved = this.incidents.filter((incident) => incident.status === 'resolved');
+      const rows: IncidentNode[] = this.active.map((incident) => ({ kind: 'incident', incident }));
+      if (resolved.length) rows.push({ kind: 'resolved', incidents: resolved });
+      return rows;
+    }
+    switch (node.kind) {
+      case 'resolved':
+        return node.incidents
+          .sort((a, b) => (b.resolvedAt ?? '').localeCompare(a.resolvedAt ?? ''))
+          .map((incident) => ({ kind: 'incident', incident }));
+      case 'incident':
+        return (['roles', 'checklist', 'timeline'] as const).map((section) => ({
+          kind: 'section',
+          incident: node.incident,
+          section,
+        }));
+      case 'section':
+        return this.sectionChildren(node.incident, node.section);
+      case 'phase':
+        return node.phase.items.map((item) => ({ kind: 'item', incident: node.incident, item }));
+      case 'item':
+        return node.item.items.map((item) => ({ kind: 'item', incident: node.incident, item }));
+      default:
+        return [];
+    }
+  }
+
+  private sectionChildren(
+    incident: Incident,
+    section: 'roles' | 'checklist' | 'timeline',
+  ): IncidentNode[] {
+    if (section === 'roles') {
+      return (Object.keys(ROLE_TITLES) as Role[]).map((role) => ({ kind: 'role', incident, role }));
+    }
+    if (section === 'checklist') {
+      return evaluateChecklist(this.options.checklist(), incident, this.now()).map((phase) => ({
+        kind: 'phase',
+        incident,
+        phase,
+      }));
+    }
+    const rows: IncidentNode[] = [];
+    for (const event of incident.events) {
+      const text = describeEvent(event);
+      if (text) rows.push({ kind: 'event', incident, event, text });
+    }
+    return rows.reverse();
+  }
+
+  getParent(node: IncidentNode): IncidentNode | undefined {
+    if (node.kind === 'incident' && node.incident.status === 'resolved') {
+      return {
+        kind: 'resolved',
+        incidents: this.incidents.filter((incident) => incident.status === 'resolved'),
+      };
+    }
+    return undefined;
+  }
+
+  getTreeItem(node: IncidentNode): vscode.TreeItem {
+    const { Collapsed, Expanded, None } = vscode.TreeItemCollapsibleState;
+    switch (node.kind) {
+      case 'incident': {
+        const { incident } = node;
+        const item = new vscode.TreeItem(
+          incident.title,
+          incident.status === 'resolved' ? Collapsed : Expanded,
+        );
+        item.id = `incident:${incident.id}`;
+        item.iconPath = SEVERITY_ICONS[incident.severity];
+        item.contextValue =
+          incident.status === 'resolved' ? 'incident.resolved' : 'incident.active';
+        if (incident.status === 'resolved') {
+          item.description = `${incident.severity} · resolved ${formatTime(incident.resolvedAt!, this.options.timeZone())}`;
+          item.tooltip = `${incident.id}: resolved`;
+        } else {
+          const clock = clockText(incident, this.now(), this.options.timers().workingHours);
+          item.description = `${clock.text} · ${incident.status}`;
+          item.tooltip = new vscode.MarkdownString(undefined, true);
+          item.tooltip.appendText(
+            `${incident.id}\n\n${incident.severity}, ${incident.status}: ${clock.detail}`,
+          );
+        }
+        return item;
+      }
+      case 'resolved': {
+        const item = new vscode.TreeItem('Resolved', Collapsed);
+        item.id = 'resolved';
+        item.description = String(node.incidents.length);
+        item.iconPath = new vscode.ThemeIcon('pass');
+        return item;
+      }
+      case 'section': {
+        const labels = { roles: 'Roles', checklist: 'Runbook', timeline: 'Timeline' };
+        const item = new vscode.TreeItem(
+          labels[node.section],
+          node.section === 'checklist' ? Expanded : Collapsed,
+        );
+        item.id = `${node.incident.id}:${node.section}`;
+        item.iconPath = new vscode.ThemeIcon(
+          { roles: 'person', checklist: 'checklist', timeline: 'history' }[node.section],
+        );
+        return item;
+      }
+      case 'role': {
+        const name = node.incident.roles[node.role];
+        const item = new vscode.TreeItem(ROLE_TITLES[node.role], None);
+        item.id = `${node.incident.id}:role:${node.role}`;
+        item.description = name ?? 'unassigned';
+        item.iconPath = new vscode.ThemeIcon(name ? 'account' : 'circle-large-outline');
+        return item;
+      }
+      case 'phase': {
+        const item = new vscode.TreeItem(node.phase.title, node.phase.done ? Collapsed : Expanded);
+        item.id = `${node.incident.id}:phase:${node.phase.id}`;
+        item.iconPath = new vscode.ThemeIcon(
+          node.phase.done ? 'pass-filled' : 'circle-large-outline',
+        );
+        const ticked = node.phase.items.filter((entry) => entry.ticked).length;
+        item.description = `${ticked}/${node.phase.items.length}`;
+        return item;
+      }
+      case 'item': {
+        const item = new vscode.TreeItem(
+          node.item.title,
+          node.item.items.length ? Collapsed : None,
+        );
+        item.id = `${node.incident.id}:item:${node.item.id}`;
+        item.iconPath = new vscode.ThemeIcon(node.item.ticked ? 'pass' : 'circle-large-outline');
+        if (node.item.tickedAt)
+          item.description = formatTime(node.item.tickedAt, this.options.timeZone(), 'HH:mm');
+        return item;
+      }
+      case 'event': {
+        const item = new vscode.TreeItem(node.text, None);
+        item.id = `${node.incident.id}:event:${node.event.id}`;
+        item.description = formatTime(node.event.at, this.options.timeZone(), 'HH:mm');
+        item.tooltip = `${formatTime(node.event.at, this.options.timeZone(), 'yyyy-MM-dd HH:mm:ss zzz')}${
+          node.event.by ? ` · ${node.event.by}` : ''
+        }\n${node.text}`;
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+}

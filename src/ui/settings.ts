@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+
+import * as vscode from 'vscode';
+
+import type { TimerConfig } from '../incident/timers';
+import { DEFAULT_WORKING_HOURS } from '../incident/timers';
+import { SETTINGS_SECTION } from './ids';
+
+/** The team's time zone: the setting, else this machine's. */
+export function timeZone(): string {
+  const configured = vscode.workspace
+    .getConfiguration(SETTINGS_SECTION)
+    .get<string>('severity.timeZone', '');
+  return configured || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/** Working hours and escalation contacts, as the incident timers take them. */
+export function timerConfig(): TimerConfig {
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  const [start, end] = config.get<string>('severity.workingHours', '09:00-17:00').split('-');
+  const valid = (time: string | undefined) =>
+    time && /^\d{2}:\d{2}$/.test(time.trim()) ? time.trim() : undefined;
+  return {
+    workingHours: {
+      ...DEFAULT_WORKING_HOURS,
+      timeZone: timeZone(),
+      start: valid(start) ?? DEFAULT_WORKING_HOURS.start,
+      end: valid(end) ?? DEFAULT_WORKING_HOURS.end,
+    },
+    escalation: {
+      teamLead: config.get<string>('escalation.teamLead') || undefined,
+      engineeringManager: config.get<string>('escalation.engineeringManager') || undefined,
+      cto: config.get<string>('escalation.cto') || undefined,
+    },
+  };
+}
+
+/**
+ * Where the incident journals live: the setting's folder inside the first workspace folder, so
+ * a team can keep incidents in git; without a workspace, the extension's own storage.
+ */
+export function incidentsFolder(context: vscode.ExtensionContext): string {
+  const configured = vscode.workspace
+    .getConfiguration(SETTINGS_SECTION)
+    .get<string>('incidents.folder', '.freelms/incidents');
+  const workspace = vscode.workspace.workspaceFolders?.[0];
+  if (workspace && workspace.uri.scheme === 'file') return join(workspace.uri.fsPath, configured);
+  return join(context.globalStorageUri.fsPath, 'incidents');
+}
