@@ -29,11 +29,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { silentLog, type Log } from '../src/common/log';
-import { cutAfter, faultAnswer } from './services/fault-effects';
+import { cutAfter, describeFault, faultAnswer, pathPattern } from './services/fault-effects';
 import { requestUrl, sendJson } from './services/http';
 
 /** The simulated services a fault can target. */
-export const FAULT_SERVICES = ['kubernetes', 'pagerduty', 'slack', 'flags', 'health', 'statuspage'] as const;
+export const FAULT_SERVICES = [
+  'kubernetes',
+  'pagerduty',
+  'slack',
+  'flags',
+  'health',
+  'statuspage',
+] as const;
 
 export type FaultService = (typeof FAULT_SERVICES)[number];
 
@@ -236,34 +243,6 @@ function matches(fault: FaultRule, service: FaultService, method: string, path: 
   return fault.path === undefined || pathPattern(fault.path).test(path);
 }
 
-/** Compiles a path pattern of the spec language into a regular expression. */
-export function pathPattern(pattern: string): RegExp {
-  if (pattern === '*' || pattern === '**') {
-    return /^.*$/;
-  }
-  const body = pattern
-    .split(/(\*\*|\*)/)
-    .map((part) => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return pattern.startsWith('/') ? new RegExp(`^${body}$`) : new RegExp(`(?:^|/)${body}$`);
-}
-
-/** A one-line description of a fault, for logs and the control endpoint. */
-export function describeFault(fault: FaultRule): string {
-  const call = `${fault.method ?? ''} ${fault.path ?? '*'}`.trim();
-  const action = fault.action;
-  const what =
-    action.kind === 'status'
-      ? `${action.status}${action.retryAfterSeconds === undefined ? '' : ` retry-after=${action.retryAfterSeconds}`}`
-      : action.kind === 'cut'
-        ? `cut=${action.afterBytes}`
-        : action.kind;
-  const latency = fault.latencyMs === undefined ? '' : ` latency=${fault.latencyMs}`;
-  const times = fault.times === undefined ? '' : ` times=${fault.times}`;
-  return `${fault.service} ${call}: ${what}${latency}${times}`;
-}
-
-
 /** A fault spec or control request that cannot be understood; the message says which part. */
 export class FaultSpecError extends Error {
   override name = 'FaultSpecError';
@@ -277,7 +256,9 @@ export function parseFaultSpec(spec: string): FaultRule {
   const service = parseService(fields[0] ?? '', spec);
   const rest = fields.slice(1);
   if (rest.length === 0) {
-    throw new FaultSpecError(`fault "${spec}" has no action (a status, timeout, cut=BYTES or latency=MS)`);
+    throw new FaultSpecError(
+      `fault "${spec}" has no action (a status, timeout, cut=BYTES or latency=MS)`,
+    );
   }
 
   const rule: FaultRule = { service, action: { kind: 'latency' } };
@@ -297,7 +278,9 @@ export function parseFaultSpec(spec: string): FaultRule {
   for (const option of rest) {
     const [name, value = ''] = option.split('=', 2) as [string, string?];
     if (!['times', 'retry-after', 'latency'].includes(name)) {
-      throw new FaultSpecError(`fault "${spec}": unknown option "${name}" (times, retry-after, latency)`);
+      throw new FaultSpecError(
+        `fault "${spec}": unknown option "${name}" (times, retry-after, latency)`,
+      );
     }
     const number = parseCount(value, `${name} in fault "${spec}"`);
     if (name === 'times') {
@@ -317,7 +300,10 @@ export function parseFaultSpec(spec: string): FaultRule {
   } else if (actionField === 'timeout') {
     rule.action = { kind: 'timeout' };
   } else if (actionField.startsWith('cut=')) {
-    rule.action = { kind: 'cut', afterBytes: parseCount(actionField.slice(4), `cut in fault "${spec}"`) };
+    rule.action = {
+      kind: 'cut',
+      afterBytes: parseCount(actionField.slice(4), `cut in fault "${spec}"`),
+    };
   } else {
     rule.latencyMs = parseCount(actionField.slice('latency='.length), `latency in fault "${spec}"`);
   }
@@ -342,7 +328,10 @@ export function parseFaultRule(input: unknown): FaultRule {
   if (typeof json.spec === 'string') {
     return parseFaultSpec(json.spec);
   }
-  const rule: FaultRule = { service: parseService(String(json.service ?? ''), 'the request'), action: { kind: 'latency' } };
+  const rule: FaultRule = {
+    service: parseService(String(json.service ?? ''), 'the request'),
+    action: { kind: 'latency' },
+  };
   if (typeof json.method === 'string') {
     rule.method = json.method.toUpperCase();
   }
@@ -381,7 +370,9 @@ export function parseFaultRule(input: unknown): FaultRule {
 
 function parseService(name: string, where: string): FaultService {
   if (!(FAULT_SERVICES as readonly string[]).includes(name)) {
-    throw new FaultSpecError(`unknown service "${name}" in ${where} (one of ${FAULT_SERVICES.join(', ')})`);
+    throw new FaultSpecError(
+      `unknown service "${name}" in ${where} (one of ${FAULT_SERVICES.join(', ')})`,
+    );
   }
   return name as FaultService;
 }

@@ -11,7 +11,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { FAULT_SERVICES, FaultSpecError, parseFaultRule, type FaultRegistry, type FaultService } from '../faults';
+import {
+  FAULT_SERVICES,
+  FaultSpecError,
+  parseFaultRule,
+  type FaultRegistry,
+  type FaultService,
+} from '../faults';
 import { parseJson, readBody, requestUrl, sendJson } from './http';
 
 export const CONTROL_MOUNT = '/_control';
@@ -51,19 +57,27 @@ export async function handleControl(
   const one = /^\/faults\/([^/]+)$/.exec(path);
   if (one !== null && method === 'DELETE') {
     const removed = faults.remove(decodeURIComponent(one[1]!));
-    sendJson(res, removed ? 200 : 404, removed ? { removed: one[1] } : { error: `no fault ${one[1]}` });
+    sendJson(
+      res,
+      removed ? 200 : 404,
+      removed ? { removed: one[1] } : { error: `no fault ${one[1]}` },
+    );
     return true;
   }
 
   if (path === '/calls' || path === '/calls/') {
     const service = url.searchParams.get('service');
     if (service !== null && !(FAULT_SERVICES as readonly string[]).includes(service)) {
-      sendJson(res, 400, { error: `unknown service "${service}" (one of ${FAULT_SERVICES.join(', ')})` });
+      sendJson(res, 400, {
+        error: `unknown service "${service}" (one of ${FAULT_SERVICES.join(', ')})`,
+      });
     } else if (method === 'DELETE') {
       faults.clearCalls();
       sendJson(res, 200, { calls: [] });
     } else {
-      sendJson(res, 200, { calls: faults.calls((service ?? undefined) as FaultService | undefined) });
+      sendJson(res, 200, {
+        calls: faults.calls((service ?? undefined) as FaultService | undefined),
+      });
     }
     return true;
   }

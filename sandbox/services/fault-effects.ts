@@ -1,6 +1,6 @@
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 
-import type { FaultService } from '../faults';
+import type { FaultRule, FaultService } from '../faults';
 
 /** What a fault sends back: each service's own error shape, so clients parse it as the real one. */
 export interface FaultAnswer {
@@ -56,9 +56,12 @@ export function faultAnswer(
 
   switch (service) {
     case 'kubernetes': {
-      const details = status === 429 && retryAfterSeconds !== undefined ? { retryAfterSeconds } : undefined;
+      const details =
+        status === 429 && retryAfterSeconds !== undefined ? { retryAfterSeconds } : undefined;
       const message =
-        status === 429 ? 'Too many requests, please try again later.' : `the server reported ${status} ${text}`;
+        status === 429
+          ? 'Too many requests, please try again later.'
+          : `the server reported ${status} ${text}`;
       const body = {
         kind: 'Status',
         apiVersion: 'v1',
@@ -80,7 +83,9 @@ export function faultAnswer(
       }
       const error = PAGERDUTY_ERRORS[status] ?? {
         message:
-          status >= 500 ? 'An internal error has occurred. PagerDuty team has been notified.' : text,
+          status >= 500
+            ? 'An internal error has occurred. PagerDuty team has been notified.'
+            : text,
         code: status >= 500 ? 2000 : 2001,
       };
       return { body: { error }, headers };
@@ -146,3 +151,31 @@ export function cutAfter(res: ServerResponse, limit: number): void {
   }) as typeof res.end;
 }
 
+/** Compiles a path pattern of the spec language into a regular expression. */
+export function pathPattern(pattern: string): RegExp {
+  if (pattern === '*' || pattern === '**') {
+    return /^.*$/;
+  }
+  const body = pattern
+    .split(/(\*\*|\*)/)
+    .map((part) =>
+      part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('');
+  return pattern.startsWith('/') ? new RegExp(`^${body}$`) : new RegExp(`(?:^|/)${body}$`);
+}
+
+/** A one-line description of a fault, for logs and the control endpoint. */
+export function describeFault(fault: FaultRule): string {
+  const call = `${fault.method ?? ''} ${fault.path ?? '*'}`.trim();
+  const action = fault.action;
+  const what =
+    action.kind === 'status'
+      ? `${action.status}${action.retryAfterSeconds === undefined ? '' : ` retry-after=${action.retryAfterSeconds}`}`
+      : action.kind === 'cut'
+        ? `cut=${action.afterBytes}`
+        : action.kind;
+  const latency = fault.latencyMs === undefined ? '' : ` latency=${fault.latencyMs}`;
+  const times = fault.times === undefined ? '' : ` times=${fault.times}`;
+  return `${fault.service} ${call}: ${what}${latency}${times}`;
+}

@@ -49,7 +49,13 @@ export class FeatureFlagsApi {
   async handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const fullPath = requestUrl(req).pathname;
     const fail = (status: number, error: string, message: string) =>
-      sendJson(res, status, { timestamp: new Date().toISOString(), status, error, message, path: fullPath });
+      sendJson(res, status, {
+        timestamp: new Date().toISOString(),
+        status,
+        error,
+        message,
+        path: fullPath,
+      });
 
     const token = authorizationToken(req, ['Bearer ']);
     if (token === undefined || token === '') {
@@ -66,7 +72,9 @@ export class FeatureFlagsApi {
     }
     if (method === 'GET') {
       const flag = this.flags.find((candidate) => candidate.flag === name);
-      return flag === undefined ? fail(404, 'Not Found', `Unknown feature flag '${name}'`) : sendJson(res, 200, flag);
+      return flag === undefined
+        ? fail(404, 'Not Found', `Unknown feature flag '${name}'`)
+        : sendJson(res, 200, flag);
     }
     if (method !== 'POST' || name !== '') {
       return fail(405, 'Method Not Allowed', `Request method '${method}' is not supported`);
@@ -75,7 +83,11 @@ export class FeatureFlagsApi {
     const body = parseJson(await readBody(req));
     this.faults.noteBody(req, body);
     if (!isRecord(body) || typeof body.flag !== 'string' || typeof body.enabled !== 'boolean') {
-      return fail(400, 'Bad Request', 'Expected a body like {"flag": "new-feature", "enabled": false}');
+      return fail(
+        400,
+        'Bad Request',
+        'Expected a body like {"flag": "new-feature", "enabled": false}',
+      );
     }
     const flag = this.flags.find((candidate) => candidate.flag === body.flag);
     if (flag === undefined) {

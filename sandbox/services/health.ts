@@ -24,7 +24,12 @@ export interface HealthDeps {
   componentHealth?(): ComponentHealth;
 }
 
-export function handleHealth(deps: HealthDeps, req: IncomingMessage, res: ServerResponse, path: string): void {
+export function handleHealth(
+  deps: HealthDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): void {
   const group = path.replace(/^\/+|\/+$/g, '');
   const gatewayUp = deps.isApiGatewayReady();
   const parts = deps.componentHealth?.() ?? {};
@@ -37,18 +42,33 @@ export function handleHealth(deps: HealthDeps, req: IncomingMessage, res: Server
     body = { status: 'UP' };
   } else if (group === 'readiness' || group === '') {
     const components: Record<string, unknown> = {
-      db: { status: status(parts.db), details: { database: 'PostgreSQL', validationQuery: 'isValid()' } },
+      db: {
+        status: status(parts.db),
+        details: { database: 'PostgreSQL', validationQuery: 'isValid()' },
+      },
       diskSpace: {
         status: 'UP',
-        details: { total: 53_660_876_800, free: 31_138_029_568, threshold: 10_485_760, path: '/app/.', exists: true },
+        details: {
+          total: 53_660_876_800,
+          free: 31_138_029_568,
+          threshold: 10_485_760,
+          path: '/app/.',
+          exists: true,
+        },
       },
-      kafka: { status: status(parts.kafka), details: { clusterId: 'freelms-kafka', brokers: ['kafka-0.kafka:9092'] } },
+      kafka: {
+        status: status(parts.kafka),
+        details: { clusterId: 'freelms-kafka', brokers: ['kafka-0.kafka:9092'] },
+      },
       ping: { status: 'UP' },
       redis: { status: status(parts.redis), details: { version: '7.2.4' } },
     };
     if (!gatewayUp) {
       // What a client behind the ingress learns when no gateway pod is ready to serve.
-      components.readinessState = { status: 'DOWN', details: { error: 'no ready api-gateway pod' } };
+      components.readinessState = {
+        status: 'DOWN',
+        details: { error: 'no ready api-gateway pod' },
+      };
     }
     up = gatewayUp && parts.db !== false && parts.redis !== false && parts.kafka !== false;
     body =
@@ -56,7 +76,12 @@ export function handleHealth(deps: HealthDeps, req: IncomingMessage, res: Server
         ? { status: up ? 'UP' : 'DOWN', groups: ['liveness', 'readiness'], components }
         : { status: up ? 'UP' : 'DOWN', components };
   } else {
-    sendJson(res, 404, { timestamp: new Date().toISOString(), status: 404, error: 'Not Found', path: req.url });
+    sendJson(res, 404, {
+      timestamp: new Date().toISOString(),
+      status: 404,
+      error: 'Not Found',
+      path: req.url,
+    });
     return;
   }
   sendJson(res, up ? 200 : 503, body, { 'content-type': ACTUATOR_TYPE });

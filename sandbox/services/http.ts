@@ -62,7 +62,10 @@ export function originOf(req: IncomingMessage): string {
 }
 
 /** The token of an `Authorization: <scheme> <token>` header, if the scheme matches. */
-export function authorizationToken(req: IncomingMessage, schemes: readonly string[]): string | undefined {
+export function authorizationToken(
+  req: IncomingMessage,
+  schemes: readonly string[],
+): string | undefined {
   const header = req.headers.authorization;
   if (header === undefined) {
     return undefined;

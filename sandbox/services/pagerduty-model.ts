@@ -126,7 +126,9 @@ export class PagerDutyModel {
   openIncidentWithKey(serviceId: string, incidentKey: string): PdIncident | undefined {
     return this.incidents.find(
       (incident) =>
-        incident.serviceId === serviceId && incident.incidentKey === incidentKey && incident.status !== 'resolved',
+        incident.serviceId === serviceId &&
+        incident.incidentKey === incidentKey &&
+        incident.status !== 'resolved',
     );
   }
 
@@ -172,7 +174,12 @@ export class PagerDutyModel {
     return incident;
   }
 
-  setStatus(incident: PdIncident, status: 'acknowledged' | 'resolved', userId: string, at = new Date()): void {
+  setStatus(
+    incident: PdIncident,
+    status: 'acknowledged' | 'resolved',
+    userId: string,
+    at = new Date(),
+  ): void {
     incident.status = status;
     incident.updatedAt = at;
     incident.lastStatusChangeAt = at;
@@ -242,7 +249,12 @@ export class PdRenderer {
       last_status_change_at: isoSeconds(incident.lastStatusChangeAt),
       resolved_at: incident.resolvedAt === undefined ? null : isoSeconds(incident.resolvedAt),
       first_trigger_log_entry: {
-        ...this.reference(trigger.id, 'trigger_log_entry_reference', trigger.summary, 'log_entries'),
+        ...this.reference(
+          trigger.id,
+          'trigger_log_entry_reference',
+          trigger.summary,
+          'log_entries',
+        ),
         self: `${this.apiBase}/log_entries/${trigger.id}?incident_id=${incident.id}`,
         html_url: `${WEB_ORIGIN}/incidents/${incident.id}/log_entries/${trigger.id}`,
       },
@@ -283,7 +295,12 @@ export class PdRenderer {
       agent: this.agentReference(entry.agent),
       channel: { type: entry.type === 'annotate_log_entry' ? 'note' : 'api' },
       service: this.serviceReference(incident.serviceId),
-      incident: this.reference(incident.id, 'incident_reference', `[#${incident.number}] ${incident.title}`, 'incidents'),
+      incident: this.reference(
+        incident.id,
+        'incident_reference',
+        `[#${incident.number}] ${incident.title}`,
+        'incidents',
+      ),
       teams: [this.reference(TEAM.id, 'team_reference', TEAM.name, 'teams')],
       contexts: [],
     };
@@ -299,13 +316,19 @@ export class PdRenderer {
   }
 
   service(service: PdService): Record<string, unknown> {
-    const open = this.model.incidents.filter((i) => i.serviceId === service.id && i.status !== 'resolved');
+    const open = this.model.incidents.filter(
+      (i) => i.serviceId === service.id && i.status !== 'resolved',
+    );
     return {
       ...this.reference(service.id, 'service', service.name, 'services'),
       html_url: `${WEB_ORIGIN}/service-directory/${service.id}`,
       name: service.name,
       description: service.description,
-      status: open.some((i) => i.status === 'triggered') ? 'critical' : open.length > 0 ? 'warning' : 'active',
+      status: open.some((i) => i.status === 'triggered')
+        ? 'critical'
+        : open.length > 0
+          ? 'warning'
+          : 'active',
       escalation_policy: this.reference(
         ESCALATION_POLICY.id,
         'escalation_policy_reference',
@@ -318,12 +341,21 @@ export class PdRenderer {
   }
 
   user(user: PdUser): Record<string, unknown> {
-    return { ...this.userReference(user.id), type: 'user', name: user.name, email: user.email, role: 'user' };
+    return {
+      ...this.userReference(user.id),
+      type: 'user',
+      name: user.name,
+      email: user.email,
+      role: 'user',
+    };
   }
 
   private serviceReference(id: string): Record<string, unknown> {
     const name = this.model.services.find((service) => service.id === id)?.name ?? id;
-    return { ...this.reference(id, 'service_reference', name, 'services'), html_url: `${WEB_ORIGIN}/service-directory/${id}` };
+    return {
+      ...this.reference(id, 'service_reference', name, 'services'),
+      html_url: `${WEB_ORIGIN}/service-directory/${id}`,
+    };
   }
 
   private userReference(id: string): Record<string, unknown> {
@@ -335,7 +367,12 @@ export class PdRenderer {
     return agent.kind === 'user' ? this.userReference(agent.id) : this.serviceReference(agent.id);
   }
 
-  private reference(id: string, type: string, summary: string, collection: string): Record<string, unknown> {
+  private reference(
+    id: string,
+    type: string,
+    summary: string,
+    collection: string,
+  ): Record<string, unknown> {
     return {
       id,
       type,

@@ -10,7 +10,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { FaultRegistry } from '../faults';
-import { authorizationToken, isRecord, originOf, parseJson, readBody, requestUrl, sendJson } from './http';
+import {
+  authorizationToken,
+  isRecord,
+  originOf,
+  parseJson,
+  readBody,
+  requestUrl,
+  sendJson,
+} from './http';
 import { PagerDutyModel, PdRenderer, type PdIncident, type PdUser } from './pagerduty-model';
 import { SANDBOX_TOKENS } from './tokens';
 
@@ -42,7 +50,9 @@ export class PagerDutyApi {
       const parsed = parseJson(await readBody(req));
       this.faults.noteBody(req, parsed);
       if (!isRecord(parsed)) {
-        sendError(res, 400, 'Invalid Input Provided', 2001, ['The request body is not a JSON object.']);
+        sendError(res, 400, 'Invalid Input Provided', 2001, [
+          'The request body is not a JSON object.',
+        ]);
         return;
       }
       body = parsed;
@@ -90,17 +100,26 @@ export class PagerDutyApi {
         if (typeof content !== 'string' || content.trim() === '') {
           return sendError(res, 400, 'Invalid Input Provided', 2001, ['Content cannot be empty.']);
         }
-        return sendJson(res, 201, { note: render.note(this.model.addNote(incident!, user.id, content)) });
+        return sendJson(res, 201, {
+          note: render.note(this.model.addNote(incident!, user.id, content)),
+        });
       }
       if (segments.length === 3 && segments[2] === 'log_entries' && method === 'GET') {
         // Newest first, as PagerDuty lists them.
-        const entries = incident!.logEntries.map((entry) => render.logEntry(incident!, entry)).reverse();
+        const entries = incident!.logEntries
+          .map((entry) => render.logEntry(incident!, entry))
+          .reverse();
         return sendPage(res, 'log_entries', entries, query);
       }
     }
     if (segments[0] === 'services' && method === 'GET') {
       if (segments.length === 1) {
-        return sendPage(res, 'services', this.model.services.map((service) => render.service(service)), query);
+        return sendPage(
+          res,
+          'services',
+          this.model.services.map((service) => render.service(service)),
+          query,
+        );
       }
       const service = this.model.services.find((candidate) => candidate.id === segments[1]);
       return service === undefined || segments.length > 2
@@ -108,7 +127,12 @@ export class PagerDutyApi {
         : sendJson(res, 200, { service: render.service(service) });
     }
     if (segments[0] === 'users' && segments.length === 1 && method === 'GET') {
-      return sendPage(res, 'users', this.model.users.map((user) => render.user(user)), query);
+      return sendPage(
+        res,
+        'users',
+        this.model.users.map((user) => render.user(user)),
+        query,
+      );
     }
     sendError(res, 404, 'Not Found', 2100);
   }
@@ -117,7 +141,12 @@ export class PagerDutyApi {
   private requester(req: IncomingMessage, res: ServerResponse): PdUser | undefined {
     const from = req.headers.from;
     if (from === undefined || from.trim() === '') {
-      sendError(res, 400, 'You must specify a user\'s email address in the "From" header to perform this action', 2016);
+      sendError(
+        res,
+        400,
+        'You must specify a user\'s email address in the "From" header to perform this action',
+        2016,
+      );
       return undefined;
     }
     const user = this.model.userByEmail(from);
@@ -139,7 +168,12 @@ export class PagerDutyApi {
         (urgencies.length === 0 || urgencies.includes(incident.urgency)) &&
         (key === null || incident.incidentKey === key),
     );
-    sendPage(res, 'incidents', incidents.map((incident) => render.incident(incident)), query);
+    sendPage(
+      res,
+      'incidents',
+      incidents.map((incident) => render.incident(incident)),
+      query,
+    );
   }
 
   private createIncident(
@@ -162,7 +196,10 @@ export class PagerDutyApi {
       return sendError(res, 400, 'Arguments Caused Error', 2002, ['Service not found']);
     }
     const incidentKey = typeof input.incident_key === 'string' ? input.incident_key : undefined;
-    if (incidentKey !== undefined && this.model.openIncidentWithKey(service.id, incidentKey) !== undefined) {
+    if (
+      incidentKey !== undefined &&
+      this.model.openIncidentWithKey(service.id, incidentKey) !== undefined
+    ) {
       // The wording of `errors` is what clients match on; published client code quotes it
       // verbatim. The code varies between reports (2001, 2002), so clients should not rely on it.
       return sendError(res, 400, 'Invalid Input Provided', 2001, [
@@ -191,7 +228,9 @@ export class PagerDutyApi {
     }
     const updates = Array.isArray(body.incidents) ? body.incidents.filter(isRecord) : [];
     if (updates.length === 0) {
-      return sendError(res, 400, 'Invalid Input Provided', 2001, ['Incidents must be a non-empty array.']);
+      return sendError(res, 400, 'Invalid Input Provided', 2001, [
+        'Incidents must be a non-empty array.',
+      ]);
     }
     const targets: Array<[PdIncident, unknown]> = [];
     for (const update of updates) {
@@ -214,7 +253,10 @@ export class PagerDutyApi {
     sendJson(res, 200, { incidents: targets.map(([incident]) => render.incident(incident)) });
   }
 
-  private checkStatus(incident: PdIncident, status: unknown): { message: string; code: number } | undefined {
+  private checkStatus(
+    incident: PdIncident,
+    status: unknown,
+  ): { message: string; code: number } | undefined {
     if (status !== 'acknowledged' && status !== 'resolved') {
       return { message: 'Invalid Status Provided', code: 1003 };
     }
@@ -227,7 +269,11 @@ export class PagerDutyApi {
     return undefined;
   }
 
-  private applyStatus(incident: PdIncident, status: unknown, user: PdUser): { message: string; code: number } | undefined {
+  private applyStatus(
+    incident: PdIncident,
+    status: unknown,
+    user: PdUser,
+  ): { message: string; code: number } | undefined {
     const error = this.checkStatus(incident, status);
     if (error === undefined) {
       this.model.setStatus(incident, status as 'acknowledged' | 'resolved', user.id);
@@ -237,7 +283,13 @@ export class PagerDutyApi {
 }
 
 /** PagerDuty's error envelope. */
-function sendError(res: ServerResponse, status: number, message: string, code: number, errors?: string[]): void {
+function sendError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  code: number,
+  errors?: string[],
+): void {
   sendJson(res, status, { error: { message, code, ...(errors === undefined ? {} : { errors }) } });
 }
 
@@ -247,13 +299,29 @@ function all(query: URLSearchParams, name: string): string[] {
 }
 
 /** Offset paging the way PagerDuty does it: `total` is null unless `total=true` was asked. */
-function paging(count: number, query: URLSearchParams): { limit: number; offset: number; more: boolean; total: number | null } {
-  const limit = Math.min(MAX_LIMIT, Math.max(1, Number(query.get('limit') ?? DEFAULT_LIMIT) || DEFAULT_LIMIT));
+function paging(
+  count: number,
+  query: URLSearchParams,
+): { limit: number; offset: number; more: boolean; total: number | null } {
+  const limit = Math.min(
+    MAX_LIMIT,
+    Math.max(1, Number(query.get('limit') ?? DEFAULT_LIMIT) || DEFAULT_LIMIT),
+  );
   const offset = Math.max(0, Number(query.get('offset') ?? 0) || 0);
-  return { limit, offset, more: offset + limit < count, total: query.get('total') === 'true' ? count : null };
+  return {
+    limit,
+    offset,
+    more: offset + limit < count,
+    total: query.get('total') === 'true' ? count : null,
+  };
 }
 
-function sendPage(res: ServerResponse, key: string, items: unknown[], query: URLSearchParams): void {
+function sendPage(
+  res: ServerResponse,
+  key: string,
+  items: unknown[],
+  query: URLSearchParams,
+): void {
   const page = paging(items.length, query);
   sendJson(res, 200, { [key]: items.slice(page.offset, page.offset + page.limit), ...page });
 }

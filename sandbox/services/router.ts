@@ -98,7 +98,9 @@ export function createServiceRoutes(deps: ServiceRoutesDeps): ServiceRoutes {
           continue;
         }
         res.once('finish', () =>
-          log.debug(`${service} ${req.method} ${pathname} ${res.statusCode} in ${Date.now() - started} ms`),
+          log.debug(
+            `${service} ${req.method} ${pathname} ${res.statusCode} in ${Date.now() - started} ms`,
+          ),
         );
         if (!(await faults.intercept(service, req, res, path === '' ? '/' : path))) {
           await handler(req, res, path);
@@ -107,7 +109,9 @@ export function createServiceRoutes(deps: ServiceRoutesDeps): ServiceRoutes {
       }
       return false;
     } catch (error) {
-      log.error(`${req.method} ${pathname} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      log.error(
+        `${req.method} ${pathname} failed: ${error instanceof Error ? error.stack : String(error)}`,
+      );
       if (!res.headersSent) {
         sendJson(res, 500, { error: 'sandbox error', message: String(error) });
       } else {
@@ -139,7 +143,10 @@ export interface StartServicesOptions {
 }
 
 export interface RunningServices {
-  endpoints: Pick<SandboxEndpoints, 'pagerduty' | 'slack' | 'flags' | 'health' | 'statusPage' | 'control'>;
+  endpoints: Pick<
+    SandboxEndpoints,
+    'pagerduty' | 'slack' | 'flags' | 'health' | 'statusPage' | 'control'
+  >;
   faults: FaultRegistry;
   state: ServiceState;
   /** Closes the server, ending held and open connections. */

@@ -40,7 +40,12 @@ export interface SlackChannel {
 export const SLACK_TEAM = { id: 'T0FREELMS', name: 'FreeLMS', domain: 'freelms-sandbox' };
 
 /** The bot the sandbox's token belongs to. */
-export const SLACK_BOT = { userId: 'U0FLBOT01', botId: 'B0FLBOT01', appId: 'A0FLAPP01', name: 'freelms-incident-bot' };
+export const SLACK_BOT = {
+  userId: 'U0FLBOT01',
+  botId: 'B0FLBOT01',
+  appId: 'A0FLAPP01',
+  name: 'freelms-incident-bot',
+};
 
 const SCOPES = [
   'channels:join',
@@ -59,11 +64,41 @@ export const SLACK_SCOPES = SCOPES.join(',');
 
 export class SlackModel {
   readonly users: SlackUser[] = [
-    { id: SLACK_BOT.userId, name: SLACK_BOT.name, realName: 'FreeLMS Incident Bot', email: '', isBot: true },
-    { id: 'U0FLUSR01', name: 'dana', realName: 'Dana Okafor', email: 'oncall@freelms.example', isBot: false },
-    { id: 'U0FLUSR02', name: 'sam', realName: 'Sam Lindqvist', email: 'incident-commander@freelms.example', isBot: false },
-    { id: 'U0FLUSR03', name: 'priya', realName: 'Priya Natarajan', email: 'platform-lead@freelms.example', isBot: false },
-    { id: 'U0FLUSR04', name: 'lee', realName: 'Lee Moreau', email: 'support-lead@freelms.example', isBot: false },
+    {
+      id: SLACK_BOT.userId,
+      name: SLACK_BOT.name,
+      realName: 'FreeLMS Incident Bot',
+      email: '',
+      isBot: true,
+    },
+    {
+      id: 'U0FLUSR01',
+      name: 'dana',
+      realName: 'Dana Okafor',
+      email: 'oncall@freelms.example',
+      isBot: false,
+    },
+    {
+      id: 'U0FLUSR02',
+      name: 'sam',
+      realName: 'Sam Lindqvist',
+      email: 'incident-commander@freelms.example',
+      isBot: false,
+    },
+    {
+      id: 'U0FLUSR03',
+      name: 'priya',
+      realName: 'Priya Natarajan',
+      email: 'platform-lead@freelms.example',
+      isBot: false,
+    },
+    {
+      id: 'U0FLUSR04',
+      name: 'lee',
+      realName: 'Lee Moreau',
+      email: 'support-lead@freelms.example',
+      isBot: false,
+    },
   ];
 
   readonly channels: SlackChannel[] = [];
@@ -76,13 +111,26 @@ export class SlackModel {
     const humans = ['U0FLUSR01', 'U0FLUSR02', 'U0FLUSR03', 'U0FLUSR04'];
     this.add('general', humans, seconds - 400 * 86_400);
     this.add('incidents', [...humans, SLACK_BOT.userId], seconds - 300 * 86_400);
-    this.add('freelms-oncall', ['U0FLUSR01', 'U0FLUSR02', SLACK_BOT.userId], seconds - 200 * 86_400);
+    this.add(
+      'freelms-oncall',
+      ['U0FLUSR01', 'U0FLUSR02', SLACK_BOT.userId],
+      seconds - 200 * 86_400,
+    );
     // An old incident channel, archived: creating its name again must fail with name_taken.
-    const old = this.add('incident-2026-11-14-db-failover', ['U0FLUSR01', SLACK_BOT.userId], seconds - 19 * 86_400);
+    const old = this.add(
+      'incident-2026-11-14-db-failover',
+      ['U0FLUSR01', SLACK_BOT.userId],
+      seconds - 19 * 86_400,
+    );
     old.isArchived = true;
   }
 
-  add(name: string, members: string[], created = Math.floor(Date.now() / 1000), isPrivate = false): SlackChannel {
+  add(
+    name: string,
+    members: string[],
+    created = Math.floor(Date.now() / 1000),
+    isPrivate = false,
+  ): SlackChannel {
     const channel: SlackChannel = {
       id: `C0FL${String(this.nextChannel++).padStart(5, '0')}`,
       name,
@@ -120,7 +168,12 @@ export class SlackModel {
     return message;
   }
 
-  bookmark(channel: SlackChannel, title: string, link: string, emoji: string | null): SlackBookmark {
+  bookmark(
+    channel: SlackChannel,
+    title: string,
+    link: string,
+    emoji: string | null,
+  ): SlackBookmark {
     const bookmark: SlackBookmark = {
       id: `Bk0FL${String(this.nextBookmark++).padStart(5, '0')}`,
       title,
@@ -165,8 +218,16 @@ export function renderChannel(channel: SlackChannel, viewer: string): Record<str
     shared_team_ids: [SLACK_TEAM.id],
     is_member: channel.members.has(viewer),
     num_members: channel.members.size,
-    topic: { value: channel.topic, creator: channel.topic === '' ? '' : channel.creator, last_set: 0 },
-    purpose: { value: channel.purpose, creator: channel.purpose === '' ? '' : channel.creator, last_set: 0 },
+    topic: {
+      value: channel.topic,
+      creator: channel.topic === '' ? '' : channel.creator,
+      last_set: 0,
+    },
+    purpose: {
+      value: channel.purpose,
+      creator: channel.purpose === '' ? '' : channel.creator,
+      last_set: 0,
+    },
     previous_names: [],
   };
 }

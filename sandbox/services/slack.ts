@@ -36,7 +36,8 @@ export class SlackApi {
     'auth.test': () => this.authTest(),
     'conversations.create': (args) => this.create(args),
     'conversations.list': (args) => this.list(args),
-    'conversations.info': (args) => this.withChannel(args, 'channel', (channel) => this.channelAnswer(channel)),
+    'conversations.info': (args) =>
+      this.withChannel(args, 'channel', (channel) => this.channelAnswer(channel)),
     'conversations.invite': (args) => this.invite(args),
     'conversations.join': (args) => this.join(args),
     'conversations.unarchive': (args) => this.unarchive(args),
@@ -57,7 +58,12 @@ export class SlackApi {
 
     const method = this.methods[path.replace(/^\//, '')];
     if (method === undefined) {
-      sendJson(res, 200, { ok: false, error: 'unknown_method', req_method: path.replace(/^\//, '') }, headers);
+      sendJson(
+        res,
+        200,
+        { ok: false, error: 'unknown_method', req_method: path.replace(/^\//, '') },
+        headers,
+      );
       return;
     }
     const bearer = authorizationToken(req, ['Bearer ']);
@@ -106,7 +112,9 @@ export class SlackApi {
   }
 
   private list(args: Args): Answer {
-    const types = String(args.types ?? 'public_channel').split(',').map((type) => type.trim());
+    const types = String(args.types ?? 'public_channel')
+      .split(',')
+      .map((type) => type.trim());
     const excludeArchived = flag(args.exclude_archived);
     const visible = this.model.channels.filter(
       (channel) =>
@@ -155,7 +163,9 @@ export class SlackApi {
       if (refused.length > 0 && !flag(args.force)) {
         return { ...fail(refused[0]!.error), errors: refused };
       }
-      users.filter((user) => !refused.some((r) => r.user === user)).forEach((user) => channel.members.add(user));
+      users
+        .filter((user) => !refused.some((r) => r.user === user))
+        .forEach((user) => channel.members.add(user));
       return { ...this.channelAnswer(channel), ...(refused.length > 0 ? { errors: refused } : {}) };
     });
   }
@@ -199,8 +209,19 @@ export class SlackApi {
       const messages = channel.messages
         .slice()
         .reverse()
-        .map((message) => ({ type: 'message', user: message.user, text: message.text, ts: message.ts }));
-      return { ok: true, messages, has_more: false, pin_count: 0, response_metadata: { next_cursor: '' } };
+        .map((message) => ({
+          type: 'message',
+          user: message.user,
+          text: message.text,
+          ts: message.ts,
+        }));
+      return {
+        ok: true,
+        messages,
+        has_more: false,
+        pin_count: 0,
+        response_metadata: { next_cursor: '' },
+      };
     });
   }
 
@@ -211,7 +232,10 @@ export class SlackApi {
       (channel) => {
         const text = typeof args.text === 'string' ? args.text : '';
         const blocks = typeof args.blocks === 'string' ? parseJson(args.blocks) : args.blocks;
-        if (text === '' && (blocks === undefined || (Array.isArray(blocks) && blocks.length === 0))) {
+        if (
+          text === '' &&
+          (blocks === undefined || (Array.isArray(blocks) && blocks.length === 0))
+        ) {
           return fail('no_text');
         }
         if (channel.isArchived) {
@@ -291,12 +315,19 @@ export class SlackApi {
     }
     const members = this.model.users.slice(start, start + limit).map(renderUser);
     const next = start + limit < this.model.users.length ? encodeCursor(start + limit) : '';
-    return { ok: true, members, cache_ts: Math.floor(Date.now() / 1000), response_metadata: { next_cursor: next } };
+    return {
+      ok: true,
+      members,
+      cache_ts: Math.floor(Date.now() / 1000),
+      response_metadata: { next_cursor: next },
+    };
   }
 
   private lookupByEmail(args: Args): Answer {
     const email = String(args.email ?? '').toLowerCase();
-    const user = this.model.users.find((candidate) => candidate.email !== '' && candidate.email === email);
+    const user = this.model.users.find(
+      (candidate) => candidate.email !== '' && candidate.email === email,
+    );
     return user === undefined ? fail('users_not_found') : { ok: true, user: renderUser(user) };
   }
 
@@ -304,7 +335,12 @@ export class SlackApi {
     return { ok: true, channel: renderChannel(channel, SLACK_BOT.userId) };
   }
 
-  private withChannel(args: Args, key: string, then: (channel: SlackChannel) => Answer, byName = false): Answer {
+  private withChannel(
+    args: Args,
+    key: string,
+    then: (channel: SlackChannel) => Answer,
+    byName = false,
+  ): Answer {
     const id = typeof args[key] === 'string' ? (args[key] as string) : '';
     const channel = id === '' ? undefined : this.model.channel(id, byName);
     return channel === undefined ? fail('channel_not_found') : then(channel);

@@ -72,9 +72,14 @@ export class StatusPageApi {
       return sendJson(res, 200, this.incidents.slice().reverse());
     }
     if (method === 'GET' && id === 'unresolved') {
-      return sendJson(res, 200, this.incidents.filter((incident) => incident.status !== 'resolved').reverse());
+      return sendJson(
+        res,
+        200,
+        this.incidents.filter((incident) => incident.status !== 'resolved').reverse(),
+      );
     }
-    const incident = id === undefined ? undefined : this.incidents.find((candidate) => candidate.id === id);
+    const incident =
+      id === undefined ? undefined : this.incidents.find((candidate) => candidate.id === id);
     if (id !== undefined && incident === undefined) {
       return sendJson(res, 404, { error: 'Incident not found' });
     }
@@ -99,13 +104,21 @@ export class StatusPageApi {
       if (incident.status === 'resolved') {
         return sendJson(res, 422, { error: 'Incident is already resolved' });
       }
-      this.update(incident, status as IncidentStatus, typeof input.body === 'string' ? input.body : '');
+      this.update(
+        incident,
+        status as IncidentStatus,
+        typeof input.body === 'string' ? input.body : '',
+      );
       return sendJson(res, 200, incident);
     }
     sendJson(res, 405, { error: `${method} is not allowed here` });
   }
 
-  private create(res: ServerResponse, input: Record<string, unknown>, status: IncidentStatus): void {
+  private create(
+    res: ServerResponse,
+    input: Record<string, unknown>,
+    status: IncidentStatus,
+  ): void {
     if (typeof input.name !== 'string' || input.name.trim() === '') {
       return sendJson(res, 422, { error: "Name can't be blank" });
     }

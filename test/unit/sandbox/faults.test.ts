@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { FaultRegistry, FaultSpecError, parseFaultSpec, pathPattern } from '../../../sandbox/faults';
+import { FaultRegistry, FaultSpecError, parseFaultSpec } from '../../../sandbox/faults';
+import { pathPattern } from '../../../sandbox/services/fault-effects';
 import { startServices, type RunningServices } from '../../../sandbox/services/router';
 import { SANDBOX_TOKENS } from '../../../sandbox/services/tokens';
 
@@ -49,9 +50,15 @@ describe('sandbox fault specs', () => {
   it('says which part of a bad spec is wrong', () => {
     assert.throws(() => parseFaultSpec('jira:500'), /unknown service "jira"/);
     assert.throws(() => parseFaultSpec('slack'), /has no action/);
-    assert.throws(() => parseFaultSpec('slack:chat.postMessage:explode'), /"explode" is not an action/);
+    assert.throws(
+      () => parseFaultSpec('slack:chat.postMessage:explode'),
+      /"explode" is not an action/,
+    );
     assert.throws(() => parseFaultSpec('slack:200'), /not an HTTP error status/);
-    assert.throws(() => parseFaultSpec('slack:timeout:retry-after=1'), /retry-after goes with a status/);
+    assert.throws(
+      () => parseFaultSpec('slack:timeout:retry-after=1'),
+      /retry-after goes with a status/,
+    );
     assert.throws(() => parseFaultSpec('slack:500:times=often'), FaultSpecError);
     assert.throws(() => parseFaultSpec('slack:500:colour=red'), /unknown option "colour"/);
   });
@@ -84,7 +91,8 @@ describe('sandbox faults in action', () => {
       headers: { authorization: `Bearer ${SANDBOX_TOKENS.slack}` },
     });
 
-  const control = (path: string, init: RequestInit = {}) => fetch(`${sandbox.endpoints.control}${path}`, init);
+  const control = (path: string, init: RequestInit = {}) =>
+    fetch(`${sandbox.endpoints.control}${path}`, init);
 
   it('delays a call by the latency asked for, then answers it normally', async () => {
     sandbox.faults.addSpec('health:latency=150');
@@ -96,7 +104,7 @@ describe('sandbox faults in action', () => {
     assert.ok(Date.now() - started >= 140);
   });
 
-  it('fails only the next N calls with the service\'s own 5xx body', async () => {
+  it("fails only the next N calls with the service's own 5xx body", async () => {
     sandbox.faults.addSpec('slack:auth.test:500:times=2');
 
     const statuses: number[] = [];
@@ -110,7 +118,10 @@ describe('sandbox faults in action', () => {
     const pd = await fetch(`${sandbox.endpoints.pagerduty}/incidents`);
     assert.equal(pd.status, 503);
     assert.deepEqual(await pd.json(), {
-      error: { message: 'An internal error has occurred. PagerDuty team has been notified.', code: 2000 },
+      error: {
+        message: 'An internal error has occurred. PagerDuty team has been notified.',
+        code: 2000,
+      },
     });
   });
 
@@ -119,7 +130,10 @@ describe('sandbox faults in action', () => {
     const headers = { authorization: `Bearer ${SANDBOX_TOKENS.flagsAdmin}` };
 
     await assert.rejects(
-      fetch(`${sandbox.endpoints.flags}/admin/feature-flags`, { headers, signal: AbortSignal.timeout(200) }),
+      fetch(`${sandbox.endpoints.flags}/admin/feature-flags`, {
+        headers,
+        signal: AbortSignal.timeout(200),
+      }),
       { name: 'TimeoutError' },
     );
     const next = await fetch(`${sandbox.endpoints.flags}/admin/feature-flags`, { headers });
@@ -172,12 +186,23 @@ describe('sandbox faults in action', () => {
 
     const rule = await control('/faults', {
       method: 'POST',
-      body: JSON.stringify({ service: 'statuspage', method: 'post', path: '/pages/*/incidents', status: 500, times: 1 }),
+      body: JSON.stringify({
+        service: 'statuspage',
+        method: 'post',
+        path: '/pages/*/incidents',
+        status: 500,
+        times: 1,
+      }),
     });
     assert.equal(rule.status, 201);
 
-    const listed = (await (await control('/faults')).json()) as { faults: Array<{ id: string; service: string }> };
-    assert.deepEqual(listed.faults.map((entry) => entry.service), ['slack', 'statuspage']);
+    const listed = (await (await control('/faults')).json()) as {
+      faults: Array<{ id: string; service: string }>;
+    };
+    assert.deepEqual(
+      listed.faults.map((entry) => entry.service),
+      ['slack', 'statuspage'],
+    );
 
     const limited = await fetch(`${sandbox.endpoints.slack}chat.postMessage`, { method: 'POST' });
     assert.equal(limited.status, 429);
@@ -189,7 +214,10 @@ describe('sandbox faults in action', () => {
     assert.equal((await control('/faults', { method: 'DELETE' })).status, 200);
     assert.deepEqual(sandbox.faults.list(), []);
 
-    const bad = await control('/faults', { method: 'POST', body: JSON.stringify({ spec: 'slack:teapot' }) });
+    const bad = await control('/faults', {
+      method: 'POST',
+      body: JSON.stringify({ spec: 'slack:teapot' }),
+    });
     assert.equal(bad.status, 400);
     assert.match(((await bad.json()) as { error: string }).error, /"teapot" is not an action/);
   });
@@ -197,7 +225,11 @@ describe('sandbox faults in action', () => {
   it('replaces the error body when the control request gives one', async () => {
     await control('/faults', {
       method: 'POST',
-      body: JSON.stringify({ service: 'flags', status: 502, body: { message: 'bad gateway from the ingress' } }),
+      body: JSON.stringify({
+        service: 'flags',
+        status: 502,
+        body: { message: 'bad gateway from the ingress' },
+      }),
     });
 
     const response = await fetch(`${sandbox.endpoints.flags}/admin/feature-flags`);
@@ -213,7 +245,9 @@ describe('sandbox faults in action', () => {
     await fetch(sandbox.endpoints.health);
 
     const answer = await control('/calls?service=slack');
-    const { calls } = (await answer.json()) as { calls: Array<{ method: string; path: string; fault?: string }> };
+    const { calls } = (await answer.json()) as {
+      calls: Array<{ method: string; path: string; fault?: string }>;
+    };
 
     assert.deepEqual(
       calls.map((call) => [call.method, call.path, call.fault !== undefined]),
@@ -263,7 +297,9 @@ describe('sandbox faults on a Kubernetes-style stream', () => {
   });
 
   it('streams the whole log when no fault is set', async () => {
-    const { bytes, complete } = await download(`${origin}/api/v1/namespaces/freelms/pods/api-gateway-0/log`);
+    const { bytes, complete } = await download(
+      `${origin}/api/v1/namespaces/freelms/pods/api-gateway-0/log`,
+    );
 
     assert.equal(bytes, 1000);
     assert.equal(complete, true);
@@ -272,7 +308,9 @@ describe('sandbox faults on a Kubernetes-style stream', () => {
   it('cuts a followed log after the bytes asked for, mid-chunk', async () => {
     faults.addSpec('kubernetes:GET /api/v1/namespaces/*/pods/*/log:cut=250');
 
-    const { bytes, complete } = await download(`${origin}/api/v1/namespaces/freelms/pods/api-gateway-0/log`);
+    const { bytes, complete } = await download(
+      `${origin}/api/v1/namespaces/freelms/pods/api-gateway-0/log`,
+    );
 
     assert.equal(bytes, 250);
     assert.equal(complete, false);
@@ -295,7 +333,10 @@ describe('sandbox faults on a Kubernetes-style stream', () => {
       details: { retryAfterSeconds: 3 },
       code: 429,
     });
-    const unavailable = (await (await fetch(`${origin}/api/v1/pods`)).json()) as { reason: string; code: number };
+    const unavailable = (await (await fetch(`${origin}/api/v1/pods`)).json()) as {
+      reason: string;
+      code: number;
+    };
     assert.equal(unavailable.reason, 'ServiceUnavailable');
     assert.equal(unavailable.code, 503);
   });

@@ -23,7 +23,7 @@ describe('sandbox feature flags, as the runbook drives them', () => {
 
   const flagsUrl = () => `${sandbox.endpoints.flags}/admin/feature-flags`;
 
-  it('disables the problematic feature with the runbook\'s curl, which sends no JSON content type', async () => {
+  it("disables the problematic feature with the runbook's curl, which sends no JSON content type", async () => {
     const response = await fetch(flagsUrl(), {
       method: 'POST',
       headers: { ...admin, 'content-type': 'application/x-www-form-urlencoded' },
@@ -33,7 +33,9 @@ describe('sandbox feature flags, as the runbook drives them', () => {
     assert.equal(response.status, 200);
     const flag = (await response.json()) as Flag;
     assert.deepEqual([flag.flag, flag.enabled, flag.previous], ['new-feature', false, true]);
-    const listed = (await (await fetch(flagsUrl(), { headers: admin })).json()) as { flags: Flag[] };
+    const listed = (await (await fetch(flagsUrl(), { headers: admin })).json()) as {
+      flags: Flag[];
+    };
     assert.equal(listed.flags.find((entry) => entry.flag === 'new-feature')?.enabled, false);
   });
 
@@ -43,10 +45,17 @@ describe('sandbox feature flags, as the runbook drives them', () => {
     const anonymous = await fetch(flagsUrl(), { method: 'POST', body });
     assert.equal(anonymous.status, 401);
     assert.equal(((await anonymous.json()) as { error: string }).error, 'Unauthorized');
-    const wrong = await fetch(flagsUrl(), { method: 'POST', body, headers: { authorization: 'Bearer guess' } });
+    const wrong = await fetch(flagsUrl(), {
+      method: 'POST',
+      body,
+      headers: { authorization: 'Bearer guess' },
+    });
     assert.equal(wrong.status, 403);
 
-    assert.equal(sandbox.state.flags.flags.find((flag) => flag.flag === 'new-feature')?.enabled, true);
+    assert.equal(
+      sandbox.state.flags.flags.find((flag) => flag.flag === 'new-feature')?.enabled,
+      true,
+    );
   });
 
   it('answers 404 for an unknown flag and 400 for a body that is not a flag change', async () => {
@@ -58,7 +67,11 @@ describe('sandbox feature flags, as the runbook drives them', () => {
     assert.equal(unknown.status, 404);
     assert.match(((await unknown.json()) as { message: string }).message, /no-such-flag/);
 
-    const malformed = await fetch(flagsUrl(), { method: 'POST', headers: admin, body: 'flag=new-feature' });
+    const malformed = await fetch(flagsUrl(), {
+      method: 'POST',
+      headers: admin,
+      body: 'flag=new-feature',
+    });
     assert.equal(malformed.status, 400);
   });
 });
@@ -71,7 +84,10 @@ describe('sandbox actuator health', () => {
   beforeEach(async () => {
     gatewayReady = true;
     dbUp = true;
-    sandbox = await startServices({ isApiGatewayReady: () => gatewayReady, componentHealth: () => ({ db: dbUp }) });
+    sandbox = await startServices({
+      isApiGatewayReady: () => gatewayReady,
+      componentHealth: () => ({ db: dbUp }),
+    });
   });
 
   afterEach(async () => {
@@ -119,7 +135,10 @@ describe('sandbox actuator health', () => {
 
 describe('sandbox status page', () => {
   let sandbox: RunningServices;
-  const auth = { authorization: `OAuth ${SANDBOX_TOKENS.statusPage}`, 'content-type': 'application/json' };
+  const auth = {
+    authorization: `OAuth ${SANDBOX_TOKENS.statusPage}`,
+    'content-type': 'application/json',
+  };
 
   beforeEach(async () => {
     sandbox = await startServices();
@@ -137,7 +156,8 @@ describe('sandbox status page', () => {
     incident_updates: Array<{ status: string; body: string }>;
   }
 
-  const incidentsUrl = () => `${sandbox.endpoints.statusPage}/pages/${SANDBOX_STATUS_PAGE_ID}/incidents`;
+  const incidentsUrl = () =>
+    `${sandbox.endpoints.statusPage}/pages/${SANDBOX_STATUS_PAGE_ID}/incidents`;
 
   async function send(method: string, url: string, incident: object): Promise<Response> {
     return fetch(url, { method, headers: auth, body: JSON.stringify({ incident }) });
@@ -157,11 +177,19 @@ describe('sandbox status page', () => {
       body: 'A faulty release was identified and is being rolled back.',
     });
     assert.equal(((await updated.json()) as StatusIncident).status, 'identified');
-    const unresolved = (await (await fetch(`${incidentsUrl()}/unresolved`, { headers: auth })).json()) as StatusIncident[];
-    assert.deepEqual(unresolved.map((incident) => incident.id), [id]);
+    const unresolved = (await (
+      await fetch(`${incidentsUrl()}/unresolved`, { headers: auth })
+    ).json()) as StatusIncident[];
+    assert.deepEqual(
+      unresolved.map((incident) => incident.id),
+      [id],
+    );
 
     const resolved = (await (
-      await send('PATCH', `${incidentsUrl()}/${id}`, { status: 'resolved', body: 'Service restored.' })
+      await send('PATCH', `${incidentsUrl()}/${id}`, {
+        status: 'resolved',
+        body: 'Service restored.',
+      })
     ).json()) as StatusIncident;
     assert.equal(resolved.status, 'resolved');
     assert.ok(resolved.resolved_at);
@@ -169,7 +197,9 @@ describe('sandbox status page', () => {
       resolved.incident_updates.map((update) => update.status),
       ['resolved', 'identified', 'investigating'],
     );
-    const after = (await (await fetch(`${incidentsUrl()}/unresolved`, { headers: auth })).json()) as StatusIncident[];
+    const after = (await (
+      await fetch(`${incidentsUrl()}/unresolved`, { headers: auth })
+    ).json()) as StatusIncident[];
     assert.deepEqual(after, []);
     const all = (await (await fetch(incidentsUrl(), { headers: auth })).json()) as StatusIncident[];
     assert.equal(all.length, 1);
@@ -177,8 +207,14 @@ describe('sandbox status page', () => {
 
   it('refuses a missing token, an unknown status and an incident without a name', async () => {
     assert.equal((await fetch(incidentsUrl())).status, 401);
-    assert.equal((await send('POST', incidentsUrl(), { name: 'x', status: 'on-fire' })).status, 422);
+    assert.equal(
+      (await send('POST', incidentsUrl(), { name: 'x', status: 'on-fire' })).status,
+      422,
+    );
     assert.equal((await send('POST', incidentsUrl(), { status: 'investigating' })).status, 422);
-    assert.equal((await send('PATCH', `${incidentsUrl()}/nosuch`, { status: 'resolved' })).status, 404);
+    assert.equal(
+      (await send('PATCH', `${incidentsUrl()}/nosuch`, { status: 'resolved' })).status,
+      404,
+    );
   });
 });

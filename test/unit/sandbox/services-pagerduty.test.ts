@@ -101,7 +101,10 @@ describe('sandbox PagerDuty, driven by the official @pagerduty/pdjs', () => {
       data: { incident: { type: 'incident_reference', status: 'resolved' } },
     });
     assert.equal(resolved.status, 200);
-    const again = await create('Course enrolment failing, once more', 'freelms/course-service/enrol-5xx');
+    const again = await create(
+      'Course enrolment failing, once more',
+      'freelms/course-service/enrol-5xx',
+    );
     assert.notEqual(again.resource.id, created.resource.id, 'a resolved key may be used again');
   });
 
@@ -119,7 +122,10 @@ describe('sandbox PagerDuty, driven by the official @pagerduty/pdjs', () => {
       data: { incident: { type: 'incident_reference', status: 'acknowledged' } },
     });
     assert.equal(ackedAgain.status, 400);
-    assert.deepEqual(ackedAgain.data.error, { message: 'Incident Already Acknowledged', code: 1002 });
+    assert.deepEqual(ackedAgain.data.error, {
+      message: 'Incident Already Acknowledged',
+      code: 1002,
+    });
 
     const resolved = await call('put', `/incidents/${incident.id}`, {
       data: { incident: { type: 'incident_reference', status: 'resolved' } },
@@ -196,7 +202,10 @@ describe('sandbox PagerDuty, driven by the official @pagerduty/pdjs', () => {
   it('refuses a write without a From header, and creates nothing', async () => {
     const before = await pd()('get', '/incidents', { data: { total: true } });
 
-    const response = await pd()('post', '/incidents', { data: newIncident('No requester'), from: null });
+    const response = await pd()('post', '/incidents', {
+      data: newIncident('No requester'),
+      from: null,
+    });
 
     assert.equal(response.status, 400);
     assert.equal(response.data.error.code, 2016);
@@ -205,7 +214,7 @@ describe('sandbox PagerDuty, driven by the official @pagerduty/pdjs', () => {
     assert.equal(after.data.total, before.data.total);
   });
 
-  it('answers 401 with PagerDuty\'s error body for a wrong token', async () => {
+  it("answers 401 with PagerDuty's error body for a wrong token", async () => {
     const response = await pd('not-the-sandbox-token')('get', '/incidents');
 
     assert.equal(response.status, 401);

@@ -34,7 +34,10 @@ describe('sandbox Slack, driven by the official @slack/web-api WebClient', () =>
     await sandbox.stop();
   });
 
-  function slack(token: string | null = SANDBOX_TOKENS.slack, rejectRateLimitedCalls = false): WebClient {
+  function slack(
+    token: string | null = SANDBOX_TOKENS.slack,
+    rejectRateLimitedCalls = false,
+  ): WebClient {
     return new WebClient(token ?? undefined, {
       slackApiUrl: sandbox.endpoints.slack,
       logger: quietLogger,
@@ -92,7 +95,10 @@ describe('sandbox Slack, driven by the official @slack/web-api WebClient', () =>
     assert.equal(created.channel?.is_member, true);
     assert.equal(created.channel?.is_archived, false);
 
-    assert.equal(await refusal(client.conversations.create({ name: 'incident-2026-12-03-api-gateway' })), 'name_taken');
+    assert.equal(
+      await refusal(client.conversations.create({ name: 'incident-2026-12-03-api-gateway' })),
+      'name_taken',
+    );
   });
 
   it('says name_taken for the name of an archived channel, which unarchive brings back', async () => {
@@ -101,20 +107,35 @@ describe('sandbox Slack, driven by the official @slack/web-api WebClient', () =>
 
     assert.equal(await refusal(client.conversations.create({ name: archived })), 'name_taken');
     const listed = await client.conversations.list({ exclude_archived: true });
-    assert.ok(!listed.channels?.some((channel) => channel.name === archived), 'hidden when archived');
+    assert.ok(
+      !listed.channels?.some((channel) => channel.name === archived),
+      'hidden when archived',
+    );
 
     await client.conversations.unarchive({ channel: channelId(archived) });
     const info = await client.conversations.info({ channel: channelId(archived) });
     assert.equal(info.channel?.is_archived, false);
-    assert.equal(await refusal(client.conversations.unarchive({ channel: channelId(archived) })), 'not_archived');
+    assert.equal(
+      await refusal(client.conversations.unarchive({ channel: channelId(archived) })),
+      'not_archived',
+    );
   });
 
   it('refuses channel names Slack refuses', async () => {
     const client = slack();
 
-    assert.equal(await refusal(client.conversations.create({ name: 'Incident API' })), 'invalid_name');
-    assert.equal(await refusal(client.conversations.create({ name: 'incident!' })), 'invalid_name_specials');
-    assert.equal(await refusal(client.conversations.create({ name: 'x'.repeat(81) })), 'invalid_name_maxlength');
+    assert.equal(
+      await refusal(client.conversations.create({ name: 'Incident API' })),
+      'invalid_name',
+    );
+    assert.equal(
+      await refusal(client.conversations.create({ name: 'incident!' })),
+      'invalid_name_specials',
+    );
+    assert.equal(
+      await refusal(client.conversations.create({ name: 'x'.repeat(81) })),
+      'invalid_name_maxlength',
+    );
   });
 
   it('pages conversations.list with cursors and filters archived channels and types', async () => {
@@ -122,15 +143,28 @@ describe('sandbox Slack, driven by the official @slack/web-api WebClient', () =>
 
     const names: string[] = [];
     for await (const page of client.paginate('conversations.list', { limit: 2 })) {
-      names.push(...(page as unknown as { channels: Array<{ name: string }> }).channels.map((channel) => channel.name));
+      names.push(
+        ...(page as unknown as { channels: Array<{ name: string }> }).channels.map(
+          (channel) => channel.name,
+        ),
+      );
     }
-    assert.deepEqual(names, ['general', 'incidents', 'freelms-oncall', 'incident-2026-11-14-db-failover']);
+    assert.deepEqual(names, [
+      'general',
+      'incidents',
+      'freelms-oncall',
+      'incident-2026-11-14-db-failover',
+    ]);
 
     await client.conversations.create({ name: 'incident-private-review', is_private: true });
     const publicOnly = await client.conversations.list({ types: 'public_channel' });
     assert.ok(!publicOnly.channels?.some((channel) => channel.name === 'incident-private-review'));
     const both = await client.conversations.list({ types: 'public_channel,private_channel' });
-    assert.ok(both.channels?.some((channel) => channel.name === 'incident-private-review' && channel.is_private));
+    assert.ok(
+      both.channels?.some(
+        (channel) => channel.name === 'incident-private-review' && channel.is_private,
+      ),
+    );
   });
 
   it('invites responders, and answers already_in_channel when one is already there', async () => {
@@ -139,7 +173,10 @@ describe('sandbox Slack, driven by the official @slack/web-api WebClient', () =>
     const dana = await client.users.lookupByEmail({ email: 'oncall@freelms.example' });
     assert.equal(dana.user?.real_name, 'Dana Okafor');
 
-    const invited = await client.conversations.invite({ channel: channel!.id!, users: `${dana.user!.id},U0FLUSR02` });
+    const invited = await client.conversations.invite({
+      channel: channel!.id!,
+      users: `${dana.user!.id},U0FLUSR02`,
+    });
     assert.equal(memberCount(invited.channel), 3);
 
     assert.equal(
@@ -153,22 +190,37 @@ describe('sandbox Slack, driven by the official @slack/web-api WebClient', () =>
     });
     assert.equal(forced.ok, true);
     assert.equal(memberCount(forced.channel), 4);
-    assert.equal(await refusal(client.users.lookupByEmail({ email: 'nobody@freelms.example' })), 'users_not_found');
+    assert.equal(
+      await refusal(client.users.lookupByEmail({ email: 'nobody@freelms.example' })),
+      'users_not_found',
+    );
   });
 
   it('posts the incident announcement and bookmarks the runbook in the channel', async () => {
     const client = slack();
     const { channel } = await client.conversations.create({ name: 'incident-2026-12-03-login' });
 
-    const posted = await client.chat.postMessage({ channel: channel!.id!, text: 'INCIDENT DECLARED: P1 login' });
+    const posted = await client.chat.postMessage({
+      channel: channel!.id!,
+      text: 'INCIDENT DECLARED: P1 login',
+    });
     assert.equal(posted.channel, channel!.id);
     assert.match(posted.ts!, /^\d{10}\.\d{6}$/);
     assert.equal(posted.message?.text, 'INCIDENT DECLARED: P1 login');
 
-    const byName = await client.chat.postMessage({ channel: '#incidents', text: 'Update: rollback started' });
+    const byName = await client.chat.postMessage({
+      channel: '#incidents',
+      text: 'Update: rollback started',
+    });
     assert.equal(byName.channel, channelId('incidents'));
-    assert.equal(await refusal(client.chat.postMessage({ channel: 'general', text: 'hello' })), 'not_in_channel');
-    assert.equal(await refusal(client.chat.postMessage({ channel: 'CNOSUCH', text: 'hello' })), 'channel_not_found');
+    assert.equal(
+      await refusal(client.chat.postMessage({ channel: 'general', text: 'hello' })),
+      'not_in_channel',
+    );
+    assert.equal(
+      await refusal(client.chat.postMessage({ channel: 'CNOSUCH', text: 'hello' })),
+      'channel_not_found',
+    );
 
     const bookmark = await client.bookmarks.add({
       channel_id: channel!.id!,
@@ -196,14 +248,19 @@ describe('sandbox Slack, driven by the official @slack/web-api WebClient', () =>
     client.on(WebClientEvent.RATE_LIMITED, (seconds: number) => waits.push(seconds));
 
     const started = Date.now();
-    const posted = await client.chat.postMessage({ channel: '#incidents', text: 'Status: mitigated' });
+    const posted = await client.chat.postMessage({
+      channel: '#incidents',
+      text: 'Status: mitigated',
+    });
 
     assert.equal(posted.ok, true);
     assert.deepEqual(waits, [1]);
     assert.ok(Date.now() - started >= 950, 'the client honoured Retry-After');
     const posts = sandbox.faults.calls('slack').filter((call) => call.path === '/chat.postMessage');
     assert.equal(posts.length, 2);
-    const incidents = sandbox.state.slack.model.channels.find((channel) => channel.name === 'incidents')!;
+    const incidents = sandbox.state.slack.model.channels.find(
+      (channel) => channel.name === 'incidents',
+    )!;
     assert.equal(incidents.messages.length, 1, 'the message was posted exactly once');
   });
 
@@ -226,16 +283,26 @@ describe('sandbox Slack, driven by the official @slack/web-api WebClient', () =>
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ token: SANDBOX_TOKENS.slack, name: 'incident-from-form' }),
     });
-    assert.equal(((await form.json()) as { channel: { name: string } }).channel.name, 'incident-from-form');
+    assert.equal(
+      ((await form.json()) as { channel: { name: string } }).channel.name,
+      'incident-from-form',
+    );
 
     const json = await fetch(`${sandbox.endpoints.slack}chat.postMessage`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${SANDBOX_TOKENS.slack}` },
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        authorization: `Bearer ${SANDBOX_TOKENS.slack}`,
+      },
       body: JSON.stringify({ channel: '#incident-from-form', text: 'from JSON' }),
     });
     assert.equal(((await json.json()) as { ok: boolean }).ok, true);
 
     const calls = sandbox.faults.calls('slack');
-    assert.deepEqual(calls[0]!.body, { name: 'incident-from-form' }, 'the token is kept out of the call log');
+    assert.deepEqual(
+      calls[0]!.body,
+      { name: 'incident-from-form' },
+      'the token is kept out of the call log',
+    );
   });
 });
