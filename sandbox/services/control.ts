@@ -6,6 +6,7 @@
  *   JSON rule (see `parseFaultRule`); answers 201 with the fault and its `id`.
  * - `DELETE /_control/faults`: switch all off; `DELETE /_control/faults/{id}`: one.
  * - `GET /_control/calls[?service=slack]`: calls received, oldest first; `DELETE` clears them.
+ * - `POST /_control/services/reset` (served by `router.ts`): services back to their seeded state.
  *
  * Other `/_control/…` paths are left to the Kubernetes part of the sandbox.
  */

@@ -112,13 +112,22 @@ function springError(status: number, error: string, path: string): unknown {
 /** Lets the handler write at most `limit` bytes of body, then destroys the connection. */
 export function cutAfter(res: ServerResponse, limit: number): void {
   const write = res.write.bind(res) as (chunk: Buffer, callback?: () => void) => boolean;
-  const end = res.end.bind(res) as () => ServerResponse;
+  const end = res.end.bind(res) as (callback?: () => void) => ServerResponse;
   let sent = 0;
   let cut = false;
 
-  const take = (chunk: unknown, encoding: unknown): boolean => {
-    if (cut || chunk === undefined || chunk === null || typeof chunk === 'function') {
-      return !cut;
+  // Node accepts (chunk), (chunk, encoding), (chunk, callback) and (chunk, encoding, callback).
+  const take = (chunk: unknown, encoding: unknown, callback: unknown): boolean => {
+    const done = typeof callback === 'function' ? (callback as (error?: Error) => void) : undefined;
+    // Like a write to a destroyed socket: the callback learns of it, so a producer waiting on it
+    // does not wait forever.
+    const refuse = () => done && setImmediate(done, new Error('connection cut by a sandbox fault'));
+    if (cut) {
+      refuse();
+      return false;
+    }
+    if (chunk === undefined || chunk === null) {
+      return true;
     }
     const buffer =
       typeof chunk === 'string'
@@ -126,7 +135,7 @@ export function cutAfter(res: ServerResponse, limit: number): void {
         : Buffer.from(chunk as Uint8Array);
     if (sent + buffer.length < limit) {
       sent += buffer.length;
-      return write(buffer);
+      return write(buffer, done);
     }
     cut = true;
     const head = buffer.subarray(0, limit - sent);
@@ -138,14 +147,22 @@ export function cutAfter(res: ServerResponse, limit: number): void {
       res.flushHeaders();
       setImmediate(destroy);
     }
+    refuse();
     return false;
   };
 
-  res.write = ((chunk: unknown, encoding?: unknown) => take(chunk, encoding)) as typeof res.write;
-  res.end = ((chunk?: unknown, encoding?: unknown) => {
-    take(chunk, encoding);
+  res.write = ((chunk: unknown, encoding?: unknown, callback?: unknown) =>
+    typeof encoding === 'function'
+      ? take(chunk, undefined, encoding)
+      : take(chunk, encoding, callback)) as typeof res.write;
+  res.end = ((chunk?: unknown, encoding?: unknown, callback?: unknown) => {
+    const done = [chunk, encoding, callback].find((arg) => typeof arg === 'function') as
+      (() => void) | undefined;
+    if (typeof chunk !== 'function') {
+      take(chunk, typeof encoding === 'function' ? undefined : encoding, undefined);
+    }
     if (!cut) {
-      end();
+      end(done);
     }
     return res;
   }) as typeof res.end;

@@ -50,6 +50,11 @@ export interface ServiceState {
 export interface ServiceRoutes {
   (req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   readonly state: ServiceState;
+  /**
+   * Puts PagerDuty, Slack, flags and status page back to their seeded state (faults and the
+   * call log stay); also served as `POST /_control/services/reset` for tests sharing a sandbox.
+   */
+  reset(): void;
 }
 
 /** The endpoints these services have on a server reachable at `origin` (`http://127.0.0.1:P`). */
@@ -69,11 +74,16 @@ export function serviceEndpoints(
 /** The routes of PagerDuty, Slack, flags, health, status page and the fault control endpoint. */
 export function createServiceRoutes(deps: ServiceRoutesDeps): ServiceRoutes {
   const { faults, log } = deps;
-  const state: ServiceState = {
+  const fresh = (): ServiceState => ({
     pagerduty: new PagerDutyApi(faults),
     slack: new SlackApi(faults),
     flags: new FeatureFlagsApi(faults),
     statusPage: new StatusPageApi(faults),
+  });
+  const state = fresh();
+  const reset = () => {
+    Object.assign(state, fresh());
+    log.info('services reset to their seeded state');
   };
   type Handler = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void> | void;
   const mounts: Array<[string, FaultService, Handler]> = [
@@ -89,6 +99,11 @@ export function createServiceRoutes(deps: ServiceRoutesDeps): ServiceRoutes {
     const started = Date.now();
     try {
       const control = below(pathname, CONTROL_MOUNT);
+      if (control === '/services/reset' && req.method === 'POST') {
+        reset();
+        sendJson(res, 200, { reset: ['pagerduty', 'slack', 'flags', 'statuspage'] });
+        return true;
+      }
       if (control !== undefined) {
         return await handleControl(faults, req, res, control);
       }
@@ -120,7 +135,7 @@ export function createServiceRoutes(deps: ServiceRoutesDeps): ServiceRoutes {
       return true;
     }
   };
-  return Object.assign(routes, { state });
+  return Object.assign(routes, { state, reset });
 }
 
 /** The path below `mount`, or undefined when `pathname` is not under it. */
@@ -149,6 +164,8 @@ export interface RunningServices {
   >;
   faults: FaultRegistry;
   state: ServiceState;
+  /** Puts the services back to their seeded state. */
+  reset(): void;
   /** Closes the server, ending held and open connections. */
   stop(): Promise<void>;
 }
@@ -188,6 +205,7 @@ export async function startServices(options: StartServicesOptions = {}): Promise
     endpoints: serviceEndpoints(origin),
     faults,
     state: routes.state,
+    reset: routes.reset,
     stop: async () => {
       faults.releaseHeld();
       server.closeAllConnections();

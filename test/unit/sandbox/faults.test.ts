@@ -238,6 +238,20 @@ describe('sandbox faults in action', () => {
     assert.deepEqual(await response.json(), { message: 'bad gateway from the ingress' });
   });
 
+  it('puts the services back to their seeded state on a reset, for suites sharing a sandbox', async () => {
+    await fetch(`${sandbox.endpoints.flags}/admin/feature-flags`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SANDBOX_TOKENS.flagsAdmin}` },
+      body: JSON.stringify({ flag: 'new-feature', enabled: false }),
+    });
+    assert.equal(sandbox.state.flags.flags[0]!.enabled, false);
+
+    const reset = await control('/services/reset', { method: 'POST' });
+
+    assert.equal(reset.status, 200);
+    assert.equal(sandbox.state.flags.flags[0]!.enabled, true);
+  });
+
   it('lists the calls each service received, with the fault that hit them, so duplicates show', async () => {
     sandbox.faults.addSpec('slack:auth.test:503:times=1');
     await slackCall('auth.test');
@@ -265,6 +279,7 @@ describe('sandbox faults in action', () => {
 describe('sandbox faults on a Kubernetes-style stream', () => {
   let server: Server;
   let origin: string;
+  let producerStopped = false;
   const faults = new FaultRegistry();
 
   before(async () => {
@@ -275,11 +290,18 @@ describe('sandbox faults on a Kubernetes-style stream', () => {
           return;
         }
         res.writeHead(200, { 'content-type': 'text/plain' });
-        for (let chunk = 0; chunk < 10; chunk++) {
-          res.write(`${String(chunk).padStart(99, '.')}\n`);
-          await new Promise((resolve) => setImmediate(resolve));
+        try {
+          for (let chunk = 0; chunk < 10; chunk++) {
+            await new Promise<void>((resolve, reject) =>
+              res.write(`${String(chunk).padStart(99, '.')}\n`, (error) =>
+                error ? reject(error) : resolve(),
+              ),
+            );
+          }
+          res.end();
+        } catch {
+          producerStopped = true;
         }
-        res.end();
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -314,6 +336,7 @@ describe('sandbox faults on a Kubernetes-style stream', () => {
 
     assert.equal(bytes, 250);
     assert.equal(complete, false);
+    await waitFor(() => producerStopped);
   });
 
   it('answers a Kubernetes Status object for 429 and 503', async () => {

@@ -262,6 +262,11 @@ describe('sandbox Slack, driven by the official @slack/web-api WebClient', () =>
       (channel) => channel.name === 'incidents',
     )!;
     assert.equal(incidents.messages.length, 1, 'the message was posted exactly once');
+    const history = await client.conversations.history({ channel: incidents.id });
+    assert.deepEqual(
+      history.messages?.map((message) => message.text),
+      ['Status: mitigated'],
+    );
   });
 
   it('gives a rate-limited error with retryAfter to a client that rejects rate-limited calls', async () => {
