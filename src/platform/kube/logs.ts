@@ -1,0 +1,299 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import { ExponentialBackoff } from 'cockatiel';
+import type { IBackoff } from 'cockatiel';
+
+import type { KubeConnection } from './connection';
+import { Emitter } from './emitter';
+import { toKubeError } from './errors';
+import type { KubeError } from './errors';
+import { EntryAssembler, splitTimestamp } from './logEntries';
+import type { LogEntry } from './logEntries';
+import { LineSplitter } from './lines';
+
+/** Which log to stream, with `kubectl logs` options. */
+export interface LogRequest {
+  pod: string;
+  /** Container name, init containers included; the server picks when the pod has one container. */
+  container?: string;
+  follow?: boolean;
+  sinceSeconds?: number;
+  /** RFC3339 time; only one of `sinceSeconds` and `sinceTime`. */
+  sinceTime?: string;
+  tailLines?: number;
+  /** The previous, terminated instance of the container (after a crash). */
+  previous?: boolean;
+  limitBytes?: number;
+}
+
+/**
+ * What a log stream reports. Timestamps are always requested from the server (they are what
+ * resuming needs) and carried on each entry; showing them is the panel's choice.
+ */
+export type LogStreamEvent =
+  | { type: 'entries'; entries: LogEntry[] }
+  /** Something the panel shows as a notice line: waiting for the container, reconnecting. */
+  | { type: 'notice'; message: string }
+  | {
+      type: 'end';
+      reason: 'completed' | 'stopped' | 'failed';
+      message?: string;
+      error?: KubeError;
+    };
+
+/** Options of a log stream; the defaults suit the extension, tests shorten the timings. */
+export interface LogStreamOptions {
+  /** Pause after which an entry whose stack trace may still grow is delivered anyway. */
+  idleFlushMs?: number;
+  /** How often to ask again while the container is still being created. */
+  waitingRetryMs?: number;
+  backoff?: { initialDelay: number; maxDelay: number };
+}
+
+const WAITING =
+  /is waiting to start|PodInitializing|ContainerCreating|is not available|not found.*initializ/i;
+
+/** A sortable key of an RFC3339(Nano) timestamp, exact to the nanosecond whatever its digits. */
+export function timestampKey(ts: string): string {
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(ts);
+  if (!m) return ts;
+  const seconds = Math.floor(Date.parse(`${m[1]}${m[3]}`) / 1000);
+  return `${String(seconds).padStart(12, '0')}.${(m[2] ?? '').padEnd(9, '0').slice(0, 9)}`;
+}
+
+/**
+ * Streams one container's log. A stream cut mid-way (a load balancer, a flaky VPN) is resumed
+ * from the timestamp of the last line with `sinceTime`; lines the server sends again are
+ * recognised by timestamp and text and skipped, so nothing is shown twice or lost. A container
+ * still being created is waited for with a notice. Multi-line entries are assembled before
+ * delivery, so filters see each stack trace with its first line.
+ */
+export class LogStream {
+  private readonly emitter = new Emitter<LogStreamEvent>();
+  private readonly abort = new AbortController();
+  private readonly assembler: EntryAssembler;
+  private lastKey = '';
+  /** The server's timestamp of the last line delivered: where a resumed stream starts. */
+  private lastRaw: string | undefined;
+  private seenAtLast = new Map<string, number>();
+  private skip = new Map<string, number>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  /** Every event of the stream, in order; the last one is `end`. */
+  readonly onEvent = this.emitter.event;
+
+  constructor(
+    private readonly connection: KubeConnection,
+    readonly request: LogRequest,
+    private readonly options: LogStreamOptions = {},
+  ) {
+    this.assembler = new EntryAssembler({ pod: request.pod, container: request.container });
+  }
+
+  /** Starts streaming; `done` resolves after the `end` event. */
+  start(): this {
+    this.running ??= this.loop();
+    return this;
+  }
+
+  get done(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.running;
+  }
+
+  private get path(): string {
+    const ns = encodeURIComponent(this.connection.namespace);
+    return `/api/v1/namespaces/${ns}/pods/${encodeURIComponent(this.request.pod)}/log`;
+  }
+
+  private async loop(): Promise<void> {
+    const signal = this.abort.signal;
+    const factory = new ExponentialBackoff({
+      initialDelay: this.options.backoff?.initialDelay ?? 500,
+      maxDelay: this.options.backoff?.maxDelay ?? 15_000,
+    });
+    let backoff: IBackoff<unknown> | undefined;
+    let resumed = false;
+    const r = this.request;
+    const info = { verb: 'get', resource: 'pods/log', name: r.pod };
+
+    for (;;) {
+      try {
+        const query = {
+          container: r.container,
+          follow: r.follow || undefined,
+          previous: r.previous || undefined,
+          timestamps: true,
+          limitBytes: r.limitBytes,
+          tailLines: resumed ? undefined : r.tailLines,
+          sinceSeconds: resumed ? undefined : r.sinceSeconds,
+          sinceTime: resumed ? (this.lastRaw ?? r.sinceTime) : r.sinceTime,
+        };
+        const body = await this.connection.stream(info, this.path, query, signal);
+        const splitter = new LineSplitter();
+        let delivered = false;
+        try {
+          for await (const chunk of body) {
+            this.deliver(splitter.push(chunk as Buffer));
+            delivered = true;
+          }
+        } catch (err) {
+          splitter.discard();
+          if (delivered) backoff = undefined;
+          throw err;
+        }
+        this.deliver(splitter.end());
+        this.flush();
+        if (!r.follow || signal.aborted) {
+          return this.end(signal.aborted ? 'stopped' : 'completed');
+        }
+        const still = await this.containerStillRunning(signal);
+        if (!still.running) {
+          return this.end('completed', still.message);
+        }
+        resumed = this.beginResume();
+      } catch (err) {
+        this.flush();
+        if (signal.aborted) {
+          return this.end('stopped');
+        }
+        const error = toKubeError(err, this.connection.target(info));
+        if (
+          (error.kind === 'badRequest' || error.kind === 'notFound') &&
+          WAITING.test(error.extra.status?.message ?? error.message)
+        ) {
+          this.emitter.fire({
+            type: 'notice',
+            message: `${this.who()} is not running yet (${error.extra.status?.message ?? error.message}); waiting for it to start.`,
+          });
+          await sleep(this.options.waitingRetryMs ?? 2000, signal);
+          continue;
+        }
+        if (!error.transient) {
+          return this.end('failed', error.message, error);
+        }
+        backoff = backoff ? backoff.next(undefined) : factory.next();
+        const delayMs = Math.max(backoff.duration, (error.retryAfterSeconds ?? 0) * 1000);
+        this.emitter.fire({
+          type: 'notice',
+          message: `The log stream of ${this.who()} was interrupted (${error.kind}); reconnecting.`,
+        });
+        await sleep(delayMs, signal);
+        resumed = this.beginResume();
+      }
+    }
+  }
+
+  private who(): string {
+    return this.request.container
+      ? `${this.request.pod}/${this.request.container}`
+      : this.request.pod;
+  }
+
+  /** Resumes after the last line seen; false when nothing was seen yet (start over). */
+  private beginResume(): boolean {
+    this.skip = new Map(this.seenAtLast);
+    return this.lastRaw !== undefined;
+  }
+
+  /** Accepts a raw line unless it was already delivered before a reconnect. */
+  private accept(line: string): boolean {
+    const { timestamp } = splitTimestamp(line);
+    if (!timestamp) return true;
+    const key = timestampKey(timestamp);
+    if (key < this.lastKey) return false;
+    if (key === this.lastKey) {
+      const skip = this.skip.get(line) ?? 0;
+      if (skip > 0) {
+        this.skip.set(line, skip - 1);
+        return false;
+      }
+    } else {
+      this.lastKey = key;
+      this.lastRaw = timestamp;
+      this.seenAtLast = new Map();
+      this.skip = new Map();
+    }
+    this.seenAtLast.set(line, (this.seenAtLast.get(line) ?? 0) + 1);
+    return true;
+  }
+
+  private deliver(lines: string[]): void {
+    const entries: LogEntry[] = [];
+    for (const line of lines) {
+      if (this.accept(line)) entries.push(...this.assembler.push(line));
+    }
+    if (entries.length > 0) this.emitter.fire({ type: 'entries', entries });
+    clearTimeout(this.flushTimer);
+    this.flushTimer = setTimeout(() => this.flush(), this.options.idleFlushMs ?? 150);
+  }
+
+  private flush(): void {
+    clearTimeout(this.flushTimer);
+    const entries = this.assembler.flush();
+    if (entries.length > 0) this.emitter.fire({ type: 'entries', entries });
+  }
+
+  private end(
+    reason: 'completed' | 'stopped' | 'failed',
+    message?: string,
+    error?: KubeError,
+  ): void {
+    clearTimeout(this.flushTimer);
+    this.emitter.fire({ type: 'end', reason, message, error });
+    this.emitter.dispose();
+  }
+
+  /** After the server closed a follow stream: did the container end, or only the connection? */
+  private async containerStillRunning(
+    signal: AbortSignal,
+  ): Promise<{ running: boolean; message?: string }> {
+    try {
+      const ns = encodeURIComponent(this.connection.namespace);
+      const pod = await this.connection.getJson<V1Pod>(
+        { verb: 'get', resource: 'pods', name: this.request.pod },
+        `/api/v1/namespaces/${ns}/pods/${encodeURIComponent(this.request.pod)}`,
+        {},
+        signal,
+      );
+      const statuses = [
+        ...(pod.status?.initContainerStatuses ?? []),
+        ...(pod.status?.containerStatuses ?? []),
+      ];
+      const status = this.request.container
+        ? statuses.find((s) => s.name === this.request.container)
+        : statuses[0];
+      if (status?.state?.running && !pod.metadata?.deletionTimestamp) {
+        return { running: true };
+      }
+      return {
+        running: false,
+        message: `${this.who()} stopped (${status?.state?.terminated?.reason ?? 'terminated'}).`,
+      };
+    } catch (err) {
+      const error = toKubeError(err, {});
+      return {
+        running: false,
+        message: error.kind === 'notFound' ? `${this.request.pod} was deleted.` : error.message,
+      };
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
