@@ -2,13 +2,21 @@ import { userInfo } from 'node:os';
 
 import * as vscode from 'vscode';
 
-import { defaultChecklist } from './incident/checklist';
+import { defaultChecklist, type ChecklistPhase } from './incident/checklist';
 import { IncidentStore } from './incident/store';
+import { generatePostmortem } from './ui/commands/postmortemCommand';
+import {
+  addNote,
+  assignRole,
+  changeSeverity,
+  resolveIncidentCommand,
+  updateStatus,
+} from './ui/commands/timelineCommands';
 import { DECLARE_VIEW_TYPE, DeclarePanel, type DeclareHandler } from './ui/declare/declarePanel';
 import { currentOffer } from './ui/declare/declareOffer';
 import { EmptyView } from './ui/emptyView';
 import { Commands, ContextKeys, Views } from './ui/ids';
-import { declareFromForm } from './ui/incidents/declareIncident';
+import { declareFromForm, formFromArgument } from './ui/incidents/declareIncident';
 import { IncidentsTree, type IncidentNode } from './ui/incidents/incidentsTree';
 import { IncidentStatusBar } from './ui/incidents/statusBar';
 import { ExtensionLog } from './ui/logging';
@@ -74,10 +82,30 @@ export async function activate(context: vscode.ExtensionContext): Promise<FreeLm
   const offer = () => currentOffer(context.secrets, services);
 
   context.subscriptions.push(
-    vscode.commands.registerCommand(Commands.declareIncident, () =>
-      DeclarePanel.show(context.extensionUri, offer, declare, log.for('declare')),
-    ),
+    vscode.commands.registerCommand(Commands.declareIncident, async (argument?: object) => {
+      if (argument === undefined) {
+        await DeclarePanel.show(context.extensionUri, offer, declare, log.for('declare'));
+        return undefined;
+      }
+      return declare(formFromArgument(argument, me()), () => undefined);
+    }),
     vscode.commands.registerCommand(Commands.revealIncident, revealIncident),
+    vscode.commands.registerCommand(Commands.addNote, (argument?) => addNote(store, argument)),
+    vscode.commands.registerCommand(Commands.assignRole, (argument?) =>
+      assignRole(store, argument),
+    ),
+    vscode.commands.registerCommand(Commands.changeSeverity, (argument?) =>
+      changeSeverity(store, argument),
+    ),
+    vscode.commands.registerCommand(Commands.updateStatus, (argument?) =>
+      updateStatus(store, argument),
+    ),
+    vscode.commands.registerCommand(Commands.resolveIncident, (argument?) =>
+      resolveIncidentCommand(store, argument),
+    ),
+    vscode.commands.registerCommand(Commands.generatePostmortem, (argument?) =>
+      generatePostmortem(context, store, argument),
+    ),
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),
     vscode.window.registerWebviewPanelSerializer(DECLARE_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => {

@@ -5,6 +5,12 @@
 export const Commands = {
   declareIncident: 'freelms.declareIncident',
   showLog: 'freelms.showLog',
+  addNote: 'freelms.addNote',
+  assignRole: 'freelms.assignRole',
+  changeSeverity: 'freelms.changeSeverity',
+  updateStatus: 'freelms.updateStatus',
+  resolveIncident: 'freelms.resolveIncident',
+  generatePostmortem: 'freelms.generatePostmortem',
   /** Internal: reveals an incident in the Incidents view (the status bar's click). */
   revealIncident: 'freelms.revealIncident',
 } as const;

@@ -73,6 +73,14 @@ export const FromFormSchema = v.variant('type', [
 ]);
 export type FromForm = v.InferInput<typeof FromFormSchema>;
 
+/** What to say when a required field is missing altogether (a scripted call left it out). */
+const REQUIRED: Readonly<Record<string, string>> = {
+  title: 'Give the incident a title of at least 3 characters.',
+  severity: 'Choose a severity.',
+  commander: 'Name the incident commander.',
+  dataAtRisk: 'Say whether data is at risk.',
+};
+
 /** Validation messages per field, for showing beside each input. */
 export function validateDeclareForm(input: unknown): {
   form?: DeclareForm;
@@ -82,8 +90,9 @@ export function validateDeclareForm(input: unknown): {
   if (result.success) return { form: result.output, errors: {} };
   const errors: Record<string, string> = {};
   for (const issue of result.issues) {
-    const key = v.getDotPath(issue) ?? 'form';
-    errors[key.split('.')[0]!] ??= issue.message;
+    const field = (v.getDotPath(issue) ?? 'form').split('.')[0]!;
+    const missing = issue.input === undefined && issue.kind === 'schema';
+    errors[field] ??= missing ? (REQUIRED[field] ?? `${field} is required.`) : issue.message;
   }
   return { errors };
 }

@@ -1,7 +1,7 @@
 import type { NewEvent, Role } from '../../incident/model';
 import type { IncidentStore } from '../../incident/store';
 import type { DeclareHandler } from '../declare/declarePanel';
-import type { DeclareForm, DeclareStep } from '../declare/protocol';
+import { validateDeclareForm, type DeclareForm, type DeclareStep } from '../declare/protocol';
 
 /** Where declaring sends the incident besides the journal, and whether each place is reachable. */
 export interface DeclareTargets {
@@ -78,6 +78,33 @@ async function settle(
   } else {
     // Delivery through the outbox is not wired into the form yet: nothing is sent, and the
     // form says so rather than pretending.
-    Object.assign(step, { state: 'skipped', detail: 'not sent: delivery to this service is not built yet' });
+    Object.assign(step, {
+      state: 'skipped',
+      detail: 'not sent: delivery to this service is not built yet',
+    });
   }
+}
+
+/**
+ * The form as a scriptable command takes it: one argument object with the fields to set; the
+ * rest default as the form would fill them. Throws with every field's problem when invalid.
+ */
+export function formFromArgument(argument: object, me: string): DeclareForm {
+  const defaults: Omit<DeclareForm, 'title' | 'severity'> = {
+    description: '',
+    affectedServices: [],
+    usersImpacted: '',
+    dataAtRisk: 'unknown',
+    commander: me,
+    technicalLead: '',
+    communications: '',
+    createSlackChannel: true,
+    pagePagerDuty: true,
+  };
+  const { form, errors } = validateDeclareForm({ ...defaults, ...argument });
+  if (!form) {
+    const problems = Object.entries(errors).map(([field, message]) => `${field}: ${message}`);
+    throw new Error(`Cannot declare the incident. ${problems.join(' ')}`);
+  }
+  return form;
 }

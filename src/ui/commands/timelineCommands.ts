@@ -1,0 +1,190 @@
+import { userInfo } from 'node:os';
+
+import * as vscode from 'vscode';
+
+import {
+  ROLE_TITLES,
+  SEVERITIES,
+  type IncidentStatus,
+  type Role,
+  type Severity,
+} from '../../incident/model';
+import type { IncidentStore } from '../../incident/store';
+import { RESPONSE_TARGET_TEXT } from '../../incident/timers';
+import { resolveIncident, type IncidentArgument } from './pickIncident';
+
+/*
+ * The commands that record what happened: notes, roles, severity, status and resolution. Each
+ * takes an optional argument object so it can run without prompts (keybindings, tasks, tests)
+ * and returns the incident id it wrote to, or undefined when nothing was written. Prompts
+ * appear only for what the argument leaves out.
+ */
+
+const me = () => userInfo().username;
+
+type WithIncident<T> = IncidentArgument & Partial<T>;
+
+export async function addNote(store: IncidentStore, argument?: WithIncident<{ text: string }>) {
+  const incident = await resolveIncident(store, argument);
+  if (!incident) return undefined;
+  const text =
+    argument?.text ??
+    (await vscode.window.showInputBox({
+      title: `Add a timeline note to ${incident.id}`,
+      prompt: 'What happened, what was decided, what was seen',
+      validateInput: (value) => (value.trim() ? undefined : 'Write the note, or press Escape.'),
+    }));
+  if (!text?.trim()) return undefined;
+  await store.append(incident.id, { type: 'note', text: text.trim(), by: me() });
+  return incident.id;
+}
+
+export async function assignRole(
+  store: IncidentStore,
+  argument?: WithIncident<{ role: Role; name: string }>,
+) {
+  const incident = await resolveIncident(store, argument);
+  if (!incident) return undefined;
+  const role =
+    argument?.role ??
+    (
+      await vscode.window.showQuickPick(
+        (Object.keys(ROLE_TITLES) as Role[]).map((key) => ({
+          label: ROLE_TITLES[key],
+          description: incident.roles[key] ?? 'unassigned',
+          role: key,
+        })),
+        { title: `Assign a role in ${incident.id}` },
+      )
+    )?.role;
+  if (!role) return undefined;
+  const name =
+    argument?.name ??
+    (await vscode.window.showInputBox({
+      title: `${ROLE_TITLES[role]} of ${incident.id}`,
+      value: incident.roles[role] ?? '',
+      prompt: 'Name of the responder',
+      validateInput: (value) => (value.trim() ? undefined : 'Name the responder, or press Escape.'),
+    }));
+  if (!name?.trim()) return undefined;
+  await store.append(incident.id, { type: 'role.assigned', role, name: name.trim(), by: me() });
+  return incident.id;
+}
+
+export async function changeSeverity(
+  store: IncidentStore,
+  argument?: WithIncident<{ severity: Severity; reason: string }>,
+) {
+  const incident = await resolveIncident(store, argument);
+  if (!incident) return undefined;
+  const severity =
+    argument?.severity ??
+    (
+      await vscode.window.showQuickPick(
+        SEVERITIES.filter((candidate) => candidate !== incident.severity).map((candidate) => ({
+          label: candidate,
+          description: `respond ${candidate === 'P4' ? '' : 'within '}${RESPONSE_TARGET_TEXT[candidate]}`,
+          severity: candidate,
+        })),
+        { title: `Change the severity of ${incident.id} (now ${incident.severity})` },
+      )
+    )?.severity;
+  if (!severity || severity === incident.severity) return undefined;
+  const reason =
+    argument?.reason ??
+    (await vscode.window.showInputBox({
+      title: `Why ${severity}?`,
+      prompt: 'Optional; it goes on the timeline',
+    }));
+  if (reason === undefined) return undefined;
+  await store.append(incident.id, {
+    type: 'severity.changed',
+    severity,
+    reason: reason.trim() || undefined,
+    by: me(),
+  });
+  return incident.id;
+}
+
+const STATUSES: ReadonlyArray<{ status: Exclude<IncidentStatus, 'resolved'>; detail: string }> = [
+  { status: 'investigating', detail: 'looking for the cause' },
+  { status: 'identified', detail: 'the cause is known, a fix is being prepared' },
+  { status: 'mitigated', detail: 'users are no longer affected' },
+  { status: 'monitoring', detail: 'a fix is in; watching for 30 minutes before resolving' },
+];
+
+export async function updateStatus(
+  store: IncidentStore,
+  argument?: WithIncident<{ status: Exclude<IncidentStatus, 'resolved'>; note: string }>,
+) {
+  const incident = await resolveIncident(store, argument);
+  if (!incident) return undefined;
+  const status =
+    argument?.status ??
+    (
+      await vscode.window.showQuickPick(
+        STATUSES.filter((entry) => entry.status !== incident.status).map((entry) => ({
+          label: entry.status,
+          detail: entry.detail,
+          status: entry.status,
+        })),
+        { title: `Status of ${incident.id} (now ${incident.status})` },
+      )
+    )?.status;
+  if (!status || status === incident.status) return undefined;
+  await store.append(incident.id, {
+    type: 'status.changed',
+    status,
+    note: argument?.note,
+    by: me(),
+  });
+  return incident.id;
+}
+
+export async function resolveIncidentCommand(
+  store: IncidentStore,
+  argument?: WithIncident<{ summary: string; rootCause: string }>,
+) {
+  const incident = await resolveIncident(store, argument);
+  if (!incident) return undefined;
+  if (incident.status === 'resolved') {
+    void vscode.window.showInformationMessage(`${incident.id} is already resolved.`);
+    return undefined;
+  }
+  const scripted = argument?.summary !== undefined;
+  if (!scripted) {
+    const answer = await vscode.window.showWarningMessage(
+      `Resolve ${incident.severity} "${incident.title}"?`,
+      {
+        modal: true,
+        detail:
+          incident.status === 'monitoring'
+            ? 'The fix is being monitored. Resolving ends the incident for everyone.'
+            : `The incident is ${incident.status}, not monitoring: the runbook asks for 30 minutes of monitoring first.`,
+      },
+      'Resolve',
+    );
+    if (answer !== 'Resolve') return undefined;
+  }
+  const summary =
+    argument?.summary ??
+    (await vscode.window.showInputBox({
+      title: 'Resolution',
+      prompt: 'What fixed it, in one line (optional)',
+    }));
+  if (summary === undefined) return undefined;
+  const rootCause =
+    argument?.rootCause ??
+    (await vscode.window.showInputBox({
+      title: 'Root cause',
+      prompt: 'Brief, if known (optional)',
+    }));
+  if (rootCause === undefined) return undefined;
+  await store.append(incident.id, {
+    type: 'resolved',
+    summary: summary.trim() || undefined,
+    rootCause: rootCause.trim() || undefined,
+    by: me(),
+  });
+  return incident.id;
+}

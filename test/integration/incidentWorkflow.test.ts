@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+
+import * as vscode from 'vscode';
+
+import type { FreeLmsApi } from '../../src/extension';
+import { Commands } from '../../src/ui/ids';
+
+async function api(): Promise<FreeLmsApi> {
+  const extension = vscode.extensions.getExtension<FreeLmsApi>(
+    'freelms.freelms-incident-response',
+  )!;
+  return extension.activate();
+}
+
+describe('running an incident from the palette, scripted', () => {
+  let incidentId: string;
+
+  it('declares a P2 from an argument object, without the form, writing the journal first', async () => {
+    const { store } = await api();
+    incidentId = await vscode.commands.executeCommand<string>(Commands.declareIncident, {
+      title: 'Payments failing at checkout',
+      severity: 'P2',
+      affectedServices: ['payment-service'],
+      commander: 'dana',
+      technicalLead: 'sam',
+    });
+    assert.match(incidentId, /^\d{4}-\d{2}-\d{2}-payments-failing-at-checkout$/);
+    const incident = await store.get(incidentId);
+    assert.equal(incident?.severity, 'P2');
+    assert.deepEqual(incident?.services, ['payment-service']);
+    assert.deepEqual(incident?.roles, { commander: 'dana', technicalLead: 'sam' });
+
+    const lines = (await readFile(store.journalPath(incidentId), 'utf8')).trim().split('\n');
+    assert.deepEqual(
+      lines.map((line) => JSON.parse(line).type),
+      ['declared', 'role.assigned', 'role.assigned'],
+      'one human-readable JSON event per line',
+    );
+  });
+
+  it('refuses a scripted declaration without a severity and says which field is wrong', async () => {
+    await assert.rejects(
+      Promise.resolve(
+        vscode.commands.executeCommand(Commands.declareIncident, { title: 'No severity' }),
+      ),
+      /severity: Choose a severity/,
+    );
+  });
+
+  it('records a note, a role, a severity change and a status on the timeline', async () => {
+    const { store } = await api();
+    await vscode.commands.executeCommand(Commands.addNote, {
+      incidentId,
+      text: 'Stripe webhooks time out',
+    });
+    await vscode.commands.executeCommand(Commands.assignRole, {
+      incidentId,
+      role: 'communications',
+      name: 'lee',
+    });
+    await vscode.commands.executeCommand(Commands.changeSeverity, {
+      incidentId,
+      severity: 'P1',
+      reason: 'every checkout fails',
+    });
+    await vscode.commands.executeCommand(Commands.updateStatus, {
+      incidentId,
+      status: 'monitoring',
+    });
+
+    const incident = (await store.get(incidentId))!;
+    assert.equal(incident.severity, 'P1');
+    assert.equal(incident.status, 'monitoring');
+    assert.equal(incident.roles.communications, 'lee');
+    assert.ok(
+      incident.events.some(
+        (event) => event.type === 'note' && event.text === 'Stripe webhooks time out',
+      ),
+    );
+  });
+
+  it('resolves it, then writes the postmortem and opens it in the editor', async () => {
+    const { store } = await api();
+    await vscode.commands.executeCommand(Commands.resolveIncident, {
+      incidentId,
+      summary: 'Rolled back payment-service to revision 4',
+      rootCause: 'A webhook timeout of 1 s',
+    });
+    assert.equal((await store.get(incidentId))?.status, 'resolved');
+
+    const result = await vscode.commands.executeCommand<{ path: string }>(
+      Commands.generatePostmortem,
+      { incidentId },
+    );
+    assert.match(result.path, new RegExp(`postmortems/${incidentId}\\.md$`));
+    const text = await readFile(result.path, 'utf8');
+    assert.match(text, /^# Postmortem: Payments failing at checkout/);
+    assert.match(text, /Stripe webhooks time out/);
+    assert.match(text, /## Root cause\n\nA webhook timeout of 1 s/);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, result.path);
+  });
+
+  it('regenerates the postmortem with new timeline entries and keeps what the authors wrote', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const { store } = await api();
+    const path = (
+      await vscode.commands.executeCommand<{ path: string }>(Commands.generatePostmortem, {
+        incidentId,
+      })
+    ).path;
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const edited = (await readFile(path, 'utf8')).replace(
+      '## Contributing factors\n\n_To be written by the authors._',
+      '## Contributing factors\n\nNo alert on webhook latency.',
+    );
+    await writeFile(path, edited);
+    await store.append(incidentId, {
+      type: 'followup.added',
+      text: 'Alert on webhook p95 latency',
+      owner: 'sam',
+    });
+
+    await vscode.commands.executeCommand(Commands.generatePostmortem, { incidentId });
+    const regenerated = await readFile(path, 'utf8');
+    assert.match(regenerated, /No alert on webhook latency\./);
+    assert.match(regenerated, /- \[ \] Alert on webhook p95 latency \(sam\)/);
+  });
+});
