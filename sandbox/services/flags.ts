@@ -28,7 +28,10 @@ export interface FeatureFlag {
 export class FeatureFlagsApi {
   readonly flags: FeatureFlag[];
 
-  constructor(private readonly faults: FaultRegistry) {
+  constructor(
+    private readonly faults: FaultRegistry,
+    private readonly onChange: (flag: string, enabled: boolean) => void = () => undefined,
+  ) {
     const at = new Date(Date.now() - 3 * 86_400_000).toISOString();
     const flag = (name: string, enabled: boolean, description: string): FeatureFlag => ({
       flag: name,
@@ -97,6 +100,9 @@ export class FeatureFlagsApi {
     flag.enabled = body.enabled;
     flag.updatedAt = new Date().toISOString();
     flag.updatedBy = 'admin-api';
+    if (previous !== flag.enabled) {
+      this.onChange(flag.flag, flag.enabled);
+    }
     sendJson(res, 200, { ...flag, previous });
   }
 }

@@ -206,13 +206,13 @@ export class PagerDutyApi {
         'Open incident with matching dedup key already exists on this service',
       ]);
     }
-    const body2 = isRecord(input.body) ? input.body.details : undefined;
+    const details = isRecord(input.body) ? input.body.details : undefined;
     const incident = this.model.create({
       title,
       serviceId: service.id,
       incidentKey,
       urgency: input.urgency === 'low' ? 'low' : 'high',
-      details: typeof body2 === 'string' ? body2 : undefined,
+      details: typeof details === 'string' ? details : undefined,
     });
     sendJson(res, 201, { incident: render.incident(incident) });
   }

@@ -34,6 +34,8 @@ export interface ServiceRoutesDeps {
   isApiGatewayReady(): boolean;
   /** Health of PostgreSQL, Redis and Kafka in the scenario; all UP when absent. */
   componentHealth?(): ComponentHealth;
+  /** Told when a feature flag is switched, so the scenario can react (errors stop, say). */
+  onFlagChange?(flag: string, enabled: boolean): void;
   faults: FaultRegistry;
   log: Log;
 }
@@ -71,13 +73,27 @@ export function serviceEndpoints(
   };
 }
 
-/** The routes of PagerDuty, Slack, flags, health, status page and the fault control endpoint. */
+/**
+ * The routes of PagerDuty, Slack, flags, health, status page and the fault control endpoint.
+ * Mounted in the sandbox's one server ahead of the Kubernetes API, which shares the faults:
+ *
+ *     const faults = new FaultRegistry(log);
+ *     const services = createServiceRoutes({ isApiGatewayReady, faults, log });
+ *     createServer(async (req, res) => {
+ *       if (await services(req, res)) return;
+ *       if (await faults.intercept('kubernetes', req, res)) return;
+ *       kube.handle(req, res);
+ *     });
+ */
 export function createServiceRoutes(deps: ServiceRoutesDeps): ServiceRoutes {
   const { faults, log } = deps;
   const fresh = (): ServiceState => ({
     pagerduty: new PagerDutyApi(faults),
     slack: new SlackApi(faults),
-    flags: new FeatureFlagsApi(faults),
+    flags: new FeatureFlagsApi(faults, (flag, enabled) => {
+      log.info(`feature flag ${flag} switched ${enabled ? 'on' : 'off'}`);
+      deps.onFlagChange?.(flag, enabled);
+    }),
     statusPage: new StatusPageApi(faults),
   });
   const state = fresh();
@@ -153,6 +169,7 @@ export interface StartServicesOptions {
   /** Defaults to always ready. */
   isApiGatewayReady?: () => boolean;
   componentHealth?: () => ComponentHealth;
+  onFlagChange?: (flag: string, enabled: boolean) => void;
   /** Defaults to a free port chosen by the system. */
   port?: number;
 }
@@ -183,6 +200,7 @@ export async function startServices(options: StartServicesOptions = {}): Promise
   const routes = createServiceRoutes({
     isApiGatewayReady: options.isApiGatewayReady ?? (() => true),
     ...(options.componentHealth === undefined ? {} : { componentHealth: options.componentHealth }),
+    ...(options.onFlagChange === undefined ? {} : { onFlagChange: options.onFlagChange }),
     faults,
     log,
   });

@@ -11,10 +11,14 @@ interface Flag {
 
 describe('sandbox feature flags, as the runbook drives them', () => {
   let sandbox: RunningServices;
+  let switched: Array<[string, boolean]>;
   const admin = { authorization: `Bearer ${SANDBOX_TOKENS.flagsAdmin}` };
 
   beforeEach(async () => {
-    sandbox = await startServices();
+    switched = [];
+    sandbox = await startServices({
+      onFlagChange: (flag, enabled) => switched.push([flag, enabled]),
+    });
   });
 
   afterEach(async () => {
@@ -37,6 +41,7 @@ describe('sandbox feature flags, as the runbook drives them', () => {
       flags: Flag[];
     };
     assert.equal(listed.flags.find((entry) => entry.flag === 'new-feature')?.enabled, false);
+    assert.deepEqual(switched, [['new-feature', false]], 'the scenario hears of the switch');
   });
 
   it('answers 401 without a token and 403 with a wrong one, changing nothing', async () => {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 
 import { api } from '@pagerduty/pdjs';
-import type { APIResponse } from '@pagerduty/pdjs/build/src/api';
 
 import { startServices, type RunningServices } from '../../../sandbox/services/router';
 import { SANDBOX_PAGERDUTY_FROM, SANDBOX_TOKENS } from '../../../sandbox/services/tokens';
@@ -47,7 +46,7 @@ describe('sandbox PagerDuty, driven by the official @pagerduty/pdjs', () => {
     };
   }
 
-  async function create(title: string, key?: string): Promise<APIResponse> {
+  async function create(title: string, key?: string) {
     const response = await pd()('post', '/incidents', { data: newIncident(title, key) });
     assert.equal(response.status, 201, JSON.stringify(response.data));
     return response;
