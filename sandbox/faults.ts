@@ -19,9 +19,14 @@
  *   `Retry-After`; a 429 without it has none, as some real servers send), `latency=MS` (delay
  *   before the action).
  *
- * Examples: `slack:chat.postMessage:429:retry-after=2:times=1`,
- * `pagerduty:POST /incidents:503`, `kubernetes:GET /api/v1/namespaces/*\/pods/*\/log:cut=2000`,
- * `health:latency=3000`, `flags:timeout:times=1`.
+ * Examples (quote them in a shell, as some hold spaces):
+ *
+ *     slack:chat.postMessage:429:retry-after=2:times=1
+ *     pagerduty:POST /incidents:503
+ *     kubernetes:GET log:cut=2000                       every pod log, cut after 2000 bytes
+ *     kubernetes:GET /api/v1/namespaces/freelms/pods:500:latency=300
+ *     health:latency=3000
+ *     flags:timeout:times=1
  *
  * Faults are checked in the order they were added; the first that matches a call applies.
  */
