@@ -5,7 +5,8 @@ import type { Action, CheckKind, Incident, IncidentEvent } from './model';
 import { parseRunbook, type Runbook, type RunbookCommand, type RunbookStep } from './runbook';
 
 /** Which of the runbook's five phases a heading names. */
-export type PhaseKind = 'detection' | 'triage' | 'mitigation' | 'resolution' | 'postIncident' | 'other';
+export type PhaseKind =
+  'detection' | 'triage' | 'mitigation' | 'resolution' | 'postIncident' | 'other';
 
 export interface ChecklistItem {
   /** Stable within the checklist; `item.ticked` events name it. */
@@ -51,22 +52,38 @@ const firstAt =
     incident.events.find(predicate)?.at;
 
 const check = (kind: CheckKind) => firstAt((e) => e.type === 'check.ran' && e.check === kind);
-const action = (kind: Action['kind']) => firstAt((e) => e.type === 'action.taken' && e.ok && e.action.kind === kind);
+const action = (kind: Action['kind']) =>
+  firstAt((e) => e.type === 'action.taken' && e.ok && e.action.kind === kind);
 
 /** A check that ran after the first mitigation, so it verifies the fix rather than the outage. */
 const afterMitigation =
   (kinds: CheckKind[]): Ticker =>
   (incident) => {
-    const mitigated = incident.events.find((e) => e.type === 'action.taken' && e.ok)?.at ?? incident.mitigatedAt;
+    const mitigated =
+      incident.events.find((e) => e.type === 'action.taken' && e.ok)?.at ?? incident.mitigatedAt;
     if (!mitigated) return undefined;
-    return incident.events.find((e) => e.type === 'check.ran' && e.ok && kinds.includes(e.check) && e.at >= mitigated)?.at;
+    return incident.events.find(
+      (e) => e.type === 'check.ran' && e.ok && kinds.includes(e.check) && e.at >= mitigated,
+    )?.at;
   };
 
 const RULES = {
-  acknowledge: { phase: undefined, pattern: /acknowledge/i, tick: firstAt((e) => e.type === 'acknowledged') },
+  acknowledge: {
+    phase: undefined,
+    pattern: /acknowledge/i,
+    tick: firstAt((e) => e.type === 'acknowledged'),
+  },
   channel: { phase: undefined, pattern: /channel/i, tick: firstAt((e) => e.type === 'declared') },
-  verify: { phase: 'resolution', pattern: /verify|health check/i, tick: afterMitigation(['health', 'smokeTests']) },
-  smokeTests: { phase: 'resolution', pattern: /critical flows|smoke/i, tick: afterMitigation(['smokeTests']) },
+  verify: {
+    phase: 'resolution',
+    pattern: /verify|health check/i,
+    tick: afterMitigation(['health', 'smokeTests']),
+  },
+  smokeTests: {
+    phase: 'resolution',
+    pattern: /critical flows|smoke/i,
+    tick: afterMitigation(['smokeTests']),
+  },
   health: { phase: undefined, pattern: /health/i, tick: check('health') },
   pods: { phase: undefined, pattern: /all services|pods/i, tick: check('pods') },
   errors: { phase: undefined, pattern: /errors|logs/i, tick: check('errors') },
@@ -74,7 +91,9 @@ const RULES = {
   scope: {
     phase: undefined,
     pattern: /scope/i,
-    tick: firstAt((e) => e.type === 'scope.updated' || (e.type === 'declared' && e.usersImpacted !== undefined)),
+    tick: firstAt(
+      (e) => e.type === 'scope.updated' || (e.type === 'declared' && e.usersImpacted !== undefined),
+    ),
   },
   dashboards: { phase: undefined, pattern: /dashboard|grafana|jaeger/i, tick: check('dashboards') },
   roles: {
@@ -94,26 +113,69 @@ const RULES = {
     phase: undefined,
     pattern: /monitor/i,
     tick: (incident: Incident, now: Date) => {
-      const start = incident.events.find((e) => e.type === 'status.changed' && e.status === 'monitoring');
+      const start = incident.events.find(
+        (e) => e.type === 'status.changed' && e.status === 'monitoring',
+      );
       if (!start) return undefined;
       const end = addMinutes(new Date(start.at), 30);
       return end <= now ? end.toISOString() : undefined;
     },
   },
-  statusPage: { phase: undefined, pattern: /status page/i, tick: firstAt((e) => e.type === 'update.posted' && e.audience === 'statusPage') },
-  close: { phase: undefined, pattern: /close|resolve/i, tick: (incident: Incident) => incident.resolvedAt },
-  report: { phase: undefined, pattern: /report/i, tick: firstAt((e) => e.type === 'postmortem.written') },
-  review: { phase: undefined, pattern: /postmortem|review/i, tick: firstAt((e) => e.type === 'review.scheduled') },
-  followUps: { phase: undefined, pattern: /follow-?up/i, tick: firstAt((e) => e.type === 'followup.added') },
-} satisfies Record<string, { phase: PhaseKind | undefined; pattern: RegExp; tick: Ticker | undefined }>;
+  statusPage: {
+    phase: undefined,
+    pattern: /status page/i,
+    tick: firstAt((e) => e.type === 'update.posted' && e.audience === 'statusPage'),
+  },
+  close: {
+    phase: undefined,
+    pattern: /close|resolve/i,
+    tick: (incident: Incident) => incident.resolvedAt,
+  },
+  report: {
+    phase: undefined,
+    pattern: /report/i,
+    tick: firstAt((e) => e.type === 'postmortem.written'),
+  },
+  review: {
+    phase: undefined,
+    pattern: /postmortem|review/i,
+    tick: firstAt((e) => e.type === 'review.scheduled'),
+  },
+  followUps: {
+    phase: undefined,
+    pattern: /follow-?up/i,
+    tick: firstAt((e) => e.type === 'followup.added'),
+  },
+} satisfies Record<
+  string,
+  { phase: PhaseKind | undefined; pattern: RegExp; tick: Ticker | undefined }
+>;
 
 export type RuleName = keyof typeof RULES;
 
 // Order matters: "Acknowledge alert in PagerDuty" must not match "close … PagerDuty".
 const RULE_ORDER: readonly RuleName[] = [
-  'acknowledge', 'channel', 'smokeTests', 'verify', 'health', 'pods', 'errors', 'assessment', 'scope',
-  'dashboards', 'roles', 'rollback', 'scale', 'flag', 'database', 'monitor', 'statusPage', 'report',
-  'review', 'followUps', 'close',
+  'acknowledge',
+  'channel',
+  'smokeTests',
+  'verify',
+  'health',
+  'pods',
+  'errors',
+  'assessment',
+  'scope',
+  'dashboards',
+  'roles',
+  'rollback',
+  'scale',
+  'flag',
+  'database',
+  'monitor',
+  'statusPage',
+  'report',
+  'review',
+  'followUps',
+  'close',
 ];
 
 function ruleFor(title: string, kind: PhaseKind): RuleName | undefined {
@@ -203,23 +265,33 @@ export function defaultChecklist(): ChecklistPhase[] {
 }
 
 /** Which items of the checklist are ticked for the incident at `now`. */
-export function evaluateChecklist(checklist: readonly ChecklistPhase[], incident: Incident, now: Date): PhaseState[] {
+export function evaluateChecklist(
+  checklist: readonly ChecklistPhase[],
+  incident: Incident,
+  now: Date,
+): PhaseState[] {
   const byHand = new Map<string, string>();
-  for (const e of incident.events) if (e.type === 'item.ticked' && !byHand.has(e.item)) byHand.set(e.item, e.at);
+  for (const e of incident.events)
+    if (e.type === 'item.ticked' && !byHand.has(e.item)) byHand.set(e.item, e.at);
 
   const evaluate = (item: ChecklistItem): ItemState => {
     const items = item.items.map(evaluate);
     const rule = item.rule ? RULES[item.rule] : undefined;
     let tickedAt = byHand.get(item.id) ?? rule?.tick?.(incident, now);
     if (!tickedAt && items.length > 0 && items.every((i) => i.ticked)) {
-      tickedAt = items.map((i) => i.tickedAt!).sort().at(-1);
+      tickedAt = items
+        .map((i) => i.tickedAt!)
+        .sort()
+        .at(-1);
     }
     return { id: item.id, title: item.title, ticked: tickedAt !== undefined, tickedAt, items };
   };
 
   return checklist.map((phase) => {
     const items = phase.items.map(evaluate);
-    const done = items.length > 0 && (phase.completion === 'any' ? items.some((i) => i.ticked) : items.every((i) => i.ticked));
+    const done =
+      items.length > 0 &&
+      (phase.completion === 'any' ? items.some((i) => i.ticked) : items.every((i) => i.ticked));
     return { id: phase.id, title: phase.title, kind: phase.kind, done, items };
   });
 }

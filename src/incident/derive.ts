@@ -53,7 +53,8 @@ function apply(incident: Incident, event: IncidentEvent): void {
     case 'status.changed':
       if (incident.status === 'resolved') break;
       incident.status = event.status;
-      if (event.status === 'mitigated' || event.status === 'monitoring') incident.mitigatedAt ??= event.at;
+      if (event.status === 'mitigated' || event.status === 'monitoring')
+        incident.mitigatedAt ??= event.at;
       break;
     case 'scope.updated':
       if (event.services) incident.services = [...event.services];
@@ -84,7 +85,13 @@ function apply(incident: Incident, event: IncidentEvent): void {
       if (event.rootCause !== undefined) incident.rootCause = event.rootCause;
       break;
     case 'followup.added':
-      incident.followUps.push({ id: event.id, text: event.text, owner: event.owner, addedAt: event.at, done: false });
+      incident.followUps.push({
+        id: event.id,
+        text: event.text,
+        owner: event.owner,
+        addedAt: event.at,
+        done: false,
+      });
       break;
     case 'followup.done': {
       const followUp = incident.followUps.find((f) => f.id === event.followUpId);

@@ -17,12 +17,21 @@ const CHECK_TITLES = {
   smokeTests: 'Smoke tests',
 } as const;
 
+const AUDIENCE_TITLES = {
+  internal: 'Internal',
+  customer: 'Customer',
+  statusPage: 'Status page',
+} as const;
+
 /** One line for an action, as the timeline, PagerDuty notes and the postmortem show it. */
 export function describeAction(action: Action): string {
   switch (action.kind) {
     case 'rollback': {
       const from = action.fromRevision !== undefined ? ` from revision ${action.fromRevision}` : '';
-      const to = action.toRevision !== undefined ? ` to revision ${action.toRevision}` : ' to the previous revision';
+      const to =
+        action.toRevision !== undefined
+          ? ` to revision ${action.toRevision}`
+          : ' to the previous revision';
       return `Rolled back deployment/${action.deployment}${from}${to}`;
     }
     case 'scale': {
@@ -32,7 +41,8 @@ export function describeAction(action: Action): string {
     case 'flag':
       return `${action.enabled ? 'Enabled' : 'Disabled'} feature flag ${action.flag}`;
     case 'query': {
-      const rows = action.rowsAffected !== undefined ? `, ${action.rowsAffected} rows affected` : '';
+      const rows =
+        action.rowsAffected !== undefined ? `, ${action.rowsAffected} rows affected` : '';
       const outcome = action.committed ? 'committed' : 'rolled back';
       return `Ran a corrective query (${outcome}${rows}): ${redact(action.statement)}`;
     }
@@ -57,14 +67,18 @@ export function describeEvent(event: IncidentEvent): string | undefined {
       return `Scope updated${scopeText(event)}`;
     case 'role.assigned':
       return `${ROLE_TITLES[event.role]}: ${event.name}`;
-    case 'check.ran':
-      return `${CHECK_TITLES[event.check] ?? event.check}: ${event.ok ? 'OK' : 'failing'}, ${redact(event.summary)}`;
-    case 'action.taken':
-      return `${describeAction(event.action)}${event.ok ? '' : ' (failed)'}${event.summary ? ` (${redact(event.summary)})` : ''}`;
+    case 'check.ran': {
+      const title = CHECK_TITLES[event.check] ?? event.check;
+      return `${title}: ${event.ok ? 'OK' : 'failing'}, ${redact(event.summary)}`;
+    }
+    case 'action.taken': {
+      const summary = event.summary ? ` (${redact(event.summary)})` : '';
+      return `${describeAction(event.action)}${event.ok ? '' : ' (failed)'}${summary}`;
+    }
     case 'note':
       return redact(event.text);
     case 'update.posted':
-      return `${event.audience === 'internal' ? 'Internal' : event.audience === 'customer' ? 'Customer' : 'Status page'} update posted`;
+      return `${AUDIENCE_TITLES[event.audience]} update posted`;
     case 'escalated':
       return `Escalated to the ${ESCALATION_TITLES[event.level]} (${event.contact})`;
     case 'resolved':

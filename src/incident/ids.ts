@@ -39,5 +39,7 @@ export function eventId(now: Date): string {
 
 /** True when `id` has the shape `incidentId` produces. */
 export function isIncidentId(id: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$/.test(id) && id.length <= MAX_INCIDENT_ID_LENGTH;
+  return (
+    /^\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$/.test(id) && id.length <= MAX_INCIDENT_ID_LENGTH
+  );
 }

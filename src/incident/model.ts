@@ -9,7 +9,8 @@ export type Severity = 'P1' | 'P2' | 'P3' | 'P4';
 export const SEVERITIES: readonly Severity[] = ['P1', 'P2', 'P3', 'P4'];
 
 /** Where the incident stands, in the order an incident usually moves through them. */
-export type IncidentStatus = 'investigating' | 'identified' | 'mitigated' | 'monitoring' | 'resolved';
+export type IncidentStatus =
+  'investigating' | 'identified' | 'mitigated' | 'monitoring' | 'resolved';
 
 /** The three roles the runbook assigns during triage. */
 export type Role = 'commander' | 'technicalLead' | 'communications';
@@ -22,14 +23,7 @@ export const ROLE_TITLES: Readonly<Record<Role, string>> = {
 
 /** The checks of the runbook's detection and resolution phases. */
 export type CheckKind =
-  | 'health'
-  | 'pods'
-  | 'errors'
-  | 'dashboards'
-  | 'database'
-  | 'redis'
-  | 'kafka'
-  | 'smokeTests';
+  'health' | 'pods' | 'errors' | 'dashboards' | 'database' | 'redis' | 'kafka' | 'smokeTests';
 
 /** Who the escalation path names, in its order. */
 export type EscalationLevel = 'onCall' | 'teamLead' | 'engineeringManager' | 'cto';
@@ -39,7 +33,13 @@ export type Audience = 'internal' | 'customer' | 'statusPage';
 
 /** A mitigation the responder carried out (the runbook's options A–D). */
 export type Action =
-  | { kind: 'rollback'; deployment: string; fromRevision?: number; toRevision?: number; changeCause?: string }
+  | {
+      kind: 'rollback';
+      deployment: string;
+      fromRevision?: number;
+      toRevision?: number;
+      changeCause?: string;
+    }
   | { kind: 'scale'; deployment: string; fromReplicas?: number; toReplicas: number }
   | { kind: 'flag'; flag: string; enabled: boolean }
   | { kind: 'query'; statement: string; rowsAffected?: number; committed: boolean };
@@ -202,6 +202,8 @@ export interface DeliveryFailedEvent extends EventBase {
   reason: string;
   /** A failure that retrying cannot fix (bad token, unknown service) waits for the user. */
   permanent: boolean;
+  /** How long the service asked to wait (`Retry-After`, `ratelimit-reset`). */
+  retryAfterMs?: number;
 }
 
 /** The user asked to try a failed delivery again. */

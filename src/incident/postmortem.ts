@@ -30,7 +30,9 @@ export function renderPostmortem(incident: Incident, options: PostmortemOptions)
 
   out.push('## Severity and times', '');
   out.push('| | |', '|---|---|');
-  out.push(`| Severity | ${incident.severity} (response target ${RESPONSE_TARGET_TEXT[incident.severity]}) |`);
+  out.push(
+    `| Severity | ${incident.severity} (response target ${RESPONSE_TARGET_TEXT[incident.severity]}) |`,
+  );
   out.push(`| Started (detected) | ${time(incident.detectedAt)} |`);
   out.push(`| Declared | ${time(incident.declaredAt)} |`);
   out.push(`| Acknowledged | ${time(incident.acknowledgedAt)} |`);
@@ -41,7 +43,9 @@ export function renderPostmortem(incident: Incident, options: PostmortemOptions)
   out.push(`| Time to resolve | ${span(incident.detectedAt, incident.resolvedAt)} |`, '');
 
   out.push('## Impact', '');
-  out.push(`- Services affected: ${incident.services.length > 0 ? incident.services.join(', ') : 'not recorded'}`);
+  out.push(
+    `- Services affected: ${incident.services.length > 0 ? incident.services.join(', ') : 'not recorded'}`,
+  );
   out.push(`- Users impacted: ${incident.usersImpacted ?? 'not recorded'}`);
   out.push(`- Data at risk: ${incident.dataAtRisk ?? 'not recorded'}`);
   if (incident.impact) out.push(`- ${incident.impact}`);
@@ -58,7 +62,9 @@ export function renderPostmortem(incident: Incident, options: PostmortemOptions)
   for (const event of incident.events) {
     const text = describeEvent(event);
     if (text === undefined) continue;
-    out.push(`| ${formatTime(event.at, tz, 'yyyy-MM-dd HH:mm:ss')} | ${cell(text)} | ${cell(event.by ?? '')} |`);
+    out.push(
+      `| ${formatTime(event.at, tz, 'yyyy-MM-dd HH:mm:ss')} | ${cell(text)} | ${cell(event.by ?? '')} |`,
+    );
   }
   out.push('');
 
@@ -66,7 +72,9 @@ export function renderPostmortem(incident: Incident, options: PostmortemOptions)
   if (incident.actions.length === 0) out.push('No mitigation was recorded.');
   for (const event of incident.actions) {
     const outcome = event.ok ? '' : ' — failed';
-    out.push(`- ${formatTime(event.at, tz)}: ${describeAction(event.action)}${outcome}${event.by ? ` (${event.by})` : ''}`);
+    out.push(
+      `- ${formatTime(event.at, tz)}: ${describeAction(event.action)}${outcome}${event.by ? ` (${event.by})` : ''}`,
+    );
   }
   out.push('');
 

@@ -105,7 +105,12 @@ function stepsOf(body: RootContent[]): RunbookStep[] {
       steps.push(...node.children.map(stepOfItem));
     } else if (node.type === 'paragraph' && body[index + 1]?.type === 'code') {
       const code = body[index + 1] as Code;
-      steps.push({ title: cleanTitle(textOf(node)), details: [], commands: commandsOf(code.value), steps: [] });
+      steps.push({
+        title: cleanTitle(textOf(node)),
+        details: [],
+        commands: commandsOf(code.value),
+        steps: [],
+      });
     } else if (node.type === 'code' && body[index - 1]?.type !== 'paragraph') {
       const last = steps.at(-1);
       if (last) last.commands.push(...commandsOf(node.value));
@@ -116,7 +121,12 @@ function stepsOf(body: RootContent[]): RunbookStep[] {
 
 function stepOfItem(item: ListItem): RunbookStep {
   const paragraph = item.children.find((n): n is Paragraph => n.type === 'paragraph');
-  const step: RunbookStep = { title: cleanTitle(paragraph ? textOf(paragraph) : ''), details: [], commands: [], steps: [] };
+  const step: RunbookStep = {
+    title: cleanTitle(paragraph ? textOf(paragraph) : ''),
+    details: [],
+    commands: [],
+    steps: [],
+  };
   for (const child of item.children) {
     if (child.type === 'list') {
       step.details.push(...(child as List).children.map((i) => cleanTitle(textOf(i))));
@@ -128,7 +138,12 @@ function stepOfItem(item: ListItem): RunbookStep {
         step.steps.push(
           ...commands
             .filter((c) => c.command)
-            .map((c) => ({ title: c.comment ?? c.command!, details: [], commands: [c], steps: [] })),
+            .map((c) => ({
+              title: c.comment ?? c.command!,
+              details: [],
+              commands: [c],
+              steps: [],
+            })),
         );
       }
     }

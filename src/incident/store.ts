@@ -24,7 +24,9 @@ export interface IncidentStoreOptions {
 }
 
 /** What the Declare Incident form supplies. */
-export type DeclareInput = Omit<DeclaredEvent, 'id' | 'at' | 'type' | 'incidentId'> & { at?: string };
+export type DeclareInput = Omit<DeclaredEvent, 'id' | 'at' | 'type' | 'incidentId'> & {
+  at?: string;
+};
 
 export interface Disposable {
   dispose(): void;
@@ -69,7 +71,13 @@ export class IncidentStore {
     const localDate = format(new TZDate(new Date(at), this.options.timeZone), 'yyyy-MM-dd');
     for (let attempt = 1; ; attempt++) {
       const id = incidentId(localDate, input.title, attempt);
-      const event: DeclaredEvent = { ...input, type: 'declared', id: eventId(now), at, incidentId: id };
+      const event: DeclaredEvent = {
+        ...input,
+        type: 'declared',
+        id: eventId(now),
+        at,
+        incidentId: id,
+      };
       try {
         await appendEvents(this.journalPath(id), [event], { create: true });
       } catch (error) {
@@ -91,14 +99,19 @@ export class IncidentStore {
     const list = Array.isArray(events) ? events : [events as NewEvent];
     const run = async (): Promise<Incident> => {
       const now = this.now();
-      const stamped = list.map((e) => ({ ...e, id: eventId(now), at: e.at ?? now.toISOString() }) as IncidentEvent);
+      const stamped = list.map(
+        (e) => ({ ...e, id: eventId(now), at: e.at ?? now.toISOString() }) as IncidentEvent,
+      );
       await appendEvents(this.journalPath(id), stamped);
       this.notify(id);
       return this.get(id) as Promise<Incident>;
     };
     const previous = this.queues.get(id) ?? Promise.resolve();
     const next = previous.then(run, run);
-    this.queues.set(id, next.catch(() => undefined));
+    this.queues.set(
+      id,
+      next.catch(() => undefined),
+    );
     return next;
   }
 
@@ -126,7 +139,9 @@ export class IncidentStore {
         this.log.warn(`skipping journal ${name}: ${(error as Error).message}`);
       }
     }
-    return incidents.sort((a, b) => b.declaredAt.localeCompare(a.declaredAt) || a.id.localeCompare(b.id));
+    return incidents.sort(
+      (a, b) => b.declaredAt.localeCompare(a.declaredAt) || a.id.localeCompare(b.id),
+    );
   }
 
   /**
@@ -145,7 +160,9 @@ export class IncidentStore {
         if (!filename?.endsWith(JOURNAL_SUFFIX)) return;
         this.notifySoon(filename.slice(0, -JOURNAL_SUFFIX.length));
       });
-      this.watcher.on('error', (error) => this.log.warn(`watching ${this.options.folder} failed: ${error.message}`));
+      this.watcher.on('error', (error) =>
+        this.log.warn(`watching ${this.options.folder} failed: ${error.message}`),
+      );
     }
     return {
       dispose: () => {

@@ -38,11 +38,15 @@ function statusText(incident: Incident): string {
 }
 
 function impactText(incident: Incident): string {
-  return incident.impact ?? (incident.usersImpacted ? `${incident.usersImpacted} impacted` : 'being assessed');
+  return (
+    incident.impact ??
+    (incident.usersImpacted ? `${incident.usersImpacted} impacted` : 'being assessed')
+  );
 }
 
 function channelText(incident: Incident, options: TemplateOptions): string {
-  if (options.format === 'slack' && incident.slack?.channelId) return `<#${incident.slack.channelId}>`;
+  if (options.format === 'slack' && incident.slack?.channelId)
+    return `<#${incident.slack.channelId}>`;
   return `#${incident.slack?.channelName ?? channelName(incident.id, options.channelPrefix)}`;
 }
 
@@ -63,17 +67,31 @@ export function declarationMessage(incident: Incident, options: TemplateOptions)
 
 /** The runbook's "Customer Communication", worded for where the incident stands. */
 export function customerUpdateMessage(incident: Incident, options: TemplateOptions): string {
-  const services = incident.services.length > 0 ? incident.services.join(', ') : 'the FreeLMS platform';
+  const services =
+    incident.services.length > 0 ? incident.services.join(', ') : 'the FreeLMS platform';
   const every = options.updateMinutes ?? 30;
   const progress: Record<Incident['status'], string[]> = {
-    investigating: [`We are currently experiencing issues with ${services}.`, 'Our team is actively investigating.'],
-    identified: [`We are currently experiencing issues with ${services}.`, 'We have identified the cause and are working on a fix.'],
-    mitigated: [`We experienced issues with ${services}.`, 'A fix has been applied and we are confirming it works.'],
-    monitoring: [`We experienced issues with ${services}.`, 'A fix has been applied and we are monitoring the results.'],
+    investigating: [
+      `We are currently experiencing issues with ${services}.`,
+      'Our team is actively investigating.',
+    ],
+    identified: [
+      `We are currently experiencing issues with ${services}.`,
+      'We have identified the cause and are working on a fix.',
+    ],
+    mitigated: [
+      `We experienced issues with ${services}.`,
+      'A fix has been applied and we are confirming it works.',
+    ],
+    monitoring: [
+      `We experienced issues with ${services}.`,
+      'A fix has been applied and we are monitoring the results.',
+    ],
     resolved: [`The issues with ${services} have been resolved.`, 'Thank you for your patience.'],
   };
   const rows: Row[] = progress[incident.status].map((t) => [undefined, t]);
-  if (incident.status !== 'resolved') rows.push([undefined, `We will provide updates every ${every} minutes.`]);
+  if (incident.status !== 'resolved')
+    rows.push([undefined, `We will provide updates every ${every} minutes.`]);
   if (options.statusPageUrl) rows.push(['Status page', options.statusPageUrl]);
   return lines(options, rows);
 }

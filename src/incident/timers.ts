@@ -38,7 +38,11 @@ export const DEFAULT_WORKING_HOURS: WorkingHours = {
 };
 
 /** The runbook's response times; P4's "next business day" is computed from working hours. */
-export const RESPONSE_MINUTES: Readonly<Record<Exclude<Severity, 'P4'>, number>> = { P1: 15, P2: 60, P3: 240 };
+export const RESPONSE_MINUTES: Readonly<Record<Exclude<Severity, 'P4'>, number>> = {
+  P1: 15,
+  P2: 60,
+  P3: 240,
+};
 
 export const RESPONSE_TARGET_TEXT: Readonly<Record<Severity, string>> = {
   P1: '15 min',
@@ -59,7 +63,11 @@ export const ESCALATION_TITLES: Readonly<Record<EscalationLevel, string>> = {
  * the end of the next working day after the day the incident started (a Friday incident is
  * due by Monday evening; holidays are skipped).
  */
-export function responseDeadline(severity: Severity, start: Date, hours: WorkingHours = DEFAULT_WORKING_HOURS): Date {
+export function responseDeadline(
+  severity: Severity,
+  start: Date,
+  hours: WorkingHours = DEFAULT_WORKING_HOURS,
+): Date {
   if (severity !== 'P4') return addMinutes(start, RESPONSE_MINUTES[severity]);
   let day = new TZDate(start, hours.timeZone);
   do {
@@ -101,7 +109,11 @@ export interface ResponseClock {
   breached: boolean;
 }
 
-export function responseClock(incident: Incident, now: Date, config?: Pick<TimerConfig, 'workingHours'>): ResponseClock {
+export function responseClock(
+  incident: Incident,
+  now: Date,
+  config?: Pick<TimerConfig, 'workingHours'>,
+): ResponseClock {
   const start = new Date(incident.detectedAt);
   const deadline = responseDeadline(incident.severity, start, config?.workingHours);
   const end = incident.acknowledgedAt ? new Date(incident.acknowledgedAt) : now;
@@ -138,7 +150,8 @@ export interface Reminder {
 export function reminders(incident: Incident, now: Date, config: TimerConfig): Reminder[] {
   const result: Reminder[] = [];
   const resolved = incident.status === 'resolved';
-  const stateAt = (dueAt: Date, done: boolean): ReminderState => (done ? 'done' : isAfter(dueAt, now) ? 'pending' : 'due');
+  const stateAt = (dueAt: Date, done: boolean): ReminderState =>
+    done ? 'done' : isAfter(dueAt, now) ? 'pending' : 'due';
 
   if (!resolved) {
     const last = new Date(incident.lastCustomerUpdateAt ?? incident.declaredAt);
@@ -154,7 +167,9 @@ export function reminders(incident: Incident, now: Date, config: TimerConfig): R
   }
 
   for (const step of escalationPath(incident, config)) {
-    const done = incident.escalations.some((e) => e.level === step.level) || (step.level === 'onCall' && !!incident.acknowledgedAt);
+    const done =
+      incident.escalations.some((e) => e.level === step.level) ||
+      (step.level === 'onCall' && !!incident.acknowledgedAt);
     if (resolved && !done) continue;
     const contact = config.escalation[step.level];
     result.push({
@@ -167,7 +182,9 @@ export function reminders(incident: Incident, now: Date, config: TimerConfig): R
     });
   }
 
-  const monitoring = incident.events.findLast((e) => e.type === 'status.changed' && e.status === 'monitoring');
+  const monitoring = incident.events.findLast(
+    (e) => e.type === 'status.changed' && e.status === 'monitoring',
+  );
   if (monitoring) {
     const dueAt = addMinutes(new Date(monitoring.at), config.monitoringMinutes ?? 30);
     result.push({
@@ -185,7 +202,10 @@ export function nextReminderAt(list: readonly Reminder[]): string | undefined {
   return list.find((r) => r.state === 'pending')?.dueAt;
 }
 
-function escalationPath(incident: Incident, config: TimerConfig): Array<{ level: EscalationLevel; dueAt: Date; why: string }> {
+function escalationPath(
+  incident: Incident,
+  config: TimerConfig,
+): Array<{ level: EscalationLevel; dueAt: Date; why: string }> {
   const declaredAt = new Date(incident.declaredAt);
   const path: Array<{ level: EscalationLevel; dueAt: Date; why: string }> = [
     { level: 'onCall', dueAt: declaredAt, why: 'first responder' },
@@ -210,5 +230,7 @@ function escalationPath(incident: Incident, config: TimerConfig): Array<{ level:
 
 /** The post-incident deadline: follow-ups and the report are due 48 hours after resolution. */
 export function followUpDeadline(incident: Incident): string | undefined {
-  return incident.resolvedAt ? addMinutes(new Date(incident.resolvedAt), 48 * 60).toISOString() : undefined;
+  return incident.resolvedAt
+    ? addMinutes(new Date(incident.resolvedAt), 48 * 60).toISOString()
+    : undefined;
 }

@@ -95,7 +95,9 @@ export class PagerDutyClient {
   }
 
   /** Triggered incidents of the given services, for the "join an incident" picker. */
-  async listTriggered(serviceIds: readonly string[] = [this.config.serviceId]): Promise<PagerDutyIncidentRef[]> {
+  async listTriggered(
+    serviceIds: readonly string[] = [this.config.serviceId],
+  ): Promise<PagerDutyIncidentRef[]> {
     const data = await this.request('GET /incidents', 'GET', '/incidents', undefined, {
       'service_ids[]': [...serviceIds],
       'statuses[]': ['triggered'],
@@ -116,7 +118,9 @@ export class PagerDutyClient {
 
   async addNote(incidentId: string, content: string): Promise<PagerDutyNote> {
     const path = `/incidents/${encodeURIComponent(incidentId)}/notes`;
-    const data = await this.request('POST /incidents/{id}/notes', 'POST', path, { note: { content } });
+    const data = await this.request('POST /incidents/{id}/notes', 'POST', path, {
+      note: { content },
+    });
     return toNote(data.note);
   }
 
@@ -139,7 +143,7 @@ export class PagerDutyClient {
     path: string,
     data?: object,
     query?: Record<string, string | string[]>,
-  ): Promise<Record<string, any>> {
+  ): Promise<Json> {
     const started = Date.now();
     let response: APIResponse;
     try {
@@ -160,26 +164,49 @@ export class PagerDutyClient {
     }
     const status = response.status;
     this.log.debug(`${call} ${status} in ${Date.now() - started} ms`);
-    if (status >= 200 && status < 300) return (response.data ?? {}) as Record<string, any>;
+    if (status >= 200 && status < 300) return (response.data ?? {}) as Json;
     throw this.httpError(call, response);
   }
 
   private failure(call: string, error: unknown, started: number): PagerDutyError {
     // pdjs rejects with the response itself when the body is not JSON.
-    if (error && typeof error === 'object' && 'status' in error && typeof error.status === 'number') {
+    if (
+      error &&
+      typeof error === 'object' &&
+      'status' in error &&
+      typeof error.status === 'number'
+    ) {
+      const status = error.status;
+      if (status >= 200 && status < 300) {
+        // A success whose body was cut off: the call may well have landed.
+        this.log.warn(`${call} answered ${status} but the body was unreadable`);
+        return new PagerDutyError(
+          call,
+          'network',
+          `answer ${status} cut off before its body was read`,
+          status,
+        );
+      }
       return this.httpError(call, error as APIResponse);
     }
     const e = error as Error;
-    const timedOut = e?.name === 'TimeoutError' || e?.name === 'AbortError' || (e as { type?: string })?.type === 'aborted';
+    const timedOut =
+      e?.name === 'TimeoutError' ||
+      e?.name === 'AbortError' ||
+      (e as { type?: string })?.type === 'aborted';
     const kind: PagerDutyErrorKind = timedOut ? 'timeout' : 'network';
-    const message = timedOut ? `no answer within ${this.timeoutMs} ms` : (e?.message ?? String(error));
+    const message = timedOut
+      ? `no answer within ${this.timeoutMs} ms`
+      : (e?.message ?? String(error));
     this.log.warn(`${call} failed after ${Date.now() - started} ms: ${message}`);
     return new PagerDutyError(call, kind, message);
   }
 
   private httpError(call: string, response: APIResponse): PagerDutyError {
     const status = response.status;
-    const body = (response.data ?? {}) as { error?: { message?: string; code?: number; errors?: unknown } };
+    const body = (response.data ?? {}) as {
+      error?: { message?: string; code?: number; errors?: unknown };
+    };
     const code = body.error?.code;
     const details = Array.isArray(body.error?.errors) ? body.error.errors.map(String) : [];
     const message = [body.error?.message ?? response.statusText ?? 'error', ...details].join(': ');
@@ -197,7 +224,8 @@ function classify(status: number, code: number | undefined, details: string[]): 
   if (status === 404) return 'notFound';
   if (code === 1001 || code === 1002) return 'alreadyDone';
   // The code of a duplicate key varies between reports (2001, 2002); the wording does not.
-  if (details.some((d) => /matching dedup key already exists|incident_key/i.test(d))) return 'duplicateKey';
+  if (details.some((d) => /matching dedup key already exists|incident_key/i.test(d)))
+    return 'duplicateKey';
   return 'rejected';
 }
 
@@ -214,16 +242,28 @@ function rateLimitWait(headers: Headers | undefined): number | undefined {
   return undefined;
 }
 
-function toRef(raw: any): PagerDutyIncidentRef {
+type Json = Record<string, unknown>;
+
+function asJson(value: unknown): Json {
+  return typeof value === 'object' && value !== null ? (value as Json) : {};
+}
+
+function toRef(value: unknown): PagerDutyIncidentRef {
+  const raw = asJson(value);
   return {
-    id: String(raw?.id ?? ''),
-    number: typeof raw?.incident_number === 'number' ? raw.incident_number : undefined,
-    status: String(raw?.status ?? ''),
-    url: typeof raw?.html_url === 'string' ? raw.html_url : undefined,
-    incidentKey: typeof raw?.incident_key === 'string' ? raw.incident_key : undefined,
+    id: String(raw.id ?? ''),
+    number: typeof raw.incident_number === 'number' ? raw.incident_number : undefined,
+    status: String(raw.status ?? ''),
+    url: typeof raw.html_url === 'string' ? raw.html_url : undefined,
+    incidentKey: typeof raw.incident_key === 'string' ? raw.incident_key : undefined,
   };
 }
 
-function toNote(raw: any): PagerDutyNote {
-  return { id: String(raw?.id ?? ''), content: String(raw?.content ?? ''), createdAt: String(raw?.created_at ?? '') };
+function toNote(value: unknown): PagerDutyNote {
+  const raw = asJson(value);
+  return {
+    id: String(raw.id ?? ''),
+    content: String(raw.content ?? ''),
+    createdAt: String(raw.created_at ?? ''),
+  };
 }

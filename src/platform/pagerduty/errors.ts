@@ -27,7 +27,9 @@ export class PagerDutyError extends Error {
     /** From `Retry-After` or `ratelimit-reset`, when PagerDuty said. */
     readonly retryAfterMs?: number,
   ) {
-    super(`PagerDuty ${call} failed${status ? ` (${status}${code ? `, code ${code}` : ''})` : ''}: ${message}`);
+    super(
+      `PagerDuty ${call} failed${status ? ` (${status}${code ? `, code ${code}` : ''})` : ''}: ${message}`,
+    );
   }
 
   /** Worth trying again later: rate limits, 5xx, timeouts and dropped connections. */

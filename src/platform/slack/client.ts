@@ -63,22 +63,41 @@ export class SlackClient {
    */
   async createOrReuseChannel(name: string): Promise<SlackChannelRef> {
     try {
-      const created = await this.call('conversations.create', () => this.web.conversations.create({ name }));
-      return { id: String(created.channel?.id), name: String(created.channel?.name ?? name), reused: false, unarchived: false };
+      const created = await this.call('conversations.create', () =>
+        this.web.conversations.create({ name }),
+      );
+      return {
+        id: String(created.channel?.id),
+        name: String(created.channel?.name ?? name),
+        reused: false,
+        unarchived: false,
+      };
     } catch (error) {
       if (!(error instanceof SlackApiError) || error.slackError !== 'name_taken') throw error;
     }
     const existing = await this.findChannel(name);
     if (!existing) {
-      throw new SlackApiError('conversations.create', 'rejected', `#${name} is taken but not visible to the bot`, undefined, 'name_taken');
+      throw new SlackApiError(
+        'conversations.create',
+        'rejected',
+        `#${name} is taken but not visible to the bot`,
+        undefined,
+        'name_taken',
+      );
     }
     let unarchived = false;
     if (existing.isArchived) {
-      await this.call('conversations.unarchive', () => this.web.conversations.unarchive({ channel: existing.id }), ['not_archived']);
+      await this.call(
+        'conversations.unarchive',
+        () => this.web.conversations.unarchive({ channel: existing.id }),
+        ['not_archived'],
+      );
       unarchived = true;
     }
     if (!existing.isMember) {
-      await this.call('conversations.join', () => this.web.conversations.join({ channel: existing.id }));
+      await this.call('conversations.join', () =>
+        this.web.conversations.join({ channel: existing.id }),
+      );
     }
     this.log.info(`reusing #${name} (${existing.id})${unarchived ? ', unarchived' : ''}`);
     return { id: existing.id, name, reused: true, unarchived };
@@ -105,7 +124,11 @@ export class SlackClient {
    * The message of the bot with exactly this text posted at or after `sinceTs`, if any: how the
    * outbox learns whether a post whose answer was lost did land.
    */
-  async findMessage(channel: string, text: string, sinceTs: string): Promise<SlackMessageRef | undefined> {
+  async findMessage(
+    channel: string,
+    text: string,
+    sinceTs: string,
+  ): Promise<SlackMessageRef | undefined> {
     const answer = await this.call('conversations.history', () =>
       this.web.conversations.history({ channel, oldest: sinceTs, inclusive: true, limit: 200 }),
     );
@@ -115,11 +138,19 @@ export class SlackClient {
 
   async addBookmark(channel: string, title: string, link: string, emoji?: string): Promise<void> {
     await this.call('bookmarks.add', () =>
-      this.web.bookmarks.add({ channel_id: channel, title, type: 'link', link, ...(emoji ? { emoji } : {}) }),
+      this.web.bookmarks.add({
+        channel_id: channel,
+        title,
+        type: 'link',
+        link,
+        ...(emoji ? { emoji } : {}),
+      }),
     );
   }
 
-  private async findChannel(name: string): Promise<{ id: string; isArchived: boolean; isMember: boolean } | undefined> {
+  private async findChannel(
+    name: string,
+  ): Promise<{ id: string; isArchived: boolean; isMember: boolean } | undefined> {
     let cursor: string | undefined;
     do {
       const page = await this.call('conversations.list', () =>
@@ -131,13 +162,18 @@ export class SlackClient {
         }),
       );
       const match = (page.channels ?? []).find((c) => c.name === name);
-      if (match?.id) return { id: match.id, isArchived: !!match.is_archived, isMember: !!match.is_member };
+      if (match?.id)
+        return { id: match.id, isArchived: !!match.is_archived, isMember: !!match.is_member };
       cursor = page.response_metadata?.next_cursor || undefined;
     } while (cursor);
     return undefined;
   }
 
-  private async call<T>(method: string, run: () => Promise<T>, harmless: readonly string[] = []): Promise<T> {
+  private async call<T>(
+    method: string,
+    run: () => Promise<T>,
+    harmless: readonly string[] = [],
+  ): Promise<T> {
     const started = Date.now();
     try {
       const answer = await run();
@@ -160,33 +196,62 @@ function toSlackError(method: string, error: unknown): SlackApiError {
   switch (coded?.code) {
     case ErrorCode.PlatformError: {
       const slackError = (error as WebAPIPlatformError).data.error;
-      return new SlackApiError(method, SlackApiError.kindOf(slackError), slackError, 200, slackError);
+      return new SlackApiError(
+        method,
+        SlackApiError.kindOf(slackError),
+        slackError,
+        200,
+        slackError,
+      );
     }
     case ErrorCode.RateLimitedError: {
       const seconds = (error as WebAPIRateLimitedError).retryAfter;
-      return new SlackApiError(method, 'rateLimited', `rate limited, retry after ${seconds} s`, 429, 'ratelimited', seconds * 1000);
+      return new SlackApiError(
+        method,
+        'rateLimited',
+        `rate limited, retry after ${seconds} s`,
+        429,
+        'ratelimited',
+        seconds * 1000,
+      );
     }
     case ErrorCode.HTTPError: {
       const http = error as WebAPIHTTPError;
-      const kind = http.statusCode >= 500 ? 'unavailable' : http.statusCode === 401 || http.statusCode === 403 ? 'auth' : 'rejected';
-      return new SlackApiError(method, kind, `${http.statusCode} ${http.statusMessage}`, http.statusCode);
+      const kind =
+        http.statusCode >= 500
+          ? 'unavailable'
+          : http.statusCode === 401 || http.statusCode === 403
+            ? 'auth'
+            : 'rejected';
+      return new SlackApiError(
+        method,
+        kind,
+        `${http.statusCode} ${http.statusMessage}`,
+        http.statusCode,
+      );
     }
     case ErrorCode.RequestError: {
       const original = (error as WebAPIRequestError).original;
       const timedOut = original?.name === 'TimeoutError' || original?.name === 'AbortError';
-      return new SlackApiError(method, timedOut ? 'timeout' : 'network', timedOut ? 'no answer in time' : original?.message ?? 'request failed');
+      return new SlackApiError(
+        method,
+        timedOut ? 'timeout' : 'network',
+        timedOut ? 'no answer in time' : (original?.message ?? 'request failed'),
+      );
     }
   }
   const message = error instanceof Error ? error.message : String(error);
   // The WebClient reports a 429 without a usable Retry-After as a plain error.
-  if (/rate limit|retry header/i.test(message)) return new SlackApiError(method, 'rateLimited', message, 429, 'ratelimited');
+  if (/rate limit|retry header/i.test(message))
+    return new SlackApiError(method, 'rateLimited', message, 429, 'ratelimited');
   return new SlackApiError(method, 'network', message);
 }
 
 /** Routes the WebClient's own logging into ours, at debug level, redacted by our logger. */
 function quietLogger(log: Log): Logger {
   let level = LogLevel.WARN;
-  const join = (parts: unknown[]) => parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
+  const join = (parts: unknown[]) =>
+    parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' ');
   return {
     debug: () => undefined,
     info: (...parts) => log.debug(join(parts)),

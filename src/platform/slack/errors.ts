@@ -1,8 +1,21 @@
 /** What kind of failure a Slack call met; the outbox decides from it whether to retry. */
-export type SlackErrorKind = 'rateLimited' | 'unavailable' | 'timeout' | 'network' | 'auth' | 'rejected';
+export type SlackErrorKind =
+  'rateLimited' | 'unavailable' | 'timeout' | 'network' | 'auth' | 'rejected';
 
-const AUTH_ERRORS = new Set(['not_authed', 'invalid_auth', 'account_inactive', 'token_revoked', 'token_expired', 'missing_scope']);
-const SERVER_ERRORS = new Set(['internal_error', 'service_unavailable', 'fatal_error', 'request_timeout']);
+const AUTH_ERRORS = new Set([
+  'not_authed',
+  'invalid_auth',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'missing_scope',
+]);
+const SERVER_ERRORS = new Set([
+  'internal_error',
+  'service_unavailable',
+  'fatal_error',
+  'request_timeout',
+]);
 
 /**
  * A failed Slack Web API call: which method, the HTTP status when there was one, Slack's

@@ -25,7 +25,11 @@ const declared: IncidentEvent = {
 
 let n = 0;
 const ev = (minute: number, event: Record<string, unknown>): IncidentEvent =>
-  ({ id: `e${++n}`, at: new Date(Date.parse(declared.at) + minute * 60_000).toISOString(), ...event }) as IncidentEvent;
+  ({
+    id: `e${++n}`,
+    at: new Date(Date.parse(declared.at) + minute * 60_000).toISOString(),
+    ...event,
+  }) as IncidentEvent;
 
 function ticked(states: PhaseState[]): string[] {
   const out: string[] = [];
@@ -41,11 +45,18 @@ function ticked(states: PhaseState[]): string[] {
 
 describe('runbook checklist', () => {
   it('has the five phases of the runbook built in', () => {
-    assert.deepEqual(defaultChecklist().map((p) => p.kind), ['detection', 'triage', 'mitigation', 'resolution', 'postIncident']);
+    assert.deepEqual(
+      defaultChecklist().map((p) => p.kind),
+      ['detection', 'triage', 'mitigation', 'resolution', 'postIncident'],
+    );
   });
 
   it('ticks "incident channel" on declaring and nothing else yet', () => {
-    const states = evaluateChecklist(defaultChecklist(), deriveIncident([declared]), new Date(declared.at));
+    const states = evaluateChecklist(
+      defaultChecklist(),
+      deriveIncident([declared]),
+      new Date(declared.at),
+    );
     assert.deepEqual(ticked(states), ['Join incident channel - #incident-<id>']);
     assert.equal(currentPhase(states)?.kind, 'detection');
   });
@@ -60,43 +71,80 @@ describe('runbook checklist', () => {
     ]);
     const states = evaluateChecklist(defaultChecklist(), incident, new Date());
     assert.equal(states[0]!.done, true);
-    assert.equal(states[0]!.items[2]!.tickedAt, '2026-12-03T10:04:00.000Z', 'initial assessment done when its checks are');
+    assert.equal(
+      states[0]!.items[2]!.tickedAt,
+      '2026-12-03T10:04:00.000Z',
+      'initial assessment done when its checks are',
+    );
     assert.equal(currentPhase(states)?.kind, 'triage');
   });
 
   it('ticks mitigation with a rollback alone, since the runbook offers options', () => {
     const incident = deriveIncident([
       declared,
-      ev(20, { type: 'action.taken', ok: true, action: { kind: 'rollback', deployment: 'api-gateway', fromRevision: 5, toRevision: 4 } }),
+      ev(20, {
+        type: 'action.taken',
+        ok: true,
+        action: { kind: 'rollback', deployment: 'api-gateway', fromRevision: 5, toRevision: 4 },
+      }),
     ]);
-    const mitigation = evaluateChecklist(defaultChecklist(), incident, new Date()).find((p) => p.kind === 'mitigation')!;
+    const mitigation = evaluateChecklist(defaultChecklist(), incident, new Date()).find(
+      (p) => p.kind === 'mitigation',
+    )!;
     assert.equal(mitigation.done, true);
-    assert.deepEqual(mitigation.items.map((i) => i.ticked), [true, false, false, false]);
+    assert.deepEqual(
+      mitigation.items.map((i) => i.ticked),
+      [true, false, false, false],
+    );
   });
 
   it('does not count a failed rollback as mitigation', () => {
     const incident = deriveIncident([
       declared,
-      ev(20, { type: 'action.taken', ok: false, action: { kind: 'rollback', deployment: 'api-gateway' } }),
+      ev(20, {
+        type: 'action.taken',
+        ok: false,
+        action: { kind: 'rollback', deployment: 'api-gateway' },
+      }),
     ]);
-    assert.equal(evaluateChecklist(defaultChecklist(), incident, new Date()).find((p) => p.kind === 'mitigation')!.done, false);
+    assert.equal(
+      evaluateChecklist(defaultChecklist(), incident, new Date()).find(
+        (p) => p.kind === 'mitigation',
+      )!.done,
+      false,
+    );
   });
 
   it('verifies the fix only with a health check after the mitigation, and monitors for 30 minutes', () => {
     const events = [
       declared,
       ev(3, { type: 'check.ran', check: 'health', ok: true, summary: 'UP (before)' }),
-      ev(20, { type: 'action.taken', ok: true, action: { kind: 'scale', deployment: 'api-gateway', toReplicas: 5 } }),
+      ev(20, {
+        type: 'action.taken',
+        ok: true,
+        action: { kind: 'scale', deployment: 'api-gateway', toReplicas: 5 },
+      }),
       ev(25, { type: 'status.changed', status: 'monitoring' }),
     ];
-    const before = evaluateChecklist(defaultChecklist(), deriveIncident(events), new Date('2026-12-03T10:40:00Z'));
+    const before = evaluateChecklist(
+      defaultChecklist(),
+      deriveIncident(events),
+      new Date('2026-12-03T10:40:00Z'),
+    );
     const resolution = () => before.find((p) => p.kind === 'resolution')!;
-    assert.deepEqual(resolution().items.map((i) => i.ticked), [false, false, false, false]);
+    assert.deepEqual(
+      resolution().items.map((i) => i.ticked),
+      [false, false, false, false],
+    );
 
     events.push(ev(26, { type: 'check.ran', check: 'health', ok: true, summary: 'UP' }));
     events.push(ev(30, { type: 'update.posted', audience: 'statusPage', text: 'Resolved' }));
     events.push(ev(56, { type: 'resolved' }));
-    const after = evaluateChecklist(defaultChecklist(), deriveIncident(events), new Date('2026-12-03T10:56:00Z'));
+    const after = evaluateChecklist(
+      defaultChecklist(),
+      deriveIncident(events),
+      new Date('2026-12-03T10:56:00Z'),
+    );
     assert.equal(after.find((p) => p.kind === 'resolution')!.done, true);
   });
 
@@ -110,13 +158,18 @@ describe('runbook checklist', () => {
       ev(62, { type: 'followup.added', text: 'Alert on 5xx rate' }),
       ev(63, { type: 'item.ticked', item: runbookItem.id }),
     ]);
-    const post = evaluateChecklist(checklist, incident, new Date()).find((p) => p.kind === 'postIncident')!;
+    const post = evaluateChecklist(checklist, incident, new Date()).find(
+      (p) => p.kind === 'postIncident',
+    )!;
     assert.equal(post.done, true);
     assert.equal(runbookItem.id, 'post-incident/update-runbooks-if-needed');
   });
 
   it('gives the team runbook with double-encoded emoji the same rules as the built-in checklist', () => {
-    const markdown = readFileSync(join(import.meta.dirname, 'fixtures', 'team-runbook-mojibake.md'), 'utf8');
+    const markdown = readFileSync(
+      join(import.meta.dirname, 'fixtures', 'team-runbook-mojibake.md'),
+      'utf8',
+    );
     const checklist = checklistFromRunbook(parseRunbook(markdown));
     assert.deepEqual(
       checklist.map((p) => [p.kind, p.items.map((i) => i.rule ?? '-')]),
@@ -128,7 +181,13 @@ describe('runbook checklist', () => {
         ['postIncident', ['report', 'review', 'followUps', '-']],
       ],
     );
-    assert.deepEqual(checklist[0]!.items[2]!.items.map((i) => i.rule), ['health', 'pods', 'errors']);
-    assert.deepEqual(checklist[3]!.items[0]!.items.map((i) => i.rule), ['verify', 'smokeTests']);
+    assert.deepEqual(
+      checklist[0]!.items[2]!.items.map((i) => i.rule),
+      ['health', 'pods', 'errors'],
+    );
+    assert.deepEqual(
+      checklist[3]!.items[0]!.items.map((i) => i.rule),
+      ['verify', 'smokeTests'],
+    );
   });
 });

@@ -19,18 +19,72 @@ describe('incident state derived from the journal', () => {
     const events: IncidentEvent[] = [
       declared,
       { type: 'acknowledged', id: 'e2', at: '2026-12-03T10:04:00.000Z' },
-      { type: 'role.assigned', id: 'e3', at: '2026-12-03T10:06:00.000Z', role: 'commander', name: 'Dana', slackUserId: 'U1' },
-      { type: 'role.assigned', id: 'e4', at: '2026-12-03T10:07:00.000Z', role: 'commander', name: 'Lee', slackUserId: 'U2' },
+      {
+        type: 'role.assigned',
+        id: 'e3',
+        at: '2026-12-03T10:06:00.000Z',
+        role: 'commander',
+        name: 'Dana',
+        slackUserId: 'U1',
+      },
+      {
+        type: 'role.assigned',
+        id: 'e4',
+        at: '2026-12-03T10:07:00.000Z',
+        role: 'commander',
+        name: 'Lee',
+        slackUserId: 'U2',
+      },
       { type: 'severity.changed', id: 'e5', at: '2026-12-03T10:08:00.000Z', severity: 'P1' },
-      { type: 'scope.updated', id: 'e6', at: '2026-12-03T10:09:00.000Z', services: ['payment-service', 'course-service'], usersImpacted: '~4,000' },
-      { type: 'action.taken', id: 'e7', at: '2026-12-03T10:20:00.000Z', ok: true, action: { kind: 'rollback', deployment: 'payment-service', fromRevision: 7, toRevision: 6 } },
+      {
+        type: 'scope.updated',
+        id: 'e6',
+        at: '2026-12-03T10:09:00.000Z',
+        services: ['payment-service', 'course-service'],
+        usersImpacted: '~4,000',
+      },
+      {
+        type: 'action.taken',
+        id: 'e7',
+        at: '2026-12-03T10:20:00.000Z',
+        ok: true,
+        action: { kind: 'rollback', deployment: 'payment-service', fromRevision: 7, toRevision: 6 },
+      },
       { type: 'status.changed', id: 'e8', at: '2026-12-03T10:22:00.000Z', status: 'mitigated' },
-      { type: 'update.posted', id: 'e9', at: '2026-12-03T10:25:00.000Z', audience: 'customer', text: 'We are investigating' },
-      { type: 'followup.added', id: 'e10', at: '2026-12-03T10:40:00.000Z', text: 'Add a canary for payment-service' },
+      {
+        type: 'update.posted',
+        id: 'e9',
+        at: '2026-12-03T10:25:00.000Z',
+        audience: 'customer',
+        text: 'We are investigating',
+      },
+      {
+        type: 'followup.added',
+        id: 'e10',
+        at: '2026-12-03T10:40:00.000Z',
+        text: 'Add a canary for payment-service',
+      },
       { type: 'followup.done', id: 'e11', at: '2026-12-03T11:00:00.000Z', followUpId: 'e10' },
-      { type: 'resolved', id: 'e12', at: '2026-12-03T10:52:00.000Z', rootCause: 'bad config in revision 7' },
-      { type: 'status.changed', id: 'e13', at: '2026-12-03T10:53:00.000Z', status: 'investigating' },
-      { type: 'linked', id: 'e14', at: '2026-12-03T10:01:00.000Z', service: 'slack', remoteId: 'C1', name: 'incident-2026-12-03-payments-failing' },
+      {
+        type: 'resolved',
+        id: 'e12',
+        at: '2026-12-03T10:52:00.000Z',
+        rootCause: 'bad config in revision 7',
+      },
+      {
+        type: 'status.changed',
+        id: 'e13',
+        at: '2026-12-03T10:53:00.000Z',
+        status: 'investigating',
+      },
+      {
+        type: 'linked',
+        id: 'e14',
+        at: '2026-12-03T10:01:00.000Z',
+        service: 'slack',
+        remoteId: 'C1',
+        name: 'incident-2026-12-03-payments-failing',
+      },
     ];
     const incident = deriveIncident(events);
     assert.equal(incident.id, '2026-12-03-payments-failing');
@@ -43,7 +97,10 @@ describe('incident state derived from the journal', () => {
     assert.equal(incident.actions.length, 1);
     assert.equal(incident.mitigatedAt, '2026-12-03T10:22:00.000Z');
     assert.equal(incident.lastCustomerUpdateAt, '2026-12-03T10:25:00.000Z');
-    assert.deepEqual(incident.followUps.map((f) => f.done), [true]);
+    assert.deepEqual(
+      incident.followUps.map((f) => f.done),
+      [true],
+    );
     // A resolved incident stays resolved: a late status change from another window is ignored.
     assert.equal(incident.status, 'resolved');
     assert.equal(incident.rootCause, 'bad config in revision 7');
@@ -51,7 +108,10 @@ describe('incident state derived from the journal', () => {
   });
 
   it('refuses a journal that does not start with a declaration', () => {
-    assert.throws(() => deriveIncident([{ type: 'acknowledged', id: 'x', at: declared.at }], 'a.jsonl'), NotAnIncidentError);
+    assert.throws(
+      () => deriveIncident([{ type: 'acknowledged', id: 'x', at: declared.at }], 'a.jsonl'),
+      NotAnIncidentError,
+    );
   });
 
   it('carries events of unknown types without failing, for journals from newer versions', () => {

@@ -5,13 +5,19 @@ import { join } from 'node:path';
 import type { DeclareInput } from '../../../src/incident/store';
 
 /** A temporary folder removed after the suite. */
-export async function tempFolder(prefix: string): Promise<{ path: string; remove(): Promise<void> }> {
+export async function tempFolder(
+  prefix: string,
+): Promise<{ path: string; remove(): Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), `freelms-${prefix}-`));
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
 
 /** A clock the test moves by hand. */
-export function manualClock(start: string): { now: () => Date; advance(minutes: number): void; set(iso: string): void } {
+export function manualClock(start: string): {
+  now: () => Date;
+  advance(minutes: number): void;
+  set(iso: string): void;
+} {
   let current = new Date(start);
   return {
     now: () => new Date(current),

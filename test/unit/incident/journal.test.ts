@@ -21,7 +21,11 @@ describe('incident journal', () => {
 
   it('declares an incident with a short, dated id usable as a Slack channel name', async () => {
     const clock = manualClock('2026-12-03T23:30:00Z');
-    const store = await IncidentStore.open({ folder: folder.path, timeZone: 'Europe/Berlin', now: clock.now });
+    const store = await IncidentStore.open({
+      folder: folder.path,
+      timeZone: 'Europe/Berlin',
+      now: clock.now,
+    });
     const incident = await store.declare(gatewayDown);
     // 23:30 UTC is already the 4th in Berlin: the id carries the team's local date.
     assert.equal(incident.id, '2026-12-04-api-gateway-down');
@@ -32,8 +36,15 @@ describe('incident journal', () => {
   });
 
   it('keeps ids within Slack limits for very long titles with accents and emoji', async () => {
-    const store = await IncidentStore.open({ folder: folder.path, timeZone: 'UTC', now: () => new Date('2026-12-03T10:00:00Z') });
-    const incident = await store.declare({ ...gatewayDown, title: `Zahlungsdienst fällt aus 🚨 ${'sehr '.repeat(30)}lang` });
+    const store = await IncidentStore.open({
+      folder: folder.path,
+      timeZone: 'UTC',
+      now: () => new Date('2026-12-03T10:00:00Z'),
+    });
+    const incident = await store.declare({
+      ...gatewayDown,
+      title: `Zahlungsdienst fällt aus 🚨 ${'sehr '.repeat(30)}lang`,
+    });
     assert.match(incident.id, /^2026-12-03-zahlungsdienst-fallt-aus-sehr-sehr/);
     assert.ok(`incident-${incident.id}`.length <= 80);
     assert.match(incident.id, /^[a-z0-9-]+$/);
@@ -57,7 +68,9 @@ describe('incident journal', () => {
     const incident = await store.get(id);
     assert.ok(incident?.acknowledgedAt);
     assert.equal(incident.events.length, 2);
-    assert.deepEqual(await store.problems(id), [{ line: 3, reason: 'torn last line (interrupted write), ignored' }]);
+    assert.deepEqual(await store.problems(id), [
+      { line: 3, reason: 'torn last line (interrupted write), ignored' },
+    ]);
 
     // The next append starts on a fresh line instead of gluing itself to the fragment.
     await store.append(id, { type: 'note', text: 'after the crash' });
@@ -68,7 +81,8 @@ describe('incident journal', () => {
 
   it('skips a hand-edited line that is not an event without losing the rest', () => {
     const contents = parseJournal(
-      '{"type":"declared","at":"2026-12-03T10:00:00Z","id":"a","incidentId":"x","title":"t","severity":"P2","services":[]}\n' +
+      '{"type":"declared","at":"2026-12-03T10:00:00Z","id":"a","incidentId":"x",' +
+        '"title":"t","severity":"P2","services":[]}\n' +
         'oops\n{"type":"acknowledged","at":"2026-12-03T10:05:00Z","id":"b"}\n',
     );
     assert.equal(contents.events.length, 2);
@@ -82,22 +96,32 @@ describe('incident journal', () => {
     const worker = join(import.meta.dirname, 'fixtures', 'append-worker.ts');
     const path = store.journalPath(id);
     await Promise.all(
-      ['left', 'right'].map((w) => run(process.execPath, ['--import', 'tsx', worker, path, w, '300'])),
+      ['left', 'right'].map((w) =>
+        run(process.execPath, ['--import', 'tsx', worker, path, w, '300']),
+      ),
     );
     const incident = await store.get(id);
     assert.deepEqual(await store.problems(id), []);
     const notes = incident!.events.filter((e) => e.type === 'note');
     assert.equal(notes.length, 600);
     for (const writer of ['left', 'right']) {
-      const mine = notes.map((n) => (n.type === 'note' ? n.text : '')).filter((t) => t.startsWith(writer));
-      assert.deepEqual(mine.map((t) => Number(t.split(' ')[1])), [...Array(300).keys()], `${writer} in order`);
+      const mine = notes
+        .map((n) => (n.type === 'note' ? n.text : ''))
+        .filter((t) => t.startsWith(writer));
+      assert.deepEqual(
+        mine.map((t) => Number(t.split(' ')[1])),
+        [...Array(300).keys()],
+        `${writer} in order`,
+      );
     }
   });
 
   it('serialises appends from one window so events keep their order', async () => {
     const store = await IncidentStore.open({ folder: folder.path, timeZone: 'UTC' });
     const { id } = await store.declare(gatewayDown);
-    await Promise.all([...Array(50).keys()].map((i) => store.append(id, { type: 'note', text: String(i) })));
+    await Promise.all(
+      [...Array(50).keys()].map((i) => store.append(id, { type: 'note', text: String(i) })),
+    );
     const incident = await store.get(id);
     const texts = incident!.events.flatMap((e) => (e.type === 'note' ? [e.text] : []));
     assert.deepEqual(texts, [...Array(50).keys()].map(String));
@@ -120,12 +144,19 @@ describe('incident journal', () => {
 
   it('lists incidents newest first and ignores files that are not journals', async () => {
     const clock = manualClock('2026-12-03T10:00:00Z');
-    const store = await IncidentStore.open({ folder: folder.path, timeZone: 'UTC', now: clock.now });
+    const store = await IncidentStore.open({
+      folder: folder.path,
+      timeZone: 'UTC',
+      now: clock.now,
+    });
     await store.declare({ ...gatewayDown, title: 'Payments failing', severity: 'P2' });
     clock.advance(60);
     await store.declare(gatewayDown);
     await writeFile(join(folder.path, 'notes.md'), '# not a journal');
-    await writeFile(join(folder.path, 'broken.jsonl'), '{"type":"note","at":"x","id":"y","text":"z"}\n');
+    await writeFile(
+      join(folder.path, 'broken.jsonl'),
+      '{"type":"note","at":"x","id":"y","text":"z"}\n',
+    );
     const ids = (await store.list()).map((i) => i.id);
     assert.deepEqual(ids, ['2026-12-03-api-gateway-down', '2026-12-03-payments-failing']);
   });

@@ -20,7 +20,10 @@ describe('postmortem', () => {
 
   it('writes the timeline in the configured time zone, without delivery bookkeeping', () => {
     assert.match(doc, /## Timeline \(Europe\/Berlin\)/);
-    assert.match(doc, /\| 2026-12-03 11:00:00 \| Incident declared \(P1\): API gateway down \| Dana \|/);
+    assert.match(
+      doc,
+      /\| 2026-12-03 11:00:00 \| Incident declared \(P1\): API gateway down \| Dana \|/,
+    );
     assert.match(doc, /\| 2026-12-03 11:02:00 \| Acknowledged \| Dana \|/);
     assert.doesNotMatch(doc, /e12:slack|delivery/);
     // A pipe in a note would otherwise split the table row.
@@ -31,7 +34,10 @@ describe('postmortem', () => {
 
   it('lists the actions taken: rollback with revisions, scale, flag and query', () => {
     const section = doc.split('## Actions taken')[1]!.split('##')[0]!;
-    assert.match(section, /Rolled back deployment\/api-gateway from revision 42 to revision 41 \(Lee\)/);
+    assert.match(
+      section,
+      /Rolled back deployment\/api-gateway from revision 42 to revision 41 \(Lee\)/,
+    );
     assert.match(section, /Scaled deployment\/api-gateway from 3 to 5 replicas/);
     assert.match(section, /Disabled feature flag new-routing/);
     assert.match(section, /Ran a corrective query \(committed, 12 rows affected\)/);
@@ -42,8 +48,14 @@ describe('postmortem', () => {
   });
 
   it('lists follow-ups as a checklist with the 48-hour deadline and ends with the blameless note', () => {
-    assert.match(doc, /Due within 48 hours of resolution: by 2026-12-05 12:10 \(Europe\/Berlin\)\./);
-    assert.match(doc, /- \[ \] Add a canary stage for api-gateway \(Lee\)\n- \[x\] Alert on 5xx rate > 5%/);
+    assert.match(
+      doc,
+      /Due within 48 hours of resolution: by 2026-12-05 12:10 \(Europe\/Berlin\)\./,
+    );
+    assert.match(
+      doc,
+      /- \[ \] Add a canary stage for api-gateway \(Lee\)\n- \[x\] Alert on 5xx rate > 5%/,
+    );
     assert.match(doc, /## Root cause\n\nA route table in revision 42/);
     assert.match(doc, /## Contributing factors\n\n_To be written by the authors._/);
     assert.match(doc, /## Blameless review\n\nThis review is blameless/);
@@ -68,7 +80,15 @@ describe('postmortem', () => {
       const at = new Date(Date.parse('2026-12-03T10:30:00Z') + i * 1000).toISOString();
       notes.push(
         i % 3 === 0
-          ? { type: 'check.ran', id: `n${i}`, at, check: 'pods', ok: true, summary: `${i} pods ready`, by: 'Lee' }
+          ? {
+              type: 'check.ran',
+              id: `n${i}`,
+              at,
+              check: 'pods',
+              ok: true,
+              summary: `${i} pods ready`,
+              by: 'Lee',
+            }
           : { type: 'note', id: `n${i}`, at, text: `observation ${i}`, by: 'Dana' },
       );
     }
@@ -76,7 +96,9 @@ describe('postmortem', () => {
     const started = performance.now();
     const text = renderPostmortem(deriveIncident(events), { timeZone: 'Europe/Berlin' });
     const ms = performance.now() - started;
-    console.log(`      postmortem from ${events.length} events: ${ms.toFixed(0)} ms, ${text.length} characters`);
+    console.log(
+      `      postmortem from ${events.length} events: ${ms.toFixed(0)} ms, ${text.length} characters`,
+    );
     assert.equal(text.split('\n').filter((l) => l.startsWith('| 2026-')).length, events.length - 1);
   });
 });

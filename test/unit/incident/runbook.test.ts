@@ -23,9 +23,19 @@ describe('runbook parsing', () => {
     assert.deepEqual(titles, [
       ['Acknowledge the page in PagerDuty', 'Join incident channel - #incident-<id>', 'First look'],
       ['Identify scope', 'Check dashboards', 'Assign roles'],
-      ['Option A: Rollback', 'Option B: Scale Up', 'Option C: Feature Toggle', 'Option D: Database Fix'],
+      [
+        'Option A: Rollback',
+        'Option B: Scale Up',
+        'Option C: Feature Toggle',
+        'Option D: Database Fix',
+      ],
       ['Verify fix', 'Monitor for 30 minutes', 'Update status page', 'Close incident in PagerDuty'],
-      ['Write incident report', 'Schedule blameless postmortem', 'Create follow-up tickets', 'Update runbooks if needed'],
+      [
+        'Write incident report',
+        'Schedule blameless postmortem',
+        'Create follow-up tickets',
+        'Update runbooks if needed',
+      ],
     ]);
     assert.deepEqual(runbook.phases[1]!.steps[0]!.details, [
       'Which services are affected?',
@@ -36,12 +46,21 @@ describe('runbook parsing', () => {
 
   it('turns a block of commented commands into sub-steps with their commands', () => {
     const firstLook = runbook.phases[0]!.steps[2]!;
-    assert.deepEqual(firstLook.steps.map((s) => s.title), ['Quick health check', 'Check all services', 'Check recent errors']);
+    assert.deepEqual(
+      firstLook.steps.map((s) => s.title),
+      ['Quick health check', 'Check all services', 'Check recent errors'],
+    );
     assert.equal(firstLook.steps[1]!.commands[0]!.command, 'kubectl get pods -n lms');
     const rollback = runbook.phases[2]!.steps[0]!;
     assert.deepEqual(rollback.commands, [
-      { comment: 'Back to the previous revision', command: 'kubectl rollout undo deployment/<service> -n lms' },
-      { comment: 'Watch it roll out', command: 'kubectl rollout status deployment/<service> -n lms' },
+      {
+        comment: 'Back to the previous revision',
+        command: 'kubectl rollout undo deployment/<service> -n lms',
+      },
+      {
+        comment: 'Watch it roll out',
+        command: 'kubectl rollout status deployment/<service> -n lms',
+      },
     ]);
   });
 
@@ -55,7 +74,10 @@ describe('runbook parsing', () => {
   });
 
   it('repairs the double-encoded emoji of the templates', () => {
-    assert.deepEqual(runbook.templates.map((t) => t.title), ['Initial Response (Internal)', 'Resolution']);
+    assert.deepEqual(
+      runbook.templates.map((t) => t.title),
+      ['Initial Response (Internal)', 'Resolution'],
+    );
     assert.ok(runbook.templates[0]!.text.startsWith('🚨 INCIDENT DECLARED'));
     assert.ok(runbook.templates[1]!.text.startsWith('✅ INCIDENT RESOLVED'));
   });
@@ -63,10 +85,13 @@ describe('runbook parsing', () => {
   it('falls back to headings with numbered steps when no heading says "Phase", despite BOM and CRLF', () => {
     const other = parseRunbook(fixture('headings-without-phases.md'));
     assert.equal(other.title, 'Database failover');
-    assert.deepEqual(other.phases.map((p) => [p.title, p.steps.map((s) => s.title)]), [
-      ['Prepare', ['Tell the channel', 'Stop writes']],
-      ['Fail over', ['Promote the replica']],
-    ]);
+    assert.deepEqual(
+      other.phases.map((p) => [p.title, p.steps.map((s) => s.title)]),
+      [
+        ['Prepare', ['Tell the channel', 'Stop writes']],
+        ['Fail over', ['Promote the replica']],
+      ],
+    );
     assert.equal(other.phases[1]!.steps[0]!.commands[0]!.command, 'pg_ctl promote');
   });
 

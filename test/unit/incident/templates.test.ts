@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 
 import { deriveIncident } from '../../../src/incident/derive';
-import { customerUpdateMessage, declarationMessage, resolutionMessage } from '../../../src/incident/templates';
+import {
+  customerUpdateMessage,
+  declarationMessage,
+  resolutionMessage,
+} from '../../../src/incident/templates';
 import { gatewayOutage } from './sample';
 
 describe('communication templates', () => {
@@ -33,15 +37,26 @@ describe('communication templates', () => {
   });
 
   it('escapes Slack control characters in what responders typed', () => {
-    const incident = deriveIncident([{ ...open().events[0]!, title: 'Checkout <500> & friends', description: undefined } as never]);
-    assert.match(declarationMessage(incident, { format: 'slack' }), /\*Issue:\* Checkout &lt;500&gt; &amp; friends/);
-    assert.match(declarationMessage(incident, { format: 'plain' }), /Issue: Checkout <500> & friends/);
+    const incident = deriveIncident([
+      { ...open().events[0]!, title: 'Checkout <500> & friends', description: undefined } as never,
+    ]);
+    assert.match(
+      declarationMessage(incident, { format: 'slack' }),
+      /\*Issue:\* Checkout &lt;500&gt; &amp; friends/,
+    );
+    assert.match(
+      declarationMessage(incident, { format: 'plain' }),
+      /Issue: Checkout <500> & friends/,
+    );
   });
 
   it('words the customer update by status and promises updates every 30 minutes while unresolved', () => {
     const first = deriveIncident([open().events[0]!]);
     assert.equal(
-      customerUpdateMessage(first, { format: 'plain', statusPageUrl: 'https://status.example.test' }),
+      customerUpdateMessage(first, {
+        format: 'plain',
+        statusPageUrl: 'https://status.example.test',
+      }),
       [
         'We are currently experiencing issues with api-gateway, course-service.',
         'Our team is actively investigating.',
@@ -49,7 +64,10 @@ describe('communication templates', () => {
         'Status page: https://status.example.test',
       ].join('\n'),
     );
-    const done = customerUpdateMessage(gatewayOutage(), { format: 'slack', statusPageUrl: 'https://status.example.test' });
+    const done = customerUpdateMessage(gatewayOutage(), {
+      format: 'slack',
+      statusPageUrl: 'https://status.example.test',
+    });
     assert.match(done, /have been resolved/);
     assert.doesNotMatch(done, /every 30 minutes/);
     assert.match(done, /\*Status page:\* https:\/\/status.example.test/);
@@ -66,6 +84,9 @@ describe('communication templates', () => {
         'Follow-up: Add a canary stage for api-gateway; Alert on 5xx rate > 5%',
       ].join('\n'),
     );
-    assert.match(resolutionMessage(gatewayOutage(), { format: 'slack' }), /^\*✅ INCIDENT RESOLVED\*\n\*Duration:\* 1 h 12 min/);
+    assert.match(
+      resolutionMessage(gatewayOutage(), { format: 'slack' }),
+      /^\*✅ INCIDENT RESOLVED\*\n\*Duration:\* 1 h 12 min/,
+    );
   });
 });

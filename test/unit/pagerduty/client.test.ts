@@ -10,7 +10,14 @@ describe('PagerDuty client against the sandbox', () => {
   let config: PagerDutyConfig;
   beforeEach(async () => {
     sandbox = await startServices();
-    config = { region: 'eu', baseUrl: sandbox.endpoints.pagerduty, from: SANDBOX_PAGERDUTY_FROM, serviceId: 'PFLS001', timeoutMs: 1500, sdkRetryDelayMs: 10 };
+    config = {
+      region: 'eu',
+      baseUrl: sandbox.endpoints.pagerduty,
+      from: SANDBOX_PAGERDUTY_FROM,
+      serviceId: 'PFLS001',
+      timeoutMs: 1500,
+      sdkRetryDelayMs: 10,
+    };
   });
   afterEach(async () => {
     await sandbox.stop();
@@ -21,28 +28,43 @@ describe('PagerDuty client against the sandbox', () => {
 
   it('opens an incident with its key, acknowledges, adds a note and resolves it', async () => {
     const pd = client();
-    const created = await pd.createIncident({ title: 'API gateway down', incidentKey: 'freelms-2026-12-03-api-gateway-down' });
+    const created = await pd.createIncident({
+      title: 'API gateway down',
+      incidentKey: 'freelms-2026-12-03-api-gateway-down',
+    });
     assert.equal(created.status, 'triggered');
     await pd.acknowledge(created.id);
     await pd.addNote(created.id, 'Rolled back deployment/api-gateway');
-    assert.deepEqual((await pd.listNotes(created.id)).map((n) => n.content), ['Rolled back deployment/api-gateway']);
+    assert.deepEqual(
+      (await pd.listNotes(created.id)).map((n) => n.content),
+      ['Rolled back deployment/api-gateway'],
+    );
     await pd.resolve(created.id);
     const writes = sandbox.faults.calls('pagerduty').filter((c) => c.method !== 'GET');
     assert.equal(writes.length, 4);
   });
 
   it('sends the From header from settings on every write', async () => {
-    await assert.rejects(client(SANDBOX_TOKENS.pagerduty, { from: '' }).createIncident({ title: 't', incidentKey: 'k' }), (e: PagerDutyError) => {
-      assert.equal(e.status, 400);
-      assert.equal(e.code, 2016);
-      return true;
-    });
+    await assert.rejects(
+      client(SANDBOX_TOKENS.pagerduty, { from: '' }).createIncident({
+        title: 't',
+        incidentKey: 'k',
+      }),
+      (e: PagerDutyError) => {
+        assert.equal(e.status, 400);
+        assert.equal(e.code, 2016);
+        return true;
+      },
+    );
   });
 
   it('says "duplicate key" for a second incident with the same incident_key and finds the first', async () => {
     const pd = client();
     const first = await pd.createIncident({ title: 'x', incidentKey: 'freelms-dup' });
-    await assert.rejects(pd.createIncident({ title: 'x', incidentKey: 'freelms-dup' }), (e: PagerDutyError) => e.kind === 'duplicateKey');
+    await assert.rejects(
+      pd.createIncident({ title: 'x', incidentKey: 'freelms-dup' }),
+      (e: PagerDutyError) => e.kind === 'duplicateKey',
+    );
     assert.equal((await pd.findOpenIncident('freelms-dup'))?.id, first.id);
   });
 
@@ -50,7 +72,10 @@ describe('PagerDuty client against the sandbox', () => {
     const pd = client();
     const created = await pd.createIncident({ title: 'x', incidentKey: 'k2' });
     await pd.acknowledge(created.id);
-    await assert.rejects(pd.acknowledge(created.id), (e: PagerDutyError) => e.kind === 'alreadyDone' && e.code === 1002);
+    await assert.rejects(
+      pd.acknowledge(created.id),
+      (e: PagerDutyError) => e.kind === 'alreadyDone' && e.code === 1002,
+    );
   });
 
   it('carries service, call and status in a typed error for a bad token, without the token', async () => {
@@ -79,25 +104,40 @@ describe('PagerDuty client against the sandbox', () => {
 
   it('reads the wait from ratelimit-reset when a 429 has no Retry-After, as PagerDuty sends it', async () => {
     sandbox.faults.addSpec('pagerduty:GET incidents:429');
-    await assert.rejects(client().listTriggered(), (e: PagerDutyError) => e.kind === 'rateLimited' && e.retryAfterMs === 1000);
+    await assert.rejects(
+      client().listTriggered(),
+      (e: PagerDutyError) => e.kind === 'rateLimited' && e.retryAfterMs === 1000,
+    );
   });
 
   it('gives up on a call that hangs after its timeout instead of waiting for ever', async () => {
     sandbox.faults.addSpec('pagerduty:timeout');
     const started = Date.now();
-    await assert.rejects(client(SANDBOX_TOKENS.pagerduty, { timeoutMs: 300 }).listTriggered(), (e: PagerDutyError) => e.kind === 'timeout' && e.transient);
+    await assert.rejects(
+      client(SANDBOX_TOKENS.pagerduty, { timeoutMs: 300 }).listTriggered(),
+      (e: PagerDutyError) => e.kind === 'timeout' && e.transient,
+    );
     assert.ok(Date.now() - started < 3000);
   });
 
   it('calls a 503 transient', async () => {
     sandbox.faults.addSpec('pagerduty:503:times=1');
-    await assert.rejects(client().listTriggered(), (e: PagerDutyError) => e.kind === 'unavailable' && e.transient && e.status === 503);
+    await assert.rejects(
+      client().listTriggered(),
+      (e: PagerDutyError) => e.kind === 'unavailable' && e.transient && e.status === 503,
+    );
   });
 
   it('uses the EU or US API from settings when no base URL is given', () => {
     // Reads the private base through the error of a call that cannot leave the machine.
-    const eu = new PagerDutyClient({ region: 'eu', from: 'a@b', serviceId: 'S' }, 't') as unknown as { base: string };
-    const us = new PagerDutyClient({ region: 'us', from: 'a@b', serviceId: 'S' }, 't') as unknown as { base: string };
+    const eu = new PagerDutyClient(
+      { region: 'eu', from: 'a@b', serviceId: 'S' },
+      't',
+    ) as unknown as { base: string };
+    const us = new PagerDutyClient(
+      { region: 'us', from: 'a@b', serviceId: 'S' },
+      't',
+    ) as unknown as { base: string };
     assert.equal(eu.base, 'https://api.eu.pagerduty.com');
     assert.equal(us.base, 'https://api.pagerduty.com');
   });
