@@ -112,7 +112,15 @@ export class FakeCluster {
     }
   }
 
-  private route(_req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
+  /** Routes tried first; return true when the request was answered. */
+  readonly extraRoutes: ((
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+  ) => boolean)[] = [];
+
+  private route(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
+    if (this.extraRoutes.some((r) => r(req, res, url))) return;
     const ns = this.namespace;
     if (url.pathname === `/api/v1/namespaces/${ns}`) {
       return this.namespaceExists
@@ -120,6 +128,19 @@ export class FakeCluster {
         : sendStatus(res, 404, 'NotFound', `namespaces "${ns}" not found`, {
             name: ns,
             kind: 'namespaces',
+          });
+    }
+    const single =
+      /^\/(?:api\/v1|apis\/apps\/v1)\/namespaces\/([^/]+)\/(pods|deployments|statefulsets)\/([^/]+)$/.exec(
+        url.pathname,
+      );
+    if (single && single[1] === ns) {
+      const obj = this.store.get(single[2]!)!.get(decodeURIComponent(single[3]!));
+      return obj
+        ? sendJson(res, 200, obj)
+        : sendStatus(res, 404, 'NotFound', `${single[2]} "${single[3]}" not found`, {
+            name: single[3],
+            kind: single[2],
           });
     }
     const match =
@@ -142,6 +163,14 @@ export class FakeCluster {
       const field = url.searchParams.get('fieldSelector');
       const name = field ? /involvedObject\.name=([^,]+)/.exec(field)?.[1] : undefined;
       if (name) items = items.filter((i) => (i.involvedObject as { name: string }).name === name);
+      const selector = url.searchParams.get('labelSelector');
+      for (const term of selector ? selector.split(',') : []) {
+        const [key, value] = term.split('=');
+        items = items.filter((i) => {
+          const labels = (i.metadata.labels ?? {}) as Record<string, string>;
+          return value === undefined ? key! in labels : labels[key!] === value;
+        });
+      }
       return sendJson(res, 200, {
         kind: 'List',
         apiVersion: 'v1',
