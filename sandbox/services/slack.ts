@@ -3,13 +3,17 @@
  * with `ok: true|false` (only rate limiting, a fault here, answers 429); arguments come as a
  * form, as JSON or in the query; the token as `Authorization: Bearer …` or a `token` argument.
  *
+ * Methods: auth.test; conversations.create, list, info, invite, join, unarchive, history,
+ * setTopic, setPurpose; chat.postMessage; bookmarks.add; users.list, info, lookupByEmail.
+ *
  * Known gaps: scopes are not enforced, `chat.postMessage` does not render blocks, `users.list`
  * and `conversations.list` ignore `team_id`, and threads (`thread_ts`) are stored but not nested.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { FaultRegistry } from '../faults';
-import { authorizationToken, isRecord, parseJson, readBody, requestUrl, sendJson } from './http';
+import { authorizationToken, parseJson, sendJson } from './http';
+import { decodeCursor, encodeCursor, flag, list, readArgs, type Args } from './slack-args';
 import {
   SLACK_BOT,
   SLACK_SCOPES,
@@ -24,7 +28,6 @@ import { SANDBOX_TOKENS } from './tokens';
 /** Where the Web API is mounted: `slackApiUrl` is `<origin>/slack/api/`. */
 export const SLACK_MOUNT = '/slack/api';
 
-type Args = Record<string, unknown>;
 type Answer = Record<string, unknown>;
 type Method = (args: Args) => Answer;
 
@@ -42,10 +45,16 @@ export class SlackApi {
     'conversations.join': (args) => this.join(args),
     'conversations.unarchive': (args) => this.unarchive(args),
     'conversations.history': (args) => this.history(args),
+    'conversations.setTopic': (args) => this.setText(args, 'topic'),
+    'conversations.setPurpose': (args) => this.setText(args, 'purpose'),
     'chat.postMessage': (args) => this.postMessage(args),
     'bookmarks.add': (args) => this.addBookmark(args),
     'users.list': (args) => this.usersList(args),
     'users.lookupByEmail': (args) => this.lookupByEmail(args),
+    'users.info': (args) => {
+      const user = this.model.user(String(args.user ?? ''));
+      return user === undefined ? fail('user_not_found') : { ok: true, user: renderUser(user) };
+    },
   };
 
   constructor(private readonly faults: FaultRegistry) {}
@@ -201,6 +210,24 @@ export class SlackApi {
     });
   }
 
+  /** `conversations.setTopic` and `setPurpose`: Slack caps both at 250 characters. */
+  private setText(args: Args, field: 'topic' | 'purpose'): Answer {
+    return this.withChannel(args, 'channel', (channel) => {
+      const text = typeof args[field] === 'string' ? (args[field] as string) : '';
+      if (text.length > 250) {
+        return fail('too_long');
+      }
+      if (channel.isArchived) {
+        return fail('is_archived');
+      }
+      if (!channel.members.has(SLACK_BOT.userId)) {
+        return fail('not_in_channel');
+      }
+      channel[field] = text;
+      return this.channelAnswer(channel);
+    });
+  }
+
   private history(args: Args): Answer {
     return this.withChannel(args, 'channel', (channel) => {
       if (!channel.members.has(SLACK_BOT.userId)) {
@@ -349,41 +376,4 @@ export class SlackApi {
 
 function fail(error: string): Answer {
   return { ok: false, error };
-}
-
-/** Arguments from the query, then a form or JSON body, whichever the client sent. */
-async function readArgs(req: IncomingMessage): Promise<Args> {
-  const args: Args = Object.fromEntries(requestUrl(req).searchParams);
-  const text = await readBody(req);
-  const type = req.headers['content-type'] ?? '';
-  if (type.includes('application/json')) {
-    const json = parseJson(text);
-    if (isRecord(json)) {
-      Object.assign(args, json);
-    }
-  } else if (text !== '') {
-    Object.assign(args, Object.fromEntries(new URLSearchParams(text)));
-  }
-  return args;
-}
-
-function flag(value: unknown): boolean {
-  return value === true || value === 'true' || value === '1' || value === 1;
-}
-
-function list(value: unknown): string[] {
-  const items = Array.isArray(value) ? value.map(String) : String(value ?? '').split(',');
-  return items.map((item) => item.trim()).filter((item) => item !== '');
-}
-
-function encodeCursor(offset: number): string {
-  return Buffer.from(`offset:${offset}`).toString('base64');
-}
-
-function decodeCursor(cursor: unknown): number | undefined {
-  if (cursor === undefined || cursor === '') {
-    return 0;
-  }
-  const match = /^offset:(\d+)$/.exec(Buffer.from(String(cursor), 'base64').toString('utf8'));
-  return match === null ? undefined : Number(match[1]);
 }

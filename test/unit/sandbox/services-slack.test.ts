@@ -232,6 +232,25 @@ describe('sandbox Slack, driven by the official @slack/web-api WebClient', () =>
     assert.equal(bookmark.bookmark?.channel_id, channel!.id);
   });
 
+  it('sets the channel topic to the incident summary and reads responders by id', async () => {
+    const client = slack();
+    const { channel } = await client.conversations.create({ name: 'incident-2026-12-03-topic' });
+
+    const topic = await client.conversations.setTopic({
+      channel: channel!.id!,
+      topic: 'P1 api-gateway 5xx | IC: Sam',
+    });
+    assert.equal(topic.channel?.topic?.value, 'P1 api-gateway 5xx | IC: Sam');
+    assert.equal(
+      await refusal(
+        client.conversations.setTopic({ channel: channel!.id!, topic: 'x'.repeat(251) }),
+      ),
+      'too_long',
+    );
+    const sam = await client.users.info({ user: 'U0FLUSR02' });
+    assert.equal(sam.user?.profile?.email, 'incident-commander@freelms.example');
+  });
+
   it('joins a public channel and warns when already in it', async () => {
     const client = slack();
 
