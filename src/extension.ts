@@ -15,6 +15,9 @@ import {
 import { DECLARE_VIEW_TYPE, DeclarePanel, type DeclareHandler } from './ui/declare/declarePanel';
 import { currentOffer } from './ui/declare/declareOffer';
 import { EmptyView } from './ui/emptyView';
+import { selectContext, showUnhealthyPods } from './ui/cluster/clusterCommands';
+import { ClusterSession } from './ui/cluster/clusterSession';
+import { ClusterTree, type ClusterNode } from './ui/cluster/clusterTree';
 import { Commands, ContextKeys, Views } from './ui/ids';
 import { declareFromForm, formFromArgument } from './ui/incidents/declareIncident';
 import { IncidentsTree, type IncidentNode } from './ui/incidents/incidentsTree';
@@ -28,6 +31,8 @@ export interface FreeLmsApi {
   activationMs: number;
   /** The incident journals this window reads and writes. */
   store: IncidentStore;
+  /** The connection to the cluster the Cluster view shows. */
+  cluster: ClusterSession;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<FreeLmsApi> {
@@ -40,9 +45,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<FreeLm
     timeZone: timeZone(),
     log: log.for('journal'),
   });
-  const checklist = defaultChecklist();
+  // Parsing the built-in runbook waits until a checklist is first shown, off the activation path.
+  let checklist: ChecklistPhase[] | undefined;
   const tree = new IncidentsTree(store, {
-    checklist: () => checklist,
+    checklist: () => (checklist ??= defaultChecklist()),
     timers: timerConfig,
     timeZone,
   });
@@ -63,7 +69,32 @@ export async function activate(context: vscode.ExtensionContext): Promise<FreeLm
   );
 
   const me = () => userInfo().username;
-  const services = async (): Promise<string[]> => [];
+  const cluster = new ClusterSession(context.workspaceState, log.for('kube'));
+  const clusterTree = new ClusterTree(cluster);
+  const clusterView = vscode.window.createTreeView<ClusterNode>(Views.cluster, {
+    treeDataProvider: clusterTree,
+    showCollapseAll: true,
+  });
+  // The cluster is contacted when something first needs it, not on activation.
+  if (clusterView.visible) void cluster.ensureStarted();
+  context.subscriptions.push(
+    cluster,
+    clusterTree,
+    clusterView,
+    clusterView.onDidChangeVisibility((event) => {
+      if (event.visible) void cluster.ensureStarted();
+    }),
+  );
+  /** The Deployments offered as affected services; empty when the cluster cannot be reached. */
+  const services = async (): Promise<string[]> => {
+    await Promise.race([
+      cluster.ensureStarted(),
+      new Promise((resolve) => setTimeout(resolve, 2000)),
+    ]);
+    return (cluster.model?.groups() ?? [])
+      .filter((group) => group.kind === 'Deployment')
+      .map((group) => group.name);
+  };
   const declare: DeclareHandler = declareFromForm(
     store,
     {
@@ -112,7 +143,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<FreeLm
         await DeclarePanel.adopt(panel, context.extensionUri, offer, declare, log.for('declare'));
       },
     }),
-    vscode.window.registerTreeDataProvider(Views.cluster, new EmptyView()),
+    vscode.commands.registerCommand(Commands.selectContext, (argument?) =>
+      selectContext(cluster, argument),
+    ),
+    vscode.commands.registerCommand(Commands.refreshCluster, () => cluster.restart()),
+    vscode.commands.registerCommand(Commands.showUnhealthyPods, () =>
+      showUnhealthyPods(cluster, clusterTree),
+    ),
+    vscode.commands.registerCommand(Commands.showAllPods, () =>
+      clusterTree.setOnlyUnhealthy(false),
+    ),
     vscode.window.registerTreeDataProvider(Views.diagnostics, new EmptyView()),
   );
   void tree.reload();
@@ -120,7 +160,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FreeLm
 
   const activationMs = performance.now() - started;
   log.for('extension').info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, store };
+  return { activationMs, store, cluster };
 }
 
 export function deactivate(): void {

@@ -11,6 +11,10 @@ export const Commands = {
   updateStatus: 'freelms.updateStatus',
   resolveIncident: 'freelms.resolveIncident',
   generatePostmortem: 'freelms.generatePostmortem',
+  selectContext: 'freelms.selectContext',
+  refreshCluster: 'freelms.refreshCluster',
+  showUnhealthyPods: 'freelms.showUnhealthyPods',
+  showAllPods: 'freelms.showAllPods',
   /** Internal: reveals an incident in the Incidents view (the status bar's click). */
   revealIncident: 'freelms.revealIncident',
 } as const;
@@ -27,6 +31,7 @@ export const ContextKeys = {
   hasIncidents: 'freelms:hasIncidents',
   clusterConnected: 'freelms:clusterConnected',
   hasDiagnostics: 'freelms:hasDiagnostics',
+  onlyUnhealthy: 'freelms:onlyUnhealthy',
 } as const;
 
 /** The settings section; every setting is `freelms.<area>.<name>`. */
