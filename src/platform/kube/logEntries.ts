@@ -69,8 +69,11 @@ function levelOfJson(obj: Record<string, unknown>): LogLevel | undefined {
 
 // A level word near the start: Spring Boot (`... ERROR 1 --- [main]`), logback (`[main] WARN`),
 // logfmt (`level=error`), Python (`ERROR:root:`), Go's klog (`E0310 12:00:00`).
-const LEVEL_TOKEN =
-  /(?:^|[\s[(|])(?:level=)?(FATAL|CRITICAL|CRIT|SEVERE|ERROR|ERR|WARN|WARNING|INFO|NOTICE|DEBUG|TRACE)(?=$|[\s\]):|,])/i;
+const LEVEL_TOKEN = new RegExp(
+  '(?:^|[\\s[(|])(?:level=)?(FATAL|CRITICAL|CRIT|SEVERE|ERROR|ERR|WARN|WARNING|INFO|NOTICE|DEBUG|TRACE)' +
+    '(?=$|[\\s\\]):|,])',
+  'i',
+);
 const KLOG = /^([EWIF])\d{4} \d\d:\d\d:\d\d/;
 
 /** Finds the level of a line (ANSI already stripped) and parses it when it is JSON. */
@@ -106,8 +109,19 @@ export function detectLevel(plain: string): { level?: LogLevel; json?: Record<st
 
 // Lines that continue the previous entry: Java/Kotlin frames and causes, Python tracebacks,
 // Node stack frames, Go goroutine dumps.
-const CONTINUATION =
-  /^(?:\s+at |\s*at [\w$.<>]+\(|\s*\.\.\. \d+ (?:more|common frames omitted)|Caused by: |Suppressed: |\s+File "|Traceback \(most recent call last\)|goroutine \d+ \[|\s+\S+\.go:\d+)/;
+const CONTINUATION = new RegExp(
+  [
+    '^(?:\\s+at ',
+    '\\s*at [\\w$.<>]+\\(',
+    '\\s*\\.\\.\\. \\d+ (?:more|common frames omitted)',
+    'Caused by: ',
+    'Suppressed: ',
+    '\\s+File "',
+    'Traceback \\(most recent call last\\)',
+    'goroutine \\d+ \\[',
+    '\\s+\\S+\\.go:\\d+)',
+  ].join('|'),
+);
 
 /** True for a line that belongs to the entry before it (a stack frame, a "Caused by:"). */
 export function isContinuation(plain: string): boolean {

@@ -168,7 +168,9 @@ export class LogStream {
         ) {
           this.emitter.fire({
             type: 'notice',
-            message: `${this.who()} is not running yet (${error.extra.status?.message ?? error.message}); waiting for it to start.`,
+            message:
+              `${this.who()} is not running yet (${error.extra.status?.message ?? error.message}); ` +
+              'waiting for it to start.',
           });
           await sleep(this.options.waitingRetryMs ?? 2000, signal);
           continue;

@@ -32,6 +32,8 @@ export interface StatefulSetView {
   health: PodHealth;
 }
 
+const waiting = (name: string) => `Waiting for deployment "${name}" rollout to finish: `;
+
 /** Reads a Deployment's counts and rollout state the way `kubectl rollout status` judges them. */
 export function computeDeploymentStatus(d: V1Deployment): DeploymentView {
   const name = d.metadata?.name ?? '';
@@ -54,13 +56,13 @@ export function computeDeploymentStatus(d: V1Deployment): DeploymentView {
     rolloutMessage = `deployment "${name}" exceeded its progress deadline`;
   } else if (updated < desired) {
     rollout = 'progressing';
-    rolloutMessage = `Waiting for deployment "${name}" rollout to finish: ${updated} out of ${desired} new replicas have been updated...`;
+    rolloutMessage = `${waiting(name)}${updated} out of ${desired} new replicas have been updated...`;
   } else if (replicas > updated) {
     rollout = 'progressing';
-    rolloutMessage = `Waiting for deployment "${name}" rollout to finish: ${replicas - updated} old replicas are pending termination...`;
+    rolloutMessage = `${waiting(name)}${replicas - updated} old replicas are pending termination...`;
   } else if (available < updated) {
     rollout = 'progressing';
-    rolloutMessage = `Waiting for deployment "${name}" rollout to finish: ${available} of ${updated} updated replicas are available...`;
+    rolloutMessage = `${waiting(name)}${available} of ${updated} updated replicas are available...`;
   } else {
     rollout = 'complete';
     rolloutMessage = `deployment "${name}" successfully rolled out`;

@@ -145,7 +145,7 @@ describe('the Cluster view model', () => {
     tmp.dispose();
   });
 
-  it('groups pods under their Deployment, postgres-0 under its StatefulSet, jobs and bare pods on their own', async () => {
+  it('groups pods under their Deployment, postgres-0 under its StatefulSet, jobs and bare pods apart', async () => {
     const m = await startModel();
     const groups = m.groups();
     assert.deepEqual(

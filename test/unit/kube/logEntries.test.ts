@@ -15,7 +15,8 @@ describe('log lines', () => {
   it('finds the level of Spring Boot, logback, logfmt, klog and JSON lines', () => {
     const cases: [string, string | undefined][] = [
       [
-        '2026-03-10T11:59:58.120Z ERROR 1 --- [course-service] [nio-8080-exec-3] c.f.course.CourseController : Enrolment failed',
+        '2026-03-10T11:59:58.120Z ERROR 1 --- [course-service] [nio-8080-exec-3] ' +
+          'c.f.course.CourseController : Enrolment failed',
         'ERROR',
       ],
       [
@@ -51,8 +52,10 @@ describe('log lines', () => {
 
   it('keeps a Java stack trace with the line that introduced it, causes and "... more" included', () => {
     const entries = assemble([
-      '2026-03-10T11:59:58.120000000Z 2026-03-10 11:59:58.120 ERROR 1 --- [nio-8080-exec-3] o.a.c.c.C.[.[.[/].[dispatcherServlet] : Servlet.service() threw exception',
-      '2026-03-10T11:59:58.120000001Z java.lang.NullPointerException: Cannot invoke "Course.getId()" because "course" is null',
+      '2026-03-10T11:59:58.120000000Z 2026-03-10 11:59:58.120 ERROR 1 --- [nio-8080-exec-3] ' +
+        'o.a.c.c.C.[.[.[/].[dispatcherServlet] : Servlet.service() threw exception',
+      '2026-03-10T11:59:58.120000001Z java.lang.NullPointerException: ' +
+        'Cannot invoke "Course.getId()" because "course" is null',
       '2026-03-10T11:59:58.120000002Z \tat com.freelms.course.EnrolmentService.enrol(EnrolmentService.java:42)',
       '2026-03-10T11:59:58.120000003Z \tat com.freelms.course.CourseController.enrol(CourseController.java:88)',
       '2026-03-10T11:59:58.120000004Z Caused by: org.postgresql.util.PSQLException: Connection refused',

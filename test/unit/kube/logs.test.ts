@@ -197,7 +197,7 @@ describe('the log pipeline', () => {
     assert.match(end.message!, /redis-0\/redis stopped/);
   });
 
-  it('merges every pod of a Deployment in time order, tags lines with their pod and follows a new pod of a rollout', async () => {
+  it('merges a Deployment’s pods in time order, tagged by pod, and follows a new pod of a rollout', async () => {
     cluster.put('deployments', {
       metadata: { name: 'course-service' },
       spec: { selector: { matchLabels: { app: 'course-service' } } },

@@ -128,7 +128,7 @@ describe('pod status as kubectl prints it', () => {
     assert.equal(v.health, 'failing');
   });
 
-  it('shows Evicted with the kubelet message for a pod evicted under disk pressure, which has no container statuses', () => {
+  it('shows Evicted with the kubelet message for a pod evicted under disk pressure, without statuses', () => {
     const v = view('evicted');
     assert.equal(v.status, 'Evicted');
     assert.equal(v.ready, '0/1');
