@@ -288,6 +288,16 @@ describe('sandbox Slack, driven by the official @slack/web-api WebClient', () =>
     );
   });
 
+  it('can answer 429 without Retry-After, which the WebClient gives up on at once', async () => {
+    sandbox.faults.addSpec('slack:chat.postMessage:429');
+
+    await assert.rejects(
+      slack().chat.postMessage({ channel: '#incidents', text: 'Status: investigating' }),
+      /Retry header did not contain a valid timeout/,
+    );
+    assert.equal(sandbox.faults.calls('slack').length, 1);
+  });
+
   it('gives a rate-limited error with retryAfter to a client that rejects rate-limited calls', async () => {
     sandbox.faults.addSpec('slack:conversations.create:429:retry-after=30');
 
