@@ -4,6 +4,12 @@
  * Answers carry PagerDuty's shapes and its error envelope `{"error": {"message", "code",
  * "errors"?}}` with its codes.
  *
+ * Every call needs `Authorization: Token token=<SANDBOX_TOKENS.pagerduty>` (401, code 2006,
+ * otherwise). Writes also need `From: <e-mail of a seeded user>` such as
+ * `SANDBOX_PAGERDUTY_FROM`: without it 400 code 2016, with an unknown address 400 code 1008.
+ * Seeded: five FreeLMS services (`PFLS001` api-gateway … `PFLS005` notification-service), one
+ * triggered, one acknowledged and one resolved incident.
+ *
  * Known gaps: `since`/`until`, `sort_by`, `include[]`, `time_zone` and `team_ids[]` are accepted
  * and ignored; reassign, snooze, merge and escalate are not served (404).
  */
