@@ -108,6 +108,9 @@ export class FaultRegistry {
 
   /** Switches a fault on and returns it with its id. */
   add(rule: FaultRule): Fault {
+    if (rule.times !== undefined && rule.times < 1) {
+      throw new FaultSpecError(`times=${rule.times} would never apply; give 1 or more`);
+    }
     const fault: Fault = { ...rule, id: `fault-${this.nextId++}`, hits: 0 };
     this.faults.push(fault);
     this.log.info(`fault ${fault.id} on: ${describeFault(fault)}`);

@@ -61,6 +61,7 @@ describe('sandbox fault specs', () => {
     );
     assert.throws(() => parseFaultSpec('slack:500:times=often'), FaultSpecError);
     assert.throws(() => parseFaultSpec('slack:500:colour=red'), /unknown option "colour"/);
+    assert.throws(() => new FaultRegistry().addSpec('slack:500:times=0'), /never apply/);
   });
 
   it('matches a bare name against the end of the path and a leading slash against all of it', () => {
