@@ -1,6 +1,6 @@
 /**
  * Faults of the sandbox: per service and per call, switched on from the command line
- * (`--fault SPEC`), over the control endpoint, or from code.
+ * (`--fault SPEC`), over the control endpoint (`services/control.ts`), or from code.
  *
  * Spec strings, one fault each, fields separated by `:`
  *
@@ -321,62 +321,8 @@ export function parseFaultSpec(spec: string): FaultRule {
   return rule;
 }
 
-/**
- * Reads the JSON body of `POST /_control/faults`: either `{"spec": "…"}` or the fields of a
- * `FaultRule` flattened, e.g. `{"service": "slack", "method": "POST", "path": "chat.postMessage",
- * "status": 429, "retryAfterSeconds": 2, "times": 1}`, `{"service": "health", "latencyMs": 500}`,
- * `{"service": "kubernetes", "timeout": true}`, `{"service": "kubernetes", "cutAfterBytes": 100}`.
- * `body` replaces the service's own error body of a status fault.
- */
-export function parseFaultRule(input: unknown): FaultRule {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new FaultSpecError('a fault is a JSON object');
-  }
-  const json = input as Record<string, unknown>;
-  if (typeof json.spec === 'string') {
-    return parseFaultSpec(json.spec);
-  }
-  const rule: FaultRule = {
-    service: parseService(String(json.service ?? ''), 'the request'),
-    action: { kind: 'latency' },
-  };
-  if (typeof json.method === 'string') {
-    rule.method = json.method.toUpperCase();
-  }
-  if (typeof json.path === 'string') {
-    rule.path = json.path;
-  }
-  const count = (key: string): number | undefined =>
-    json[key] === undefined ? undefined : parseCount(String(json[key]), key);
-  const times = count('times');
-  const latencyMs = count('latencyMs');
-  const retryAfterSeconds = count('retryAfterSeconds');
-  const cutAfterBytes = count('cutAfterBytes');
-  if (times !== undefined) {
-    rule.times = times;
-  }
-  if (latencyMs !== undefined) {
-    rule.latencyMs = latencyMs;
-  }
-  if (json.status !== undefined) {
-    rule.action = { kind: 'status', status: parseStatus(String(json.status), 'the request') };
-    if (retryAfterSeconds !== undefined) {
-      rule.action.retryAfterSeconds = retryAfterSeconds;
-    }
-    if (json.body !== undefined) {
-      rule.action.body = json.body;
-    }
-  } else if (json.timeout === true) {
-    rule.action = { kind: 'timeout' };
-  } else if (cutAfterBytes !== undefined) {
-    rule.action = { kind: 'cut', afterBytes: cutAfterBytes };
-  } else if (latencyMs === undefined) {
-    throw new FaultSpecError('a fault needs status, timeout, cutAfterBytes or latencyMs');
-  }
-  return rule;
-}
-
-function parseService(name: string, where: string): FaultService {
+/** Checks a service name. */
+export function parseService(name: string, where: string): FaultService {
   if (!(FAULT_SERVICES as readonly string[]).includes(name)) {
     throw new FaultSpecError(
       `unknown service "${name}" in ${where} (one of ${FAULT_SERVICES.join(', ')})`,
@@ -396,14 +342,16 @@ function parseCall(call: string): Pick<FaultRule, 'method' | 'path'> {
   return call === '*' ? {} : { path: call };
 }
 
-function parseCount(text: string, what: string): number {
+/** Reads a whole number, saying which field holds something else. */
+export function parseCount(text: string, what: string): number {
   if (!/^\d+$/.test(text)) {
     throw new FaultSpecError(`${what} must be a whole number, not "${text}"`);
   }
   return Number(text);
 }
 
-function parseStatus(text: string, where: string): number {
+/** Reads an HTTP error status (400-599). */
+export function parseStatus(text: string, where: string): number {
   const status = Number(text);
   if (!Number.isInteger(status) || status < 400 || status > 599) {
     throw new FaultSpecError(`status ${text} in ${where} is not an HTTP error status (400-599)`);

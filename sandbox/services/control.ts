@@ -15,8 +15,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   FAULT_SERVICES,
   FaultSpecError,
-  parseFaultRule,
+  parseCount,
+  parseFaultSpec,
+  parseService,
+  parseStatus,
   type FaultRegistry,
+  type FaultRule,
   type FaultService,
 } from '../faults';
 import { parseJson, readBody, requestUrl, sendJson } from './http';
@@ -83,4 +87,59 @@ export async function handleControl(
     return true;
   }
   return false;
+}
+
+/**
+ * Reads the JSON body of `POST /_control/faults`: either `{"spec": "…"}` or the fields of a
+ * `FaultRule` flattened, e.g. `{"service": "slack", "method": "POST", "path": "chat.postMessage",
+ * "status": 429, "retryAfterSeconds": 2, "times": 1}`, `{"service": "health", "latencyMs": 500}`,
+ * `{"service": "kubernetes", "timeout": true}`, `{"service": "kubernetes", "cutAfterBytes": 100}`.
+ * `body` replaces the service's own error body of a status fault.
+ */
+export function parseFaultRule(input: unknown): FaultRule {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new FaultSpecError('a fault is a JSON object');
+  }
+  const json = input as Record<string, unknown>;
+  if (typeof json.spec === 'string') {
+    return parseFaultSpec(json.spec);
+  }
+  const rule: FaultRule = {
+    service: parseService(String(json.service ?? ''), 'the request'),
+    action: { kind: 'latency' },
+  };
+  if (typeof json.method === 'string') {
+    rule.method = json.method.toUpperCase();
+  }
+  if (typeof json.path === 'string') {
+    rule.path = json.path;
+  }
+  const count = (key: string): number | undefined =>
+    json[key] === undefined ? undefined : parseCount(String(json[key]), key);
+  const times = count('times');
+  const latencyMs = count('latencyMs');
+  const retryAfterSeconds = count('retryAfterSeconds');
+  const cutAfterBytes = count('cutAfterBytes');
+  if (times !== undefined) {
+    rule.times = times;
+  }
+  if (latencyMs !== undefined) {
+    rule.latencyMs = latencyMs;
+  }
+  if (json.status !== undefined) {
+    rule.action = { kind: 'status', status: parseStatus(String(json.status), 'the request') };
+    if (retryAfterSeconds !== undefined) {
+      rule.action.retryAfterSeconds = retryAfterSeconds;
+    }
+    if (json.body !== undefined) {
+      rule.action.body = json.body;
+    }
+  } else if (json.timeout === true) {
+    rule.action = { kind: 'timeout' };
+  } else if (cutAfterBytes !== undefined) {
+    rule.action = { kind: 'cut', afterBytes: cutAfterBytes };
+  } else if (latencyMs === undefined) {
+    throw new FaultSpecError('a fault needs status, timeout, cutAfterBytes or latencyMs');
+  }
+  return rule;
 }
