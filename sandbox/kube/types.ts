@@ -1,0 +1,49 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects are open JSON, read field by field as the API server does */
+/** The loose shape of every Kubernetes object the sandbox stores. */
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid: string;
+  resourceVersion: string;
+  generation?: number;
+  creationTimestamp: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  finalizers?: string[];
+  generateName?: string;
+  [key: string]: unknown;
+}
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+/** Any stored object. Fields other than `metadata` are read through the helpers below. */
+export interface KObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  spec?: any;
+  status?: any;
+  [key: string]: unknown;
+}
+
+/** A JSON value as parsed from a request body. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export function deepClone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+/** The controller owner of an object, if any. */
+export function controllerOf(obj: KObject): OwnerReference | undefined {
+  return obj.metadata.ownerReferences?.find((ref) => ref.controller);
+}
