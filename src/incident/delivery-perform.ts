@@ -49,6 +49,8 @@ export async function performDelivery(
         const created = await pd.createIncident({
           title: `[${incident.severity}] ${incident.title}`,
           incidentKey: key,
+          // P1 and P2 page now; P3 and P4 can wait for working hours, as their targets allow.
+          urgency: incident.severity === 'P1' || incident.severity === 'P2' ? 'high' : 'low',
           details: incident.description,
         });
         return { linked: pdLinked(created.id, created.number, created.url) };

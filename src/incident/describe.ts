@@ -1,6 +1,3 @@
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
-
 import { redact } from '../common/log';
 import type { Action, IncidentEvent } from './model';
 import { ROLE_TITLES } from './model';
@@ -111,9 +108,49 @@ function scopeText(event: Extract<IncidentEvent, { type: 'scope.updated' }>): st
   return parts.length > 0 ? `: ${parts.join('; ')}` : '';
 }
 
-/** `2026-12-03 11:04` in the given zone. */
-export function formatTime(iso: string, timeZone: string, pattern = 'yyyy-MM-dd HH:mm'): string {
-  return format(new TZDate(new Date(iso), timeZone), pattern);
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const offsets = new Map<string, number>();
+const QUARTER_HOUR = 15 * 60_000;
+
+// Zones change their offset on quarter-hour boundaries at the finest, so one lookup per
+// quarter hour serves every timeline row within it; `formatToParts` per row is the slow part.
+function offsetMs(ms: number, timeZone: string): number {
+  const key = `${timeZone}@${Math.floor(ms / QUARTER_HOUR)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    let formatter = formatters.get(timeZone);
+    if (!formatter) {
+      formatter = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+        hourCycle: 'h23',
+      });
+      formatters.set(timeZone, formatter);
+    }
+    const p: Record<string, number> = {};
+    for (const part of formatter.formatToParts(ms)) p[part.type] = Number(part.value);
+    const local = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+    offset = local - Math.floor(ms / 1000) * 1000;
+    if (offsets.size > 10_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** `2026-12-03 11:04` (or `11:04:05` with `seconds`) in the given IANA time zone. */
+export function formatTime(iso: string, timeZone: string, seconds = false): string {
+  const ms = Date.parse(iso);
+  const local = new Date(ms + offsetMs(ms, timeZone));
+  const date = `${local.getUTCFullYear()}-${pad2(local.getUTCMonth() + 1)}-${pad2(local.getUTCDate())}`;
+  const time = `${pad2(local.getUTCHours())}:${pad2(local.getUTCMinutes())}`;
+  return `${date} ${time}${seconds ? `:${pad2(local.getUTCSeconds())}` : ''}`;
 }
 
 /** A duration the way responders say it: `45 min`, `1 h 12 min`, `2 d 3 h`. */

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 
 import type { IncidentEvent } from './model';
@@ -83,14 +84,16 @@ export async function readJournal(path: string): Promise<JournalContents> {
 
 /**
  * Appends events to a journal and fsyncs it. With `create`, the file must not exist yet (the
- * exclusive create is what makes two windows declaring at once get two different ids).
+ * exclusive create is what makes two windows declaring at once get two different ids);
+ * without it, the file must exist (ENOENT otherwise), so a stray append cannot start a
+ * journal that has no declaration.
  */
 export async function appendEvents(
   path: string,
   events: readonly IncidentEvent[],
   options: { create?: boolean } = {},
 ): Promise<void> {
-  const handle = await open(path, options.create ? 'wx' : 'a+');
+  const handle = await open(path, options.create ? 'wx' : constants.O_RDWR | constants.O_APPEND);
   try {
     let text = events.map(formatLine).join('');
     if (!options.create && (await endsWithoutNewline(handle))) text = `\n${text}`;

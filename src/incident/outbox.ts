@@ -111,24 +111,46 @@ export class Outbox {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
-  /** Delivers what is due now, for one incident or all; resolves when the round is over. */
+  /**
+   * Delivers what is due now, for one incident or all; resolves when the round is over. Never
+   * rejects: a journal that cannot be read or locked is logged and tried again next round.
+   * After `stop()` it does nothing until `start()`.
+   */
   async flush(id?: string): Promise<void> {
     if (this.running) {
+      // A request during a round is served by one more round, over every incident.
       this.again = true;
       return this.running;
     }
     this.running = (async () => {
+      let only = id;
       do {
         this.again = false;
-        const incidents = id ? [await this.store.get(id)] : await this.store.list();
-        for (const incident of incidents) {
-          if (incident && !this.abort.signal.aborted) await this.deliverIncident(incident);
-        }
+        await this.round(only);
+        only = undefined;
       } while (this.again && !this.abort.signal.aborted);
     })().finally(() => {
       this.running = undefined;
     });
     return this.running;
+  }
+
+  private async round(id: string | undefined): Promise<void> {
+    let incidents: Array<Incident | undefined>;
+    try {
+      incidents = id ? [await this.store.get(id)] : await this.store.list();
+    } catch (error) {
+      this.log.error(`reading incidents for delivery failed: ${(error as Error).message}`);
+      return;
+    }
+    for (const incident of incidents) {
+      if (!incident || this.abort.signal.aborted) continue;
+      try {
+        await this.deliverIncident(incident);
+      } catch (error) {
+        this.log.error(`delivering ${incident.id} failed: ${(error as Error).message}`);
+      }
+    }
   }
 
   /** Every delivery of an incident with its status and reason, for the UI. */

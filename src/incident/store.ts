@@ -1,5 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { TZDate } from '@date-fns/tz';
@@ -8,7 +8,7 @@ import { format } from 'date-fns';
 import { silentLog, type Log } from '../common/log';
 import { deriveIncident } from './derive';
 import { eventId, incidentId } from './ids';
-import { appendEvents, readJournal, type JournalProblem } from './journal';
+import { appendEvents, readJournal, type JournalContents, type JournalProblem } from './journal';
 import type { DeclaredEvent, Incident, IncidentEvent, NewEvent } from './model';
 
 const JOURNAL_SUFFIX = '.jsonl';
@@ -28,6 +28,14 @@ export type DeclareInput = Omit<DeclaredEvent, 'id' | 'at' | 'type' | 'incidentI
   at?: string;
 };
 
+/** Thrown by `append` for an id that has no journal in the folder. */
+export class UnknownIncidentError extends Error {
+  override readonly name = 'UnknownIncidentError';
+  constructor(readonly id: string) {
+    super(`no incident ${id}`);
+  }
+}
+
 export interface Disposable {
   dispose(): void;
 }
@@ -44,6 +52,10 @@ export class IncidentStore {
   private readonly queues = new Map<string, Promise<unknown>>();
   private watcher: FSWatcher | undefined;
   private readonly pendingNotifications = new Map<string, NodeJS.Timeout>();
+  private readonly cache = new Map<
+    string,
+    { size: number; mtimeMs: number; contents: JournalContents }
+  >();
 
   private constructor(private readonly options: IncidentStoreOptions) {
     this.now = options.now ?? (() => new Date());
@@ -102,7 +114,12 @@ export class IncidentStore {
       const stamped = list.map(
         (e) => ({ ...e, id: eventId(now), at: e.at ?? now.toISOString() }) as IncidentEvent,
       );
-      await appendEvents(this.journalPath(id), stamped);
+      try {
+        await appendEvents(this.journalPath(id), stamped);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UnknownIncidentError(id);
+        throw error;
+      }
       this.notify(id);
       return this.get(id) as Promise<Incident>;
     };
@@ -174,11 +191,22 @@ export class IncidentStore {
     };
   }
 
-  private async read(id: string) {
+  // The tree, the status bar and the outbox all read journals often; an unchanged file (same
+  // size, same modification time) is not parsed again. Appends always change the size.
+  private async read(id: string): Promise<JournalContents | undefined> {
+    const path = this.journalPath(id);
     try {
-      return await readJournal(this.journalPath(id));
+      const { size, mtimeMs } = await stat(path);
+      const cached = this.cache.get(id);
+      if (cached && cached.size === size && cached.mtimeMs === mtimeMs) return cached.contents;
+      const contents = await readJournal(path);
+      this.cache.set(id, { size, mtimeMs, contents });
+      return contents;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.cache.delete(id);
+        return undefined;
+      }
       throw error;
     }
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { parseJournal } from '../../../src/incident/journal';
-import { IncidentStore } from '../../../src/incident/store';
+import { IncidentStore, UnknownIncidentError } from '../../../src/incident/store';
 import { gatewayDown, manualClock, tempFolder } from './helpers';
 
 const run = promisify(execFile);
@@ -77,6 +77,16 @@ describe('incident journal', () => {
     const after = await store.get(id);
     assert.equal(after?.events.at(-1)?.type, 'note');
     assert.equal(after.events.length, 3);
+  });
+
+  it('refuses to append to an incident that was never declared, creating no journal', async () => {
+    const store = await IncidentStore.open({ folder: folder.path, timeZone: 'UTC' });
+    await assert.rejects(
+      store.append('2026-12-03-nothing', { type: 'note', text: 'x' }),
+      UnknownIncidentError,
+    );
+    assert.deepEqual(await store.list(), []);
+    assert.equal(await store.get('2026-12-03-nothing'), undefined);
   });
 
   it('skips a hand-edited line that is not an event without losing the rest', () => {
