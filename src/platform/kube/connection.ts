@@ -215,6 +215,20 @@ export class KubeConnection {
     }
   }
 
+  /** Names of the cluster's namespaces, for the namespace picker. */
+  async listNamespaces(signal?: AbortSignal): Promise<string[]> {
+    const list = await this.getJson<{ items?: { metadata?: { name?: string } }[] }>(
+      { verb: 'list', resource: 'namespaces', namespace: '' },
+      '/api/v1/namespaces',
+      {},
+      signal,
+    );
+    return (list.items ?? [])
+      .map((n) => n.metadata?.name ?? '')
+      .filter(Boolean)
+      .sort();
+  }
+
   /**
    * Checks that the namespace exists: listing pods of a missing namespace answers an empty list,
    * which would show an empty view instead of the mistake. A 403 on namespaces is not an answer

@@ -175,3 +175,41 @@ export class EntryAssembler {
     return entry ? [entry] : [];
   }
 }
+
+const MESSAGE_KEYS = ['message', 'msg', '@m', '@mt', 'log', 'text'];
+const HIDDEN_KEYS = new Set([
+  ...JSON_LEVEL_KEYS,
+  '@timestamp',
+  'timestamp',
+  'time',
+  'ts',
+  '@t',
+  'v',
+]);
+
+/**
+ * A JSON log line as a person reads it: level, message, then the other fields as `key=value`
+ * (`ERROR provider timeout  orderId=42 durationMs=1200`); the stack trace field goes last.
+ */
+export function readableJson(json: Record<string, unknown>): string {
+  const level = levelOfJson(json);
+  const messageKey = MESSAGE_KEYS.find((k) => typeof json[k] === 'string');
+  const parts: string[] = [];
+  if (level) parts.push(level);
+  if (messageKey) parts.push(String(json[messageKey]));
+  const fields: string[] = [];
+  let stack = '';
+  for (const [key, value] of Object.entries(json)) {
+    if (key === messageKey || HIDDEN_KEYS.has(key)) continue;
+    if (
+      (key === 'stack' || key === 'stack_trace' || key === 'exception') &&
+      typeof value === 'string'
+    ) {
+      stack = value;
+      continue;
+    }
+    fields.push(`${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  }
+  const head = [parts.join(' '), fields.join(' ')].filter(Boolean).join('  ');
+  return stack ? `${head}\n${stack}` : head;
+}

@@ -299,6 +299,11 @@ describe('the Cluster view model', () => {
     await assert.rejects(startModel(), (e: KubeError) => e.kind === 'namespaceNotFound');
   });
 
+  it('lists the namespaces for the namespace picker', async () => {
+    const m = await startModel();
+    assert.deepEqual(await m.connection.listNamespaces(), ['default', 'freelms']);
+  });
+
   it('loads a 10,000-pod namespace quickly and applies each later event without a rebuild', async function () {
     this.timeout(20_000);
     for (let i = 0; i < 10_000; i++) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 
 import { LineSplitter } from '../../../src/platform/kube/lines';
 import { LogBuffer } from '../../../src/platform/kube/logBuffer';
-import { detectLevel, EntryAssembler } from '../../../src/platform/kube/logEntries';
+import { detectLevel, EntryAssembler, readableJson } from '../../../src/platform/kube/logEntries';
 import type { LogEntry } from '../../../src/platform/kube/logEntries';
 import { compileLogFilter, LogFilterError } from '../../../src/platform/kube/logFilter';
 
@@ -183,5 +183,18 @@ describe('the log line budget', () => {
       [[3, 4]],
     );
     assert.equal(buffer.lines, 5);
+  });
+});
+
+describe('JSON log lines shown readably', () => {
+  it('puts level and message first, fields after, and the stack trace on its own lines', () => {
+    const { json } = detectLevel(
+      '{"@timestamp":"2026-03-10T11:59:58Z","level":"ERROR","message":"provider timeout",' +
+        '"orderId":42,"ctx":{"retry":2},"stack_trace":"java.net.SocketTimeoutException\\n\\tat x"}',
+    );
+    assert.equal(
+      readableJson(json!),
+      'ERROR provider timeout  orderId=42 ctx={"retry":2}\njava.net.SocketTimeoutException\n\tat x',
+    );
   });
 });

@@ -122,6 +122,10 @@ export class FakeCluster {
   private route(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
     if (this.extraRoutes.some((r) => r(req, res, url))) return;
     const ns = this.namespace;
+    if (url.pathname === '/api/v1/namespaces') {
+      const items = ['default', ns].map((name) => ({ metadata: { name } }));
+      return sendJson(res, 200, { kind: 'NamespaceList', metadata: {}, items });
+    }
     if (url.pathname === `/api/v1/namespaces/${ns}`) {
       return this.namespaceExists
         ? sendJson(res, 200, { kind: 'Namespace', metadata: { name: ns } })
