@@ -1,3 +1,6 @@
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+
 import { redact } from '../common/log';
 import type { Action, IncidentEvent } from './model';
 import { ROLE_TITLES } from './model';
@@ -144,8 +147,14 @@ function offsetMs(ms: number, timeZone: string): number {
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
-/** `2026-12-03 11:04` (or `11:04:05` with `seconds`) in the given IANA time zone. */
-export function formatTime(iso: string, timeZone: string, seconds = false): string {
+/**
+ * An instant in the given IANA time zone, as a date-fns `pattern`; `2026-12-03 11:04` by
+ * default. The two patterns of the timeline and the postmortem take a fast path.
+ */
+export function formatTime(iso: string, timeZone: string, pattern = 'yyyy-MM-dd HH:mm'): string {
+  const seconds = pattern === 'yyyy-MM-dd HH:mm:ss';
+  if (!seconds && pattern !== 'yyyy-MM-dd HH:mm')
+    return format(new TZDate(new Date(iso), timeZone), pattern);
   const ms = Date.parse(iso);
   const local = new Date(ms + offsetMs(ms, timeZone));
   const date = `${local.getUTCFullYear()}-${pad2(local.getUTCMonth() + 1)}-${pad2(local.getUTCDate())}`;

@@ -62,7 +62,9 @@ export function renderPostmortem(incident: Incident, options: PostmortemOptions)
   for (const event of incident.events) {
     const text = describeEvent(event);
     if (text === undefined) continue;
-    out.push(`| ${formatTime(event.at, tz, true)} | ${cell(text)} | ${cell(event.by ?? '')} |`);
+    out.push(
+      `| ${formatTime(event.at, tz, 'yyyy-MM-dd HH:mm:ss')} | ${cell(text)} | ${cell(event.by ?? '')} |`,
+    );
   }
   out.push('');
 
