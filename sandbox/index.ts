@@ -80,7 +80,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const store = new ObjectStore(clock, options.watchHistory ?? 20_000);
   const events = new EventRecorder(store, clock);
 
-  if (options.scenario !== false) loadScenario(store, { now: clock.now(), ...(options.pods ? { pods: options.pods } : {}) });
+  if (options.scenario !== false)
+    loadScenario(store, { now: clock.now(), ...(options.pods ? { pods: options.pods } : {}) });
   if (options.seedDir) loadSeed(store, options.seedDir);
 
   const kubelet = new Kubelet(store, clock, timings, events, { behaviourOf });
@@ -99,22 +100,40 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     serverAddress: () => origin.replace(/^http:\/\//, ''),
     ...(options.bookmarkIntervalMs ? { bookmarkIntervalMs: options.bookmarkIntervalMs } : {}),
   });
-  const logs = new LogService(clock, kubelet, { rate: options.logRate ?? 1, ...(options.logsDir ? { logsDir: options.logsDir } : {}) }, (res) => api.track(res));
+  const logs = new LogService(
+    clock,
+    kubelet,
+    { rate: options.logRate ?? 1, ...(options.logsDir ? { logsDir: options.logsDir } : {}) },
+    (res) => api.track(res),
+  );
   api.logs = logs.handle;
   const exec = new ExecService(store, clock, kubelet, {
     redis: options.redis ?? { host: '127.0.0.1', port: 6379 },
-    postgres: options.postgres ?? { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres' },
+    postgres: options.postgres ?? {
+      host: '127.0.0.1',
+      port: 5432,
+      database: 'test',
+      user: 'postgres',
+    },
   });
 
   const podReady = (name: string): boolean =>
-    store.list('pods', NAMESPACE).some((p) => p.metadata.labels?.app === name && !p.metadata.deletionTimestamp && isPodReady(p));
+    store
+      .list('pods', NAMESPACE)
+      .some(
+        (p) => p.metadata.labels?.app === name && !p.metadata.deletionTimestamp && isPodReady(p),
+      );
   const isApiGatewayReady = () => podReady('api-gateway');
 
   const faults = new FaultRegistry(log);
   for (const spec of options.faults ?? []) faults.addSpec(spec);
   const services = createServiceRoutes({
     isApiGatewayReady,
-    componentHealth: () => ({ db: podReady('postgres'), redis: podReady('redis'), kafka: podReady('kafka') }),
+    componentHealth: () => ({
+      db: podReady('postgres'),
+      redis: podReady('redis'),
+      kafka: podReady('kafka'),
+    }),
     faults,
     log,
   });
@@ -123,19 +142,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
     const started = Date.now();
     if (KubeApi.owns(path)) {
-      res.once('finish', () => log.debug(`kubernetes ${req.method} ${req.url} ${res.statusCode} in ${Date.now() - started} ms`));
+      res.once('finish', () =>
+        log.debug(
+          `kubernetes ${req.method} ${req.url} ${res.statusCode} in ${Date.now() - started} ms`,
+        ),
+      );
       if (await faults.intercept('kubernetes', req, res, path)) return;
       await api.handle(req, res);
       return;
     }
     if (await services(req, res)) return;
     const body = JSON.stringify({ error: `nothing is served at ${path}` });
-    res.writeHead(404, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+    res.writeHead(404, {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(body),
+    });
     res.end(body);
   };
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      log.error(`${req.method} ${req.url} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      log.error(
+        `${req.method} ${req.url} failed: ${error instanceof Error ? error.stack : String(error)}`,
+      );
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
@@ -151,7 +179,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const kubeconfig = options.kubeconfigPath ?? join(mkdtempSync(join(tmpdir(), 'freelms-sandbox-')), 'kubeconfig.yaml');
+  const kubeconfig =
+    options.kubeconfigPath ??
+    join(mkdtempSync(join(tmpdir(), 'freelms-sandbox-')), 'kubeconfig.yaml');
   mkdirSync(dirname(kubeconfig), { recursive: true });
   writeFileSync(kubeconfig, kubeconfigYaml(origin));
   const endpoints: SandboxEndpoints = {
@@ -195,7 +225,9 @@ export function kubeconfigYaml(server: string): string {
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: CONTEXT, cluster: { server } }],
-    contexts: [{ name: CONTEXT, context: { cluster: CONTEXT, namespace: NAMESPACE, user: CONTEXT } }],
+    contexts: [
+      { name: CONTEXT, context: { cluster: CONTEXT, namespace: NAMESPACE, user: CONTEXT } },
+    ],
     'current-context': CONTEXT,
     users: [{ name: CONTEXT, user: {} }],
     preferences: {},

@@ -47,16 +47,20 @@ async function main(): Promise<void> {
   const number = (name: string, value: string | undefined): number | undefined => {
     if (value === undefined) return undefined;
     const n = Number(value);
-    if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a number ≥ 0, got "${value}"`);
+    if (!Number.isFinite(n) || n < 0)
+      throw new Error(`--${name} must be a number ≥ 0, got "${value}"`);
     return n;
   };
 
   const root = dirname(dirname(fileURLToPath(import.meta.url)));
   const stateDir = resolve(values['state-dir'] ?? join(root, '.sandbox'));
   mkdirSync(stateDir, { recursive: true });
-  const levels: LogLevel[] = values.verbose ? ['debug', 'info', 'warn', 'error'] : ['info', 'warn', 'error'];
+  const levels: LogLevel[] = values.verbose
+    ? ['debug', 'info', 'warn', 'error']
+    : ['info', 'warn', 'error'];
   const log = createLog('sandbox', (level, line) => {
-    if (levels.includes(level)) process.stderr.write(`${new Date().toISOString()} ${level.toUpperCase()} ${line}\n`);
+    if (levels.includes(level))
+      process.stderr.write(`${new Date().toISOString()} ${level.toUpperCase()} ${line}\n`);
   });
 
   const started = Date.now();
@@ -110,6 +114,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`sandbox failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `sandbox failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -22,7 +22,12 @@ import {
 } from './kinds';
 import { deleteObject, type DeleteOptions } from './ops';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './patch';
-import { parseFieldSelector, parseLabelSelector, selectorToString, type ObjectMatcher } from './selectors';
+import {
+  parseFieldSelector,
+  parseLabelSelector,
+  selectorToString,
+  type ObjectMatcher,
+} from './selectors';
 import {
   ApiError,
   badRequest,
@@ -37,7 +42,12 @@ import type { KObject } from './types';
 import { serveWatch } from './watch';
 
 /** Serves `GET …/pods/{name}/log`. */
-export type LogHandler = (req: IncomingMessage, res: ServerResponse, pod: KObject, query: URLSearchParams) => void | Promise<void>;
+export type LogHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  pod: KObject,
+  query: URLSearchParams,
+) => void | Promise<void>;
 
 export interface KubeApiOptions {
   /** The address clients reach the server at, for `/api`'s serverAddressByClientCIDRs. */
@@ -49,7 +59,15 @@ export interface KubeApiOptions {
   logs?: LogHandler;
 }
 
-const STATUS_SUBRESOURCE = new Set(['pods', 'deployments', 'replicasets', 'statefulsets', 'services', 'namespaces', 'nodes']);
+const STATUS_SUBRESOURCE = new Set([
+  'pods',
+  'deployments',
+  'replicasets',
+  'statefulsets',
+  'services',
+  'namespaces',
+  'nodes',
+]);
 const MAX_BODY = 8 * 1024 * 1024;
 
 /** Where a request points inside the API. */
@@ -76,8 +94,14 @@ export class KubeApi {
   /** Whether `path` belongs to the Kubernetes API (and so to this handler). */
   static owns(path: string): boolean {
     return (
-      path === '/api' || path.startsWith('/api/') || path === '/apis' || path.startsWith('/apis/') ||
-      path === '/version' || path === '/healthz' || path === '/livez' || path === '/readyz' ||
+      path === '/api' ||
+      path.startsWith('/api/') ||
+      path === '/apis' ||
+      path.startsWith('/apis/') ||
+      path === '/version' ||
+      path === '/healthz' ||
+      path === '/livez' ||
+      path === '/readyz' ||
       path.startsWith('/openapi')
     );
   }
@@ -101,7 +125,11 @@ export class KubeApi {
       const apiError =
         error instanceof ApiError
           ? error
-          : new ApiError(500, 'InternalError', `Internal error occurred: ${error instanceof Error ? error.message : String(error)}`);
+          : new ApiError(
+              500,
+              'InternalError',
+              `Internal error occurred: ${error instanceof Error ? error.message : String(error)}`,
+            );
       if (!res.headersSent) sendJson(res, apiError.code, apiError.toStatus(), apiError.headers);
       else res.end();
     }
@@ -126,7 +154,8 @@ export class KubeApi {
       case '/apis':
         return sendJson(res, 200, apiGroupList());
     }
-    if (parts[0] === 'openapi') throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    if (parts[0] === 'openapi')
+      throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
 
     let group = '';
     let version: string | undefined;
@@ -181,7 +210,13 @@ export class KubeApi {
     return (obj) => labels(obj.metadata.labels) && fields(obj);
   }
 
-  private async collection(req: IncomingMessage, res: ServerResponse, target: Target, query: URLSearchParams, method: string): Promise<void> {
+  private async collection(
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: Target,
+    query: URLSearchParams,
+    method: string,
+  ): Promise<void> {
     const { info, namespace } = target;
     if (method === 'GET') {
       const { asTable, include } = tableRequest(req, query);
@@ -189,17 +224,27 @@ export class KubeApi {
         const sendInitialEvents = query.get('sendInitialEvents') === 'true';
         const requested = Number(query.get('timeoutSeconds') ?? '');
         const maxSeconds = this.options.maxWatchSeconds ?? 1800;
-        serveWatch(req, res, this.store, this.clock, {
-          info,
-          namespace,
-          matches: this.matcher(query),
-          resourceVersion: query.get('resourceVersion') ?? undefined,
-          sendInitialEvents,
-          allowBookmarks: query.get('allowWatchBookmarks') === 'true',
-          timeoutSeconds: requested > 0 ? Math.min(requested, maxSeconds) : maxSeconds,
-          asTable,
-          include,
-        }, { bookmarkIntervalMs: this.options.bookmarkIntervalMs ?? 60_000, track: (r) => this.track(r) });
+        serveWatch(
+          req,
+          res,
+          this.store,
+          this.clock,
+          {
+            info,
+            namespace,
+            matches: this.matcher(query),
+            resourceVersion: query.get('resourceVersion') ?? undefined,
+            sendInitialEvents,
+            allowBookmarks: query.get('allowWatchBookmarks') === 'true',
+            timeoutSeconds: requested > 0 ? Math.min(requested, maxSeconds) : maxSeconds,
+            asTable,
+            include,
+          },
+          {
+            bookmarkIntervalMs: this.options.bookmarkIntervalMs ?? 60_000,
+            track: (r) => this.track(r),
+          },
+        );
         return;
       }
       return sendJson(res, 200, this.list(info, namespace, query, asTable, include));
@@ -220,14 +265,34 @@ export class KubeApi {
       const deleted = this.store
         .list(info.resource, namespace)
         .filter(matches)
-        .map((obj) => deleteObject(this.store, this.clock, info.resource, obj.metadata.namespace, obj.metadata.name, options));
-      return sendJson(res, 200, { kind: `${info.kind}List`, apiVersion: groupVersion(info), metadata: { resourceVersion: String(this.store.resourceVersion) }, items: deleted });
+        .map((obj) =>
+          deleteObject(
+            this.store,
+            this.clock,
+            info.resource,
+            obj.metadata.namespace,
+            obj.metadata.name,
+            options,
+          ),
+        );
+      return sendJson(res, 200, {
+        kind: `${info.kind}List`,
+        apiVersion: groupVersion(info),
+        metadata: { resourceVersion: String(this.store.resourceVersion) },
+        items: deleted,
+      });
     }
     throw methodNotAllowed();
   }
 
   /** A list, paged by `limit`/`continue` over the objects in key order. */
-  private list(info: ResourceInfo, namespace: string | undefined, query: URLSearchParams, asTable: boolean, include: IncludeObject): Record<string, unknown> {
+  private list(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    query: URLSearchParams,
+    asTable: boolean,
+    include: IncludeObject,
+  ): Record<string, unknown> {
     const matches = this.matcher(query);
     const limit = Number(query.get('limit') ?? '0');
     let listRv = this.store.resourceVersion;
@@ -247,7 +312,9 @@ export class KubeApi {
     let next: string | undefined;
     let remaining = 0;
     for (const obj of this.store.list(info.resource, namespace)) {
-      const fullKey = obj.metadata.namespace ? `${obj.metadata.namespace}/${obj.metadata.name}` : obj.metadata.name;
+      const fullKey = obj.metadata.namespace
+        ? `${obj.metadata.namespace}/${obj.metadata.name}`
+        : obj.metadata.name;
       if (after !== undefined && fullKey <= after) continue;
       if (!matches(obj)) continue;
       if (limit > 0 && items.length >= limit) {
@@ -266,14 +333,27 @@ export class KubeApi {
     return { kind: `${info.kind}List`, apiVersion: groupVersion(info), metadata, items };
   }
 
-  private async item(req: IncomingMessage, res: ServerResponse, target: Target, query: URLSearchParams, method: string): Promise<void> {
+  private async item(
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: Target,
+    query: URLSearchParams,
+    method: string,
+  ): Promise<void> {
     const { info, namespace, name } = target as Required<Pick<Target, 'info' | 'name'>> & Target;
     const dryRun = isDryRun(query);
     switch (method) {
       case 'GET': {
         const obj = this.store.require(info.resource, namespace, name);
         const { asTable, include } = tableRequest(req, query);
-        if (asTable) return sendJson(res, 200, toTable(info.resource, [obj], this.clock.now(), include, { resourceVersion: obj.metadata.resourceVersion }));
+        if (asTable)
+          return sendJson(
+            res,
+            200,
+            toTable(info.resource, [obj], this.clock.now(), include, {
+              resourceVersion: obj.metadata.resourceVersion,
+            }),
+          );
         return sendJson(res, 200, obj);
       }
       case 'PUT': {
@@ -281,32 +361,59 @@ export class KubeApi {
         const obj = this.checkBody(info, (await readBody(req)) as KObject, namespace, name);
         if (STATUS_SUBRESOURCE.has(info.resource)) obj.status = current.status;
         applyDefaults(info.resource, obj);
-        return sendJson(res, 200, this.store.update(info.resource, obj, { checkVersion: true, dryRun }));
+        return sendJson(
+          res,
+          200,
+          this.store.update(info.resource, obj, { checkVersion: true, dryRun }),
+        );
       }
       case 'PATCH': {
         const current = this.store.require(info.resource, namespace, name);
         const patched = await this.patched(req, current);
         if (STATUS_SUBRESOURCE.has(info.resource)) patched.status = current.status;
         applyDefaults(info.resource, patched);
-        return sendJson(res, 200, this.store.update(info.resource, patched, { checkVersion: true, dryRun }));
+        return sendJson(
+          res,
+          200,
+          this.store.update(info.resource, patched, { checkVersion: true, dryRun }),
+        );
       }
       case 'DELETE': {
         const options = await this.deleteOptions(req, query);
-        const result = deleteObject(this.store, this.clock, info.resource, namespace, name, options);
-        if (info.resource === 'pods' || info.resource === 'namespaces') return sendJson(res, 200, result);
+        const result = deleteObject(
+          this.store,
+          this.clock,
+          info.resource,
+          namespace,
+          name,
+          options,
+        );
+        if (info.resource === 'pods' || info.resource === 'namespaces')
+          return sendJson(res, 200, result);
         return sendJson(res, 200, {
           kind: 'Status',
           apiVersion: 'v1',
           metadata: {},
           status: 'Success',
-          details: { name, ...(info.group ? { group: info.group } : {}), kind: info.resource, uid: result.metadata.uid },
+          details: {
+            name,
+            ...(info.group ? { group: info.group } : {}),
+            kind: info.resource,
+            uid: result.metadata.uid,
+          },
         });
       }
     }
     throw methodNotAllowed();
   }
 
-  private async subresource(req: IncomingMessage, res: ServerResponse, target: Target, query: URLSearchParams, method: string): Promise<void> {
+  private async subresource(
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: Target,
+    query: URLSearchParams,
+    method: string,
+  ): Promise<void> {
     const { info, namespace } = target;
     const name = target.name!;
     const dryRun = isDryRun(query);
@@ -315,11 +422,18 @@ export class KubeApi {
       case 'status': {
         if (method === 'GET') return sendJson(res, 200, current);
         if (method !== 'PUT' && method !== 'PATCH') throw methodNotAllowed();
-        const next = method === 'PUT' ? this.checkBody(info, (await readBody(req)) as KObject, namespace, name) : await this.patched(req, current);
+        const next =
+          method === 'PUT'
+            ? this.checkBody(info, (await readBody(req)) as KObject, namespace, name)
+            : await this.patched(req, current);
         const updated = structuredClone(current);
         updated.status = next.status;
         if (method === 'PUT') updated.metadata.resourceVersion = next.metadata.resourceVersion;
-        return sendJson(res, 200, this.store.update(info.resource, updated, { checkVersion: true, dryRun }));
+        return sendJson(
+          res,
+          200,
+          this.store.update(info.resource, updated, { checkVersion: true, dryRun }),
+        );
       }
       case 'scale': {
         if (method === 'GET') return sendJson(res, 200, toScale(current));
@@ -329,7 +443,11 @@ export class KubeApi {
         else throw methodNotAllowed();
         const replicas = scale?.spec?.replicas;
         if (!Number.isInteger(replicas) || replicas < 0) {
-          throw new ApiError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`);
+          throw new ApiError(
+            422,
+            'Invalid',
+            `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+          );
         }
         const rv = scale.metadata?.resourceVersion;
         const updated = structuredClone(current);
@@ -340,7 +458,8 @@ export class KubeApi {
       }
       case 'log': {
         if (method !== 'GET') throw methodNotAllowed();
-        if (!this.logs) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+        if (!this.logs)
+          throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
         return this.logs(req, res, current, query);
       }
       case 'exec':
@@ -348,8 +467,17 @@ export class KubeApi {
       case 'eviction': {
         if (method !== 'POST') throw methodNotAllowed();
         const body = (await readBody(req)) as { deleteOptions?: DeleteOptions } | undefined;
-        deleteObject(this.store, this.clock, 'pods', namespace, name, { ...(body?.deleteOptions ?? {}), dryRun });
-        return sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+        deleteObject(this.store, this.clock, 'pods', namespace, name, {
+          ...(body?.deleteOptions ?? {}),
+          dryRun,
+        });
+        return sendJson(res, 201, {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Success',
+          code: 201,
+        });
       }
     }
     throw notFoundPath();
@@ -373,9 +501,14 @@ export class KubeApi {
         throw unsupportedMediaType(contentType || '(none)');
     }
     const obj = result as KObject;
-    if (!obj || typeof obj !== 'object' || !obj.metadata) throw badRequest('the patch removed the object metadata');
+    if (!obj || typeof obj !== 'object' || !obj.metadata)
+      throw badRequest('the patch removed the object metadata');
     if (obj.metadata.name !== current.metadata.name) {
-      throw new ApiError(422, 'Invalid', `the name of the object (${obj.metadata.name}) does not match the name on the URL (${current.metadata.name})`);
+      throw new ApiError(
+        422,
+        'Invalid',
+        `the name of the object (${obj.metadata.name}) does not match the name on the URL (${current.metadata.name})`,
+      );
     }
     obj.metadata.uid = current.metadata.uid;
     obj.metadata.namespace = current.metadata.namespace;
@@ -384,10 +517,18 @@ export class KubeApi {
     return obj;
   }
 
-  private checkBody(info: ResourceInfo, body: KObject, namespace: string | undefined, name?: string): KObject {
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('the request body must be an object');
+  private checkBody(
+    info: ResourceInfo,
+    body: KObject,
+    namespace: string | undefined,
+    name?: string,
+  ): KObject {
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw badRequest('the request body must be an object');
     if (body.kind && body.kind !== info.kind) {
-      throw badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${groupVersion(info)})`);
+      throw badRequest(
+        `the API version in the data (${body.apiVersion}) does not match the expected API version (${groupVersion(info)})`,
+      );
     }
     const obj = structuredClone(body);
     obj.kind = info.kind;
@@ -395,26 +536,38 @@ export class KubeApi {
     obj.metadata ??= {} as KObject['metadata'];
     if (info.namespaced) {
       if (obj.metadata.namespace && namespace && obj.metadata.namespace !== namespace) {
-        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+        throw badRequest(
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
       }
       obj.metadata.namespace = namespace ?? obj.metadata.namespace;
     } else {
       delete obj.metadata.namespace;
     }
     if (name !== undefined && obj.metadata.name && obj.metadata.name !== name) {
-      throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+      throw badRequest(
+        `the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`,
+      );
     }
     if (name !== undefined) obj.metadata.name = name;
     return obj;
   }
 
-  private async deleteOptions(req: IncomingMessage, query: URLSearchParams): Promise<DeleteOptions> {
+  private async deleteOptions(
+    req: IncomingMessage,
+    query: URLSearchParams,
+  ): Promise<DeleteOptions> {
     const body = ((await readBody(req)) ?? {}) as Record<string, unknown>;
     const grace = query.get('gracePeriodSeconds') ?? body.gracePeriodSeconds;
-    const propagation = query.get('propagationPolicy') ?? body.propagationPolicy ?? (body.orphanDependents === true ? 'Orphan' : undefined);
+    const propagation =
+      query.get('propagationPolicy') ??
+      body.propagationPolicy ??
+      (body.orphanDependents === true ? 'Orphan' : undefined);
     return {
       ...(grace !== undefined && grace !== null ? { gracePeriodSeconds: Number(grace) } : {}),
-      ...(propagation ? { propagationPolicy: propagation as DeleteOptions['propagationPolicy'] } : {}),
+      ...(propagation
+        ? { propagationPolicy: propagation as DeleteOptions['propagationPolicy'] }
+        : {}),
       dryRun: isDryRun(query) || (Array.isArray(body.dryRun) && body.dryRun.includes('All')),
     };
   }
@@ -429,13 +582,20 @@ function isDryRun(query: URLSearchParams): boolean {
 }
 
 /** Whether the client asked for a Table (`Accept: application/json;as=Table;v=v1;g=meta.k8s.io`). */
-function tableRequest(req: IncomingMessage, query: URLSearchParams): { asTable: boolean; include: IncludeObject } {
+function tableRequest(
+  req: IncomingMessage,
+  query: URLSearchParams,
+): { asTable: boolean; include: IncludeObject } {
   const accept = String(req.headers.accept ?? '');
   const asTable = accept
     .split(',')
-    .some((part) => /(^|;)\s*as=Table/.test(part) && /g=meta\.k8s\.io/.test(part) && /v=v1(;|$|\s)/.test(part));
+    .some(
+      (part) =>
+        /(^|;)\s*as=Table/.test(part) && /g=meta\.k8s\.io/.test(part) && /v=v1(;|$|\s)/.test(part),
+    );
   const includeParam = query.get('includeObject');
-  const include: IncludeObject = includeParam === 'None' || includeParam === 'Object' ? includeParam : 'Metadata';
+  const include: IncludeObject =
+    includeParam === 'None' || includeParam === 'Object' ? includeParam : 'Metadata';
   return { asTable, include };
 }
 
@@ -452,7 +612,10 @@ export function toScale(obj: KObject): KObject {
       creationTimestamp: obj.metadata.creationTimestamp,
     },
     spec: { replicas: obj.spec?.replicas ?? 0 },
-    status: { replicas: obj.status?.replicas ?? 0, selector: selectorToString(obj.spec?.selector).replace(/^<none>$/, '') },
+    status: {
+      replicas: obj.status?.replicas ?? 0,
+      selector: selectorToString(obj.spec?.selector).replace(/^<none>$/, ''),
+    },
   };
 }
 
@@ -462,11 +625,17 @@ function encodeContinue(rv: number, start: string): string {
 
 function decodeContinue(token: string): { rv: number; start: string } {
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { rv: number; start: string };
-    if (typeof parsed.rv !== 'number' || typeof parsed.start !== 'string') throw new Error('bad token');
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+      rv: number;
+      start: string;
+    };
+    if (typeof parsed.rv !== 'number' || typeof parsed.start !== 'string')
+      throw new Error('bad token');
     return parsed;
   } catch {
-    throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+    throw badRequest(
+      'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+    );
   }
 }
 
@@ -475,7 +644,8 @@ export async function readBody(req: IncomingMessage): Promise<unknown> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new ApiError(413, 'RequestEntityTooLarge', 'the request body is too large');
+    if (size > MAX_BODY)
+      throw new ApiError(413, 'RequestEntityTooLarge', 'the request body is too large');
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
@@ -484,12 +654,23 @@ export async function readBody(req: IncomingMessage): Promise<unknown> {
   try {
     return contentType.includes('yaml') ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
-    throw badRequest(`the request body could not be decoded: ${error instanceof Error ? error.message : String(error)}`);
+    throw badRequest(
+      `the request body could not be decoded: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
-export function sendJson(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }

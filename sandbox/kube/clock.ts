@@ -10,7 +10,10 @@ export class SandboxClock {
   private stopped = false;
 
   /** `speed` 10 makes ten simulated seconds pass in one real second. */
-  constructor(readonly speed = 1, start = Date.now()) {
+  constructor(
+    readonly speed = 1,
+    start = Date.now(),
+  ) {
     if (!(speed > 0)) throw new Error(`clock speed must be positive, got ${speed}`);
     this.simStart = start;
   }
@@ -43,9 +46,12 @@ export class SandboxClock {
 
   /** Runs `fn` every `simMs` simulated milliseconds until cancelled. */
   every(simMs: number, fn: () => void): NodeJS.Timeout {
-    const timer = setInterval(() => {
-      if (!this.stopped) fn();
-    }, Math.max(1, this.toReal(simMs)));
+    const timer = setInterval(
+      () => {
+        if (!this.stopped) fn();
+      },
+      Math.max(1, this.toReal(simMs)),
+    );
     timer.unref();
     this.timers.add(timer);
     return timer;

@@ -68,9 +68,15 @@ export async function runCommand(argv: string[], ctx: CommandContext): Promise<C
     case 'env':
     case 'printenv':
       if (base === 'printenv' && args[0]) {
-        return ctx.env[args[0]] !== undefined ? ok(ctx.env[args[0]] + '\n') : { stdout: '', stderr: '', exitCode: 1 };
+        return ctx.env[args[0]] !== undefined
+          ? ok(ctx.env[args[0]] + '\n')
+          : { stdout: '', stderr: '', exitCode: 1 };
       }
-      return ok(Object.entries(ctx.env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+      return ok(
+        Object.entries(ctx.env)
+          .map(([k, v]) => `${k}=${v}`)
+          .join('\n') + '\n',
+      );
     case 'cat':
       if (args.length === 0) return ok(ctx.stdin ?? '');
       if (args[0] === '/etc/hostname') return ok(ctx.podName + '\n');
@@ -133,7 +139,9 @@ async function runShell(script: string, ctx: CommandContext): Promise<CommandRes
     }
     if (!trimmed) continue;
     if ((op === '&&' && exitCode !== 0) || (op === '||' && exitCode === 0)) continue;
-    const words = shellWords(trimmed).map((w) => w.replace(/\$\{?(\w+)\}?/g, (_m, name: string) => ctx.env[name] ?? ''));
+    const words = shellWords(trimmed).map((w) =>
+      w.replace(/\$\{?(\w+)\}?/g, (_m, name: string) => ctx.env[name] ?? ''),
+    );
     const result = await runCommand(words, ctx);
     if (result.startError) {
       stderr += `sh: ${words[0]}: not found\n`;
@@ -164,20 +172,30 @@ async function redisCli(args: string[], ctx: CommandContext): Promise<CommandRes
   }
   if (REDIS_CLI) {
     return new Promise((resolve) => {
-      const child = execFile(REDIS_CLI, ['-h', ctx.redis.host, '-p', String(ctx.redis.port), ...rest], { timeout: 15_000 }, (error, stdout, stderr) => {
-        const code = error && typeof error.code === 'number' ? error.code : error ? 1 : 0;
-        resolve({ stdout: String(stdout), stderr: String(stderr), exitCode: code });
-      });
+      const child = execFile(
+        REDIS_CLI,
+        ['-h', ctx.redis.host, '-p', String(ctx.redis.port), ...rest],
+        { timeout: 15_000 },
+        (error, stdout, stderr) => {
+          const code = error && typeof error.code === 'number' ? error.code : error ? 1 : 0;
+          resolve({ stdout: String(stdout), stderr: String(stderr), exitCode: code });
+        },
+      );
       child.stdin?.end(ctx.stdin ?? '');
     });
   }
   const command = rest.filter((a) => !a.startsWith('-'));
-  if (command.length === 0) return { stdout: '', stderr: 'redis-cli: interactive mode needs a terminal\n', exitCode: 1 };
+  if (command.length === 0)
+    return { stdout: '', stderr: 'redis-cli: interactive mode needs a terminal\n', exitCode: 1 };
   try {
     const reply = await respCall(ctx.redis.host, ctx.redis.port, command);
     return ok(formatResp(reply));
   } catch (error) {
-    return { stdout: '', stderr: `Could not connect to Redis at ${ctx.redis.host}:${ctx.redis.port}: ${(error as Error).message}\n`, exitCode: 1 };
+    return {
+      stdout: '',
+      stderr: `Could not connect to Redis at ${ctx.redis.host}:${ctx.redis.port}: ${(error as Error).message}\n`,
+      exitCode: 1,
+    };
   }
 }
 
@@ -189,7 +207,10 @@ function respCall(host: string, port: number, command: string[]): Promise<Resp> 
     let buffer = Buffer.alloc(0);
     socket.setTimeout(10_000, () => socket.destroy(new Error('Connection timed out')));
     socket.on('connect', () => {
-      socket.write(`*${command.length}\r\n` + command.map((c) => `$${Buffer.byteLength(c)}\r\n${c}\r\n`).join(''));
+      socket.write(
+        `*${command.length}\r\n` +
+          command.map((c) => `$${Buffer.byteLength(c)}\r\n${c}\r\n`).join(''),
+      );
     });
     socket.on('data', (chunk) => {
       buffer = Buffer.concat([buffer, chunk]);
@@ -261,10 +282,18 @@ async function psql(args: string[], ctx: CommandContext): Promise<CommandResult>
     else if (a === '-t' || a === '--tuples-only') tuplesOnly = true;
     else if (a === '-A' || a === '--no-align') unaligned = true;
     else if (a === '-tA' || a === '-At') tuplesOnly = unaligned = true;
-    else if (['-U', '-d', '-h', '-p', '-W', '--username', '--dbname', '--host', '--port'].includes(a)) i++;
+    else if (
+      ['-U', '-d', '-h', '-p', '-W', '--username', '--dbname', '--host', '--port'].includes(a)
+    )
+      i++;
   }
   if (commands.length === 0 && ctx.stdin) commands.push(ctx.stdin);
-  if (commands.length === 0) return { stdout: '', stderr: 'psql: no command given (interactive psql needs a terminal)\n', exitCode: 1 };
+  if (commands.length === 0)
+    return {
+      stdout: '',
+      stderr: 'psql: no command given (interactive psql needs a terminal)\n',
+      exitCode: 1,
+    };
 
   const { Client } = await import('pg');
   const client = new Client({ ...ctx.postgres, connectionTimeoutMillis: 5000 });
@@ -311,7 +340,12 @@ function cellText(value: unknown): string {
 /** psql's aligned (or `-A` unaligned, `-t` tuples-only) rendering of one result. */
 export function formatResult(result: PgResult, tuplesOnly = false, unaligned = false): string {
   if (!result.fields || result.fields.length === 0) {
-    const tag = result.command === 'INSERT' ? `INSERT 0 ${result.rowCount ?? 0}` : result.rowCount !== null && ['UPDATE', 'DELETE', 'SELECT'].includes(result.command) ? `${result.command} ${result.rowCount}` : result.command;
+    const tag =
+      result.command === 'INSERT'
+        ? `INSERT 0 ${result.rowCount ?? 0}`
+        : result.rowCount !== null && ['UPDATE', 'DELETE', 'SELECT'].includes(result.command)
+          ? `${result.command} ${result.rowCount}`
+          : result.command;
     return tuplesOnly ? '' : `${tag}\n`;
   }
   const names = result.fields.map((f) => f.name);
@@ -335,7 +369,9 @@ export function formatResult(result: PgResult, tuplesOnly = false, unaligned = f
   for (const row of rows) {
     // psql pads every cell but a left-aligned last one.
     const last = row.length - 1;
-    const cells = row.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]!) : i === last ? cell : cell.padEnd(widths[i]!)));
+    const cells = row.map((cell, i) =>
+      numeric[i] ? cell.padStart(widths[i]!) : i === last ? cell : cell.padEnd(widths[i]!),
+    );
     out.push(' ' + cells.join(' | '));
   }
   if (!tuplesOnly) out.push(`(${rows.length} ${rows.length === 1 ? 'row' : 'rows'})`);
@@ -355,10 +391,38 @@ interface Partition {
   client: string;
 }
 
-const GROUPS: Array<{ group: string; topic: string; partitions: number; lagPerMinute: number; consumers: number; ip: string }> = [
-  { group: 'notification-service', topic: 'enrollment-events', partitions: 3, lagPerMinute: 140, consumers: 2, ip: '10.244.2.14' },
-  { group: 'course-service', topic: 'course-updates', partitions: 3, lagPerMinute: 0, consumers: 3, ip: '10.244.1.9' },
-  { group: 'payment-service', topic: 'payment-events', partitions: 2, lagPerMinute: 2, consumers: 2, ip: '10.244.3.5' },
+const GROUPS: Array<{
+  group: string;
+  topic: string;
+  partitions: number;
+  lagPerMinute: number;
+  consumers: number;
+  ip: string;
+}> = [
+  {
+    group: 'notification-service',
+    topic: 'enrollment-events',
+    partitions: 3,
+    lagPerMinute: 140,
+    consumers: 2,
+    ip: '10.244.2.14',
+  },
+  {
+    group: 'course-service',
+    topic: 'course-updates',
+    partitions: 3,
+    lagPerMinute: 0,
+    consumers: 3,
+    ip: '10.244.1.9',
+  },
+  {
+    group: 'payment-service',
+    topic: 'payment-events',
+    partitions: 2,
+    lagPerMinute: 2,
+    consumers: 2,
+    ip: '10.244.3.5',
+  },
 ];
 
 /** The groups' partitions at `now`: offsets grow steadily; notification-service falls behind. */
@@ -369,7 +433,10 @@ export function consumerLag(now: number): Partition[] {
     for (let p = 0; p < g.partitions; p++) {
       const seed = fnv1a(`${g.group}/${p}`);
       const end = 1_000_000 + (seed % 500_000) + minutes * 37;
-      const lag = g.lagPerMinute === 0 ? 0 : Math.floor(((now / 60_000) % 600) * g.lagPerMinute / g.partitions) + (seed % 50);
+      const lag =
+        g.lagPerMinute === 0
+          ? 0
+          : Math.floor((((now / 60_000) % 600) * g.lagPerMinute) / g.partitions) + (seed % 50);
       const consumerIndex = (p % g.consumers) + 1;
       const client = `consumer-${g.group}-${consumerIndex}`;
       out.push({
@@ -394,15 +461,29 @@ function kafkaConsumerGroups(args: string[], ctx: CommandContext): CommandResult
   const all = consumerLag(ctx.now);
   if (args.includes('--list')) return ok([...new Set(all.map((p) => p.group))].join('\n') + '\n');
   if (!args.includes('--describe')) {
-    return { stdout: '', stderr: 'Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets\n', exitCode: 1 };
+    return {
+      stdout: '',
+      stderr:
+        'Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets\n',
+      exitCode: 1,
+    };
   }
   const groupIndex = args.indexOf('--group');
   const wanted = args.includes('--all-groups') ? undefined : args[groupIndex + 1];
   if (!args.includes('--all-groups') && groupIndex < 0) {
-    return { stdout: '', stderr: 'Option [describe] takes one of these options: [all-groups], [group]\n', exitCode: 1 };
+    return {
+      stdout: '',
+      stderr: 'Option [describe] takes one of these options: [all-groups], [group]\n',
+      exitCode: 1,
+    };
   }
   const groups = [...new Set(all.map((p) => p.group))].filter((g) => !wanted || g === wanted);
-  if (groups.length === 0) return { stdout: '', stderr: `Error: Consumer group '${wanted}' does not exist.\n`, exitCode: 0 };
+  if (groups.length === 0)
+    return {
+      stdout: '',
+      stderr: `Error: Consumer group '${wanted}' does not exist.\n`,
+      exitCode: 0,
+    };
   let out = '';
   for (const group of groups) {
     const rows = all.filter((p) => p.group === group);
@@ -424,9 +505,33 @@ function kafkaConsumerGroups(args: string[], ctx: CommandContext): CommandResult
         cells[7]!.padEnd(w.host),
         cells[8]!,
       ].join(' ');
-    out += '\n' + line(['GROUP', 'TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'CONSUMER-ID', 'HOST', 'CLIENT-ID']) + '\n';
+    out +=
+      '\n' +
+      line([
+        'GROUP',
+        'TOPIC',
+        'PARTITION',
+        'CURRENT-OFFSET',
+        'LOG-END-OFFSET',
+        'LAG',
+        'CONSUMER-ID',
+        'HOST',
+        'CLIENT-ID',
+      ]) +
+      '\n';
     for (const r of rows) {
-      out += line([r.group, r.topic, String(r.partition), String(r.current), String(r.end), String(r.end - r.current), r.consumer, r.host, r.client]) + '\n';
+      out +=
+        line([
+          r.group,
+          r.topic,
+          String(r.partition),
+          String(r.current),
+          String(r.end),
+          String(r.end - r.current),
+          r.consumer,
+          r.host,
+          r.client,
+        ]) + '\n';
     }
   }
   return ok(out);

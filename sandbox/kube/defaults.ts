@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects are open JSON, read field by field as the API server does */
 /**
  * The defaults and validation the real API server applies on create and update, limited to
  * what the controllers and kubectl rely on (replicas, strategy, selectors, pod spec defaults).
@@ -13,7 +14,10 @@ export function defaultPodSpec(spec: any): void {
   spec.schedulerName ??= 'default-scheduler';
   spec.securityContext ??= {};
   for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
-    c.imagePullPolicy ??= String(c.image ?? '').endsWith(':latest') || !String(c.image ?? '').includes(':') ? 'Always' : 'IfNotPresent';
+    c.imagePullPolicy ??=
+      String(c.image ?? '').endsWith(':latest') || !String(c.image ?? '').includes(':')
+        ? 'Always'
+        : 'IfNotPresent';
     c.terminationMessagePath ??= '/dev/termination-log';
     c.terminationMessagePolicy ??= 'File';
     c.resources ??= {};
@@ -45,8 +49,17 @@ function requireSelector(obj: KObject, group: string): void {
 
 /** Applies defaults in place and rejects what the real server would reject. */
 export function applyDefaults(resource: string, obj: KObject): void {
-  if (!obj.metadata.name) throw invalid(obj.kind, '', 'metadata.name', 'Required value: name or generateName is required');
-  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(obj.metadata.name) || obj.metadata.name.length > 253) {
+  if (!obj.metadata.name)
+    throw invalid(
+      obj.kind,
+      '',
+      'metadata.name',
+      'Required value: name or generateName is required',
+    );
+  if (
+    !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(obj.metadata.name) ||
+    obj.metadata.name.length > 253
+  ) {
     throw invalid(
       obj.kind,
       obj.metadata.name,
@@ -101,7 +114,10 @@ export function applyDefaults(resource: string, obj: KObject): void {
     case 'namespaces':
       obj.spec ??= { finalizers: ['kubernetes'] };
       obj.status ??= { phase: 'Active' };
-      obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name };
+      obj.metadata.labels = {
+        ...(obj.metadata.labels ?? {}),
+        'kubernetes.io/metadata.name': obj.metadata.name,
+      };
       break;
   }
 }

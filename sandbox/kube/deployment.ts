@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects are open JSON, read field by field as the API server does */
 /**
  * The Deployment controller, after the real one: a template change makes a new ReplicaSet
  * with the next `deployment.kubernetes.io/revision` (a rollback revives the old ReplicaSet
@@ -54,7 +55,10 @@ function templateKey(template: any): string {
 }
 
 export function templateHash(template: unknown, collisionCount = 0): string {
-  return safeEncode(fnv1a(templateKey(template) + (collisionCount ? `/${collisionCount}` : '')), 10);
+  return safeEncode(
+    fnv1a(templateKey(template) + (collisionCount ? `/${collisionCount}` : '')),
+    10,
+  );
 }
 
 export function revisionOf(rs: KObject): number {
@@ -121,7 +125,8 @@ export class DeploymentController {
         if (owner?.kind === 'Deployment') this.queue.add(objectKey(ns, owner.name));
       }
     });
-    for (const d of this.store.list('deployments')) this.queue.add(objectKey(d.metadata.namespace, d.metadata.name));
+    for (const d of this.store.list('deployments'))
+      this.queue.add(objectKey(d.metadata.namespace, d.metadata.name));
   }
 
   stop(): void {
@@ -140,10 +145,18 @@ export class DeploymentController {
       .filter((rs) => controllerOf(rs)?.uid === d.metadata.uid);
     const wanted = templateKey(d.spec.template);
     let newRS = owned.find((rs) => templateKey(rs.spec?.template) === wanted);
-    const oldRSs = () => this.store
-      .ownedBy(d.metadata.uid, 'replicasets')
-      .filter((rs) => controllerOf(rs)?.uid === d.metadata.uid && rs.metadata.uid !== newRS?.metadata.uid)
-      .sort((a, b) => Date.parse(a.metadata.creationTimestamp) - Date.parse(b.metadata.creationTimestamp) || revisionOf(a) - revisionOf(b));
+    const oldRSs = () =>
+      this.store
+        .ownedBy(d.metadata.uid, 'replicasets')
+        .filter(
+          (rs) =>
+            controllerOf(rs)?.uid === d.metadata.uid && rs.metadata.uid !== newRS?.metadata.uid,
+        )
+        .sort(
+          (a, b) =>
+            Date.parse(a.metadata.creationTimestamp) - Date.parse(b.metadata.creationTimestamp) ||
+            revisionOf(a) - revisionOf(b),
+        );
 
     let progressing: Condition | undefined;
     const templateChanged = (d.metadata.generation ?? 1) > (d.status?.observedGeneration ?? 0);
@@ -151,19 +164,32 @@ export class DeploymentController {
       const maxOld = Math.max(0, ...oldRSs().map(revisionOf));
       if (!newRS) {
         newRS = this.createReplicaSet(d, owned, maxOld + 1);
-        progressing = this.condition(d, 'Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${newRS.metadata.name}"`);
+        progressing = this.condition(
+          d,
+          'Progressing',
+          'True',
+          'NewReplicaSetCreated',
+          `Created new replica set "${newRS.metadata.name}"`,
+        );
       } else {
         const revived = revisionOf(newRS) <= maxOld;
         newRS = this.adoptAsNew(d, newRS, maxOld);
         if (revived && templateChanged) {
           // A rollback: the deadline is counted afresh from now, as for a new ReplicaSet.
-          progressing = this.condition(d, 'Progressing', 'True', 'FoundNewReplicaSet', `Found new replica set "${newRS.metadata.name}"`);
+          progressing = this.condition(
+            d,
+            'Progressing',
+            'True',
+            'FoundNewReplicaSet',
+            `Found new replica set "${newRS.metadata.name}"`,
+          );
         }
       }
       if (d.spec.strategy?.type === 'Recreate') this.rolloutRecreate(d, newRS, oldRSs());
       else this.rolloutRolling(d, newRS, oldRSs());
     } else if (newRS && oldRSs().every((rs) => (rs.spec?.replicas ?? 0) === 0)) {
-      if ((newRS.spec?.replicas ?? 0) !== d.spec.replicas) this.scale(d, newRS, d.spec.replicas, 'Scaled');
+      if ((newRS.spec?.replicas ?? 0) !== d.spec.replicas)
+        this.scale(d, newRS, d.spec.replicas, 'Scaled');
     }
     this.syncStatus(d.metadata.namespace!, d.metadata.name, newRS, progressing);
   }
@@ -171,7 +197,10 @@ export class DeploymentController {
   private createReplicaSet(d: KObject, owned: KObject[], revision: number): KObject {
     let collision = d.status?.collisionCount ?? 0;
     let hash = templateHash(d.spec.template, collision);
-    while (owned.some((rs) => rs.metadata.name === `${d.metadata.name}-${hash}`) || this.store.get('replicasets', d.metadata.namespace, `${d.metadata.name}-${hash}`)) {
+    while (
+      owned.some((rs) => rs.metadata.name === `${d.metadata.name}-${hash}`) ||
+      this.store.get('replicasets', d.metadata.namespace, `${d.metadata.name}-${hash}`)
+    ) {
       hash = templateHash(d.spec.template, ++collision);
     }
     const template = structuredClone(d.spec.template);
@@ -179,7 +208,8 @@ export class DeploymentController {
     template.metadata.labels = { ...(template.metadata.labels ?? {}), [HASH_LABEL]: hash };
     const { maxSurge } = rolloutBounds(d);
     const annotations: Record<string, string> = {};
-    for (const [k, v] of Object.entries(d.metadata.annotations ?? {})) if (!NOT_COPIED.has(k)) annotations[k] = v;
+    for (const [k, v] of Object.entries(d.metadata.annotations ?? {}))
+      if (!NOT_COPIED.has(k)) annotations[k] = v;
     annotations[DESIRED_REPLICAS] = String(d.spec.replicas);
     annotations[MAX_REPLICAS] = String(d.spec.replicas + maxSurge);
     annotations[REVISION] = String(revision);
@@ -191,12 +221,24 @@ export class DeploymentController {
         namespace: d.metadata.namespace,
         labels: template.metadata.labels,
         annotations,
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, uid: d.metadata.uid, controller: true, blockOwnerDeletion: true }],
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            name: d.metadata.name,
+            uid: d.metadata.uid,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
       } as KObject['metadata'],
       spec: {
         replicas: 0,
         minReadySeconds: d.spec.minReadySeconds ?? 0,
-        selector: { ...d.spec.selector, matchLabels: { ...(d.spec.selector?.matchLabels ?? {}), [HASH_LABEL]: hash } },
+        selector: {
+          ...d.spec.selector,
+          matchLabels: { ...(d.spec.selector?.matchLabels ?? {}), [HASH_LABEL]: hash },
+        },
         template,
       },
       status: { replicas: 0 },
@@ -216,32 +258,43 @@ export class DeploymentController {
     const needsRevision = current <= maxOld;
     const needsCause = cause !== undefined && rs.metadata.annotations?.[CHANGE_CAUSE] !== cause;
     if (!needsRevision && !needsCause) return rs;
-    return this.store.mutate('replicasets', rs.metadata.namespace, rs.metadata.name, (obj) => {
-      const annotations = (obj.metadata.annotations ??= {});
-      if (needsRevision) {
-        const history = annotations[REVISION_HISTORY] ? annotations[REVISION_HISTORY].split(',') : [];
-        if (current) history.push(String(current));
-        annotations[REVISION_HISTORY] = history.join(',');
-        annotations[REVISION] = String(maxOld + 1);
-      }
-      if (needsCause) annotations[CHANGE_CAUSE] = cause!;
-    }) ?? rs;
+    return (
+      this.store.mutate('replicasets', rs.metadata.namespace, rs.metadata.name, (obj) => {
+        const annotations = (obj.metadata.annotations ??= {});
+        if (needsRevision) {
+          const history = annotations[REVISION_HISTORY]
+            ? annotations[REVISION_HISTORY].split(',')
+            : [];
+          if (current) history.push(String(current));
+          annotations[REVISION_HISTORY] = history.join(',');
+          annotations[REVISION] = String(maxOld + 1);
+        }
+        if (needsCause) annotations[CHANGE_CAUSE] = cause!;
+      }) ?? rs
+    );
   }
 
   private scale(d: KObject, rs: KObject, replicas: number, verb?: string): KObject {
     const from = rs.spec?.replicas ?? 0;
     if (from === replicas) return rs;
     const { maxSurge } = rolloutBounds(d);
-    const updated = this.store.mutate('replicasets', rs.metadata.namespace, rs.metadata.name, (obj) => {
-      obj.spec.replicas = replicas;
-      obj.metadata.annotations = {
-        ...(obj.metadata.annotations ?? {}),
-        [DESIRED_REPLICAS]: String(d.spec.replicas),
-        [MAX_REPLICAS]: String(d.spec.replicas + maxSurge),
-      };
-    }) ?? rs;
+    const updated =
+      this.store.mutate('replicasets', rs.metadata.namespace, rs.metadata.name, (obj) => {
+        obj.spec.replicas = replicas;
+        obj.metadata.annotations = {
+          ...(obj.metadata.annotations ?? {}),
+          [DESIRED_REPLICAS]: String(d.spec.replicas),
+          [MAX_REPLICAS]: String(d.spec.replicas + maxSurge),
+        };
+      }) ?? rs;
     const direction = verb ?? (replicas > from ? 'Scaled up' : 'Scaled down');
-    this.events.record(d, 'Normal', 'ScalingReplicaSet', `${direction === 'Scaled' ? (replicas > from ? 'Scaled up' : 'Scaled down') : direction} replica set ${rs.metadata.name} from ${from} to ${replicas}`, { component: 'deployment-controller' });
+    this.events.record(
+      d,
+      'Normal',
+      'ScalingReplicaSet',
+      `${direction === 'Scaled' ? (replicas > from ? 'Scaled up' : 'Scaled down') : direction} replica set ${rs.metadata.name} from ${from} to ${replicas}`,
+      { component: 'deployment-controller' },
+    );
     return updated;
   }
 
@@ -265,7 +318,8 @@ export class DeploymentController {
     }
 
     // Scale old ReplicaSets down as far as availability allows.
-    const fresh = (rs: KObject) => this.store.get('replicasets', rs.metadata.namespace, rs.metadata.name) ?? rs;
+    const fresh = (rs: KObject) =>
+      this.store.get('replicasets', rs.metadata.namespace, rs.metadata.name) ?? rs;
     let oldSets = olds.map(fresh);
     newRS = fresh(newRS);
     if (oldSets.every((rs) => specReplicas(rs) === 0)) return;
@@ -312,14 +366,21 @@ export class DeploymentController {
     if ((newRS.spec?.replicas ?? 0) !== d.spec.replicas) this.scale(d, newRS, d.spec.replicas);
   }
 
-  private condition(d: KObject, type: string, status: string, reason: string, message: string): Condition {
+  private condition(
+    d: KObject,
+    type: string,
+    status: string,
+    reason: string,
+    message: string,
+  ): Condition {
     const now = this.clock.iso();
     const existing = (d.status?.conditions ?? []).find((c: Condition) => c.type === type);
     return {
       type,
       status,
       lastUpdateTime: now,
-      lastTransitionTime: existing && existing.status === status ? existing.lastTransitionTime : now,
+      lastTransitionTime:
+        existing && existing.status === status ? existing.lastTransitionTime : now,
       reason,
       message,
     };
@@ -329,27 +390,42 @@ export class DeploymentController {
     const limit = d.spec.revisionHistoryLimit ?? 10;
     const dead = this.store
       .ownedBy(d.metadata.uid, 'replicasets')
-      .filter((rs) => rs.metadata.uid !== newRS?.metadata.uid && controllerOf(rs)?.uid === d.metadata.uid)
-      .filter((rs) => (rs.spec?.replicas ?? 0) === 0 && (rs.status?.replicas ?? 0) === 0 && this.store.ownedBy(rs.metadata.uid, 'pods').length === 0)
+      .filter(
+        (rs) => rs.metadata.uid !== newRS?.metadata.uid && controllerOf(rs)?.uid === d.metadata.uid,
+      )
+      .filter(
+        (rs) =>
+          (rs.spec?.replicas ?? 0) === 0 &&
+          (rs.status?.replicas ?? 0) === 0 &&
+          this.store.ownedBy(rs.metadata.uid, 'pods').length === 0,
+      )
       .sort((a, b) => revisionOf(a) - revisionOf(b));
     for (const rs of dead.slice(0, Math.max(0, dead.length - limit))) {
       this.store.remove('replicasets', rs.metadata.namespace, rs.metadata.name);
     }
   }
 
-  private syncStatus(namespace: string, name: string, newRS: KObject | undefined, forced: Condition | undefined): void {
+  private syncStatus(
+    namespace: string,
+    name: string,
+    newRS: KObject | undefined,
+    forced: Condition | undefined,
+  ): void {
     const d = this.store.get('deployments', namespace, name);
     if (!d) return;
-    const all = this.store.ownedBy(d.metadata.uid, 'replicasets').filter((rs) => controllerOf(rs)?.uid === d.metadata.uid);
+    const all = this.store
+      .ownedBy(d.metadata.uid, 'replicasets')
+      .filter((rs) => controllerOf(rs)?.uid === d.metadata.uid);
     const fresh = newRS && all.find((rs) => rs.metadata.uid === newRS.metadata.uid);
-    const sum = (sets: KObject[], pick: (rs: KObject) => number | undefined) => sets.reduce((n, rs) => n + (pick(rs) ?? 0), 0);
+    const sum = (sets: KObject[], pick: (rs: KObject) => number | undefined) =>
+      sets.reduce((n, rs) => n + (pick(rs) ?? 0), 0);
     const replicas: number = d.spec.replicas;
     const { maxUnavailable } = rolloutBounds(d);
     const available = sum(all, (rs) => rs.status?.availableReplicas);
     const status: Record<string, any> = {
       observedGeneration: d.metadata.generation ?? 1,
       replicas: sum(all, (rs) => rs.status?.replicas),
-      updatedReplicas: fresh ? fresh.status?.replicas ?? 0 : 0,
+      updatedReplicas: fresh ? (fresh.status?.replicas ?? 0) : 0,
       readyReplicas: sum(all, (rs) => rs.status?.readyReplicas),
       availableReplicas: available,
       unavailableReplicas: Math.max(0, sum(all, (rs) => rs.spec?.replicas) - available),
@@ -369,9 +445,25 @@ export class DeploymentController {
       }
     };
     if (available >= replicas - (d.spec.strategy?.type === 'Recreate' ? 0 : maxUnavailable)) {
-      set(this.condition(d, 'Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.'));
+      set(
+        this.condition(
+          d,
+          'Available',
+          'True',
+          'MinimumReplicasAvailable',
+          'Deployment has minimum availability.',
+        ),
+      );
     } else {
-      set(this.condition(d, 'Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.'));
+      set(
+        this.condition(
+          d,
+          'Available',
+          'False',
+          'MinimumReplicasUnavailable',
+          'Deployment does not have minimum availability.',
+        ),
+      );
     }
     if (forced) set(forced, false);
 
@@ -381,27 +473,56 @@ export class DeploymentController {
     if (d.spec.paused) {
       set(this.condition(d, 'Progressing', 'Unknown', 'DeploymentPaused', 'Deployment is paused'));
     } else if (current?.reason === 'DeploymentPaused') {
-      set(this.condition(d, 'Progressing', 'Unknown', 'DeploymentResumed', 'Deployment is resumed'));
+      set(
+        this.condition(d, 'Progressing', 'Unknown', 'DeploymentResumed', 'Deployment is resumed'),
+      );
     } else if (deadline !== undefined && deadline !== null) {
-      const complete = status.updatedReplicas === replicas && status.replicas === replicas && available === replicas;
-      const alreadyComplete = status.replicas === status.updatedReplicas && current?.reason === 'NewReplicaSetAvailable';
+      const complete =
+        status.updatedReplicas === replicas &&
+        status.replicas === replicas &&
+        available === replicas;
+      const alreadyComplete =
+        status.replicas === status.updatedReplicas && current?.reason === 'NewReplicaSetAvailable';
       const old = d.status ?? {};
       const progressed =
         status.updatedReplicas > (old.updatedReplicas ?? 0) ||
-        status.replicas - status.updatedReplicas < (old.replicas ?? 0) - (old.updatedReplicas ?? 0) ||
+        status.replicas - status.updatedReplicas <
+          (old.replicas ?? 0) - (old.updatedReplicas ?? 0) ||
         status.readyReplicas > (old.readyReplicas ?? 0) ||
         available > (old.availableReplicas ?? 0);
       if (!alreadyComplete) {
         if (complete) {
-          set(this.condition(d, 'Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${rsName}" has successfully progressed.`));
+          set(
+            this.condition(
+              d,
+              'Progressing',
+              'True',
+              'NewReplicaSetAvailable',
+              `ReplicaSet "${rsName}" has successfully progressed.`,
+            ),
+          );
         } else if (progressed && !forced) {
-          const c = this.condition(d, 'Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${rsName}" is progressing.`);
+          const c = this.condition(
+            d,
+            'Progressing',
+            'True',
+            'ReplicaSetUpdated',
+            `ReplicaSet "${rsName}" is progressing.`,
+          );
           set(c, false);
         } else if (current && current.reason !== 'ProgressDeadlineExceeded') {
           const since = Date.parse(current.lastUpdateTime);
           const due = since + deadline * 1000;
           if (due <= this.clock.now()) {
-            set(this.condition(d, 'Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${rsName}" has timed out progressing.`));
+            set(
+              this.condition(
+                d,
+                'Progressing',
+                'False',
+                'ProgressDeadlineExceeded',
+                `ReplicaSet "${rsName}" has timed out progressing.`,
+              ),
+            );
           } else {
             this.requeueAt(d, due);
           }
@@ -409,11 +530,21 @@ export class DeploymentController {
       }
     }
     status.conditions = conditions;
-    for (const field of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas', 'terminatingReplicas']) {
+    for (const field of [
+      'replicas',
+      'updatedReplicas',
+      'readyReplicas',
+      'availableReplicas',
+      'unavailableReplicas',
+      'terminatingReplicas',
+    ]) {
       if (status[field] === 0) delete status[field];
     }
 
-    const complete = status.updatedReplicas === replicas && (status.availableReplicas ?? 0) === replicas && (status.replicas ?? 0) === replicas;
+    const complete =
+      status.updatedReplicas === replicas &&
+      (status.availableReplicas ?? 0) === replicas &&
+      (status.replicas ?? 0) === replicas;
     if (complete || d.spec.paused) this.cleanup(d, fresh);
 
     this.store.mutate('deployments', namespace, name, (obj) => {
@@ -430,9 +561,12 @@ export class DeploymentController {
   private requeueAt(d: KObject, at: number): void {
     const key = objectKey(d.metadata.namespace, d.metadata.name);
     this.clock.cancel(this.deadlineTimers.get(key));
-    this.deadlineTimers.set(key, this.clock.after(at - this.clock.now() + 50, () => {
-      this.deadlineTimers.delete(key);
-      this.queue.add(key);
-    }));
+    this.deadlineTimers.set(
+      key,
+      this.clock.after(at - this.clock.now() + 50, () => {
+        this.deadlineTimers.delete(key);
+        this.queue.add(key);
+      }),
+    );
   }
 }

@@ -72,7 +72,8 @@ export class EventRecorder {
       const oldest = this.order.shift()!;
       const ref = this.byKey.get(oldest);
       this.byKey.delete(oldest);
-      if (ref && this.store.get('events', ref.namespace, ref.name)) this.store.remove('events', ref.namespace, ref.name);
+      if (ref && this.store.get('events', ref.namespace, ref.name))
+        this.store.remove('events', ref.namespace, ref.name);
     }
   }
 }

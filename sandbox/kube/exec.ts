@@ -45,17 +45,26 @@ export class ExecService {
     const name = decodeURIComponent(match[2]!);
     try {
       const pod = this.store.get('pods', namespace, name);
-      if (!pod) throw new ApiError(404, 'NotFound', `pods "${name}" not found`, { name, kind: 'pods' });
-      const containers: Array<{ name: string; env?: Array<{ name: string; value?: string }> }> = pod.spec?.containers ?? [];
+      if (!pod)
+        throw new ApiError(404, 'NotFound', `pods "${name}" not found`, { name, kind: 'pods' });
+      const containers: Array<{ name: string; env?: Array<{ name: string; value?: string }> }> =
+        pod.spec?.containers ?? [];
       const containerName = url.searchParams.get('container') || containers[0]?.name || '';
       const container = containers.find((c) => c.name === containerName);
-      if (!container) throw new ApiError(400, 'BadRequest', `container ${containerName} is not valid for pod ${name}`);
+      if (!container)
+        throw new ApiError(
+          400,
+          'BadRequest',
+          `container ${containerName} is not valid for pod ${name}`,
+        );
       if (!this.kubelet.isRunning(pod.metadata.uid, containerName)) {
         throw new ApiError(400, 'BadRequest', `container not found ("${containerName}")`);
       }
       const command = url.searchParams.getAll('command');
-      if (command.length === 0) throw new ApiError(400, 'BadRequest', 'you must specify at least 1 command');
-      const stdin = url.searchParams.get('stdin') === 'true' || url.searchParams.get('stdin') === '1';
+      if (command.length === 0)
+        throw new ApiError(400, 'BadRequest', 'you must specify at least 1 command');
+      const stdin =
+        url.searchParams.get('stdin') === 'true' || url.searchParams.get('stdin') === '1';
       const env: Record<string, string> = {
         PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
         HOSTNAME: name,
@@ -75,7 +84,8 @@ export class ExecService {
         });
       });
     } catch (error) {
-      const apiError = error instanceof ApiError ? error : new ApiError(500, 'InternalError', String(error));
+      const apiError =
+        error instanceof ApiError ? error : new ApiError(500, 'InternalError', String(error));
       const body = JSON.stringify(apiError.toStatus());
       socket.end(
         `HTTP/1.1 ${apiError.code} ${apiError.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
@@ -89,14 +99,22 @@ export class ExecService {
     this.wss.close();
   }
 
-  private session(ws: WebSocket, command: string[], wantsStdin: boolean, ctx: CommandContext): void {
+  private session(
+    ws: WebSocket,
+    command: string[],
+    wantsStdin: boolean,
+    ctx: CommandContext,
+  ): void {
     const v5 = ws.protocol === 'v5.channel.k8s.io';
     const input: Buffer[] = [];
     let started = false;
     const start = () => {
       if (started) return;
       started = true;
-      void this.run(ws, command, { ...ctx, ...(wantsStdin ? { stdin: Buffer.concat(input).toString('utf8') } : {}) });
+      void this.run(ws, command, {
+        ...ctx,
+        ...(wantsStdin ? { stdin: Buffer.concat(input).toString('utf8') } : {}),
+      });
     };
     ws.on('message', (data: Buffer, isBinary) => {
       if (!isBinary || data.length === 0) return;
@@ -114,7 +132,10 @@ export class ExecService {
       const payload = Buffer.from(text, 'utf8');
       // Keep frames modest, as a container runtime streams output in pieces.
       for (let offset = 0; offset < payload.length; offset += 32 * 1024) {
-        ws.send(Buffer.concat([Buffer.from([channel]), payload.subarray(offset, offset + 32 * 1024)]), { binary: true });
+        ws.send(
+          Buffer.concat([Buffer.from([channel]), payload.subarray(offset, offset + 32 * 1024)]),
+          { binary: true },
+        );
       }
     };
     const result = await runCommand(command, ctx).catch((error: unknown) => ({
@@ -127,7 +148,13 @@ export class ExecService {
     send(2, result.stderr);
     let status: Record<string, unknown>;
     if (result.startError) {
-      status = { metadata: {}, status: 'Failure', message: result.startError, reason: 'InternalError', code: 500 };
+      status = {
+        metadata: {},
+        status: 'Failure',
+        message: result.startError,
+        reason: 'InternalError',
+        code: 500,
+      };
     } else if (result.exitCode !== 0) {
       status = {
         metadata: {},

@@ -17,48 +17,120 @@ export interface ResourceInfo {
   subresources: string[];
 }
 
-const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const ALL_VERBS = [
+  'create',
+  'delete',
+  'deletecollection',
+  'get',
+  'list',
+  'patch',
+  'update',
+  'watch',
+];
 
 export const RESOURCES: readonly ResourceInfo[] = [
   {
-    resource: 'namespaces', singular: 'namespace', kind: 'Namespace', group: '', version: 'v1',
-    namespaced: false, shortNames: ['ns'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+    resource: 'namespaces',
+    singular: 'namespace',
+    kind: 'Namespace',
+    group: '',
+    version: 'v1',
+    namespaced: false,
+    shortNames: ['ns'],
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
     subresources: ['status'],
   },
   {
-    resource: 'nodes', singular: 'node', kind: 'Node', group: '', version: 'v1', namespaced: false,
-    shortNames: ['no'], verbs: ALL_VERBS, subresources: ['status'],
+    resource: 'nodes',
+    singular: 'node',
+    kind: 'Node',
+    group: '',
+    version: 'v1',
+    namespaced: false,
+    shortNames: ['no'],
+    verbs: ALL_VERBS,
+    subresources: ['status'],
   },
   {
-    resource: 'pods', singular: 'pod', kind: 'Pod', group: '', version: 'v1', namespaced: true,
-    shortNames: ['po'], categories: ['all'], verbs: ALL_VERBS,
+    resource: 'pods',
+    singular: 'pod',
+    kind: 'Pod',
+    group: '',
+    version: 'v1',
+    namespaced: true,
+    shortNames: ['po'],
+    categories: ['all'],
+    verbs: ALL_VERBS,
     subresources: ['status', 'log', 'exec', 'eviction'],
   },
   {
-    resource: 'services', singular: 'service', kind: 'Service', group: '', version: 'v1', namespaced: true,
-    shortNames: ['svc'], categories: ['all'], verbs: ALL_VERBS, subresources: ['status'],
+    resource: 'services',
+    singular: 'service',
+    kind: 'Service',
+    group: '',
+    version: 'v1',
+    namespaced: true,
+    shortNames: ['svc'],
+    categories: ['all'],
+    verbs: ALL_VERBS,
+    subresources: ['status'],
   },
   {
-    resource: 'events', singular: 'event', kind: 'Event', group: '', version: 'v1', namespaced: true,
-    shortNames: ['ev'], verbs: ALL_VERBS, subresources: [],
+    resource: 'events',
+    singular: 'event',
+    kind: 'Event',
+    group: '',
+    version: 'v1',
+    namespaced: true,
+    shortNames: ['ev'],
+    verbs: ALL_VERBS,
+    subresources: [],
   },
   {
-    resource: 'configmaps', singular: 'configmap', kind: 'ConfigMap', group: '', version: 'v1',
-    namespaced: true, shortNames: ['cm'], verbs: ALL_VERBS, subresources: [],
+    resource: 'configmaps',
+    singular: 'configmap',
+    kind: 'ConfigMap',
+    group: '',
+    version: 'v1',
+    namespaced: true,
+    shortNames: ['cm'],
+    verbs: ALL_VERBS,
+    subresources: [],
   },
   {
-    resource: 'deployments', singular: 'deployment', kind: 'Deployment', group: 'apps', version: 'v1',
-    namespaced: true, shortNames: ['deploy'], categories: ['all'], verbs: ALL_VERBS,
+    resource: 'deployments',
+    singular: 'deployment',
+    kind: 'Deployment',
+    group: 'apps',
+    version: 'v1',
+    namespaced: true,
+    shortNames: ['deploy'],
+    categories: ['all'],
+    verbs: ALL_VERBS,
     subresources: ['status', 'scale'],
   },
   {
-    resource: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', group: 'apps', version: 'v1',
-    namespaced: true, shortNames: ['rs'], categories: ['all'], verbs: ALL_VERBS,
+    resource: 'replicasets',
+    singular: 'replicaset',
+    kind: 'ReplicaSet',
+    group: 'apps',
+    version: 'v1',
+    namespaced: true,
+    shortNames: ['rs'],
+    categories: ['all'],
+    verbs: ALL_VERBS,
     subresources: ['status', 'scale'],
   },
   {
-    resource: 'statefulsets', singular: 'statefulset', kind: 'StatefulSet', group: 'apps', version: 'v1',
-    namespaced: true, shortNames: ['sts'], categories: ['all'], verbs: ALL_VERBS,
+    resource: 'statefulsets',
+    singular: 'statefulset',
+    kind: 'StatefulSet',
+    group: 'apps',
+    version: 'v1',
+    namespaced: true,
+    shortNames: ['sts'],
+    categories: ['all'],
+    verbs: ALL_VERBS,
     subresources: ['status', 'scale'],
   },
 ];
@@ -72,8 +144,14 @@ export function qualified(info: ResourceInfo): string {
   return info.group ? `${info.resource}.${info.group}` : info.resource;
 }
 
-export function findResource(group: string, version: string, resource: string): ResourceInfo | undefined {
-  return RESOURCES.find((r) => r.group === group && r.version === version && r.resource === resource);
+export function findResource(
+  group: string,
+  version: string,
+  resource: string,
+): ResourceInfo | undefined {
+  return RESOURCES.find(
+    (r) => r.group === group && r.version === version && r.resource === resource,
+  );
 }
 
 export function resourceForKind(apiVersion: string, kind: string): ResourceInfo | undefined {
@@ -97,21 +175,38 @@ function apiResource(info: ResourceInfo): Record<string, unknown>[] {
     ...(info.categories ? { categories: info.categories } : {}),
   };
   const subs = info.subresources.map((sub) => {
-    const kind = sub === 'scale' ? 'Scale' : sub === 'log' || sub === 'exec' ? (sub === 'exec' ? 'PodExecOptions' : 'Pod') : info.kind;
+    const kind =
+      sub === 'scale'
+        ? 'Scale'
+        : sub === 'log' || sub === 'exec'
+          ? sub === 'exec'
+            ? 'PodExecOptions'
+            : 'Pod'
+          : info.kind;
     return {
       name: `${info.resource}/${sub}`,
       singularName: '',
       namespaced: info.namespaced,
       ...(sub === 'scale' ? { group: 'autoscaling', version: 'v1' } : {}),
       kind: sub === 'eviction' ? 'Eviction' : kind,
-      verbs: sub === 'log' ? ['get'] : sub === 'exec' ? ['create', 'get'] : sub === 'eviction' ? ['create'] : ['get', 'patch', 'update'],
+      verbs:
+        sub === 'log'
+          ? ['get']
+          : sub === 'exec'
+            ? ['create', 'get']
+            : sub === 'eviction'
+              ? ['create']
+              : ['get', 'patch', 'update'],
     };
   });
   return [main, ...subs];
 }
 
 /** `GET /api/v1` and `GET /apis/apps/v1`. */
-export function apiResourceList(group: string, version: string): Record<string, unknown> | undefined {
+export function apiResourceList(
+  group: string,
+  version: string,
+): Record<string, unknown> | undefined {
   const infos = RESOURCES.filter((r) => r.group === group && r.version === version);
   if (infos.length === 0) return undefined;
   return {

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects are open JSON, read field by field as the API server does */
 /**
  * The pods' lifecycle, as a scheduler and kubelet would drive it: Pending → scheduled →
  * init containers → Running → Ready, and the failures on-call engineers meet: crash loops
@@ -29,7 +30,18 @@ export type Behaviour =
   | 'complete'
   | 'fail';
 
-export const BEHAVIOURS: readonly Behaviour[] = ['normal', 'crash', 'oom', 'oom-once', 'pull', 'unschedulable', 'init-stuck', 'evicted', 'complete', 'fail'];
+export const BEHAVIOURS: readonly Behaviour[] = [
+  'normal',
+  'crash',
+  'oom',
+  'oom-once',
+  'pull',
+  'unschedulable',
+  'init-stuck',
+  'evicted',
+  'complete',
+  'fail',
+];
 export const BEHAVIOUR_ANNOTATION = 'sandbox.freelms.io/behaviour';
 
 /** One run of a container, from start to exit; logs are generated per run. */
@@ -46,7 +58,14 @@ export interface ContainerRun {
 type State =
   | { kind: 'waiting'; reason: string; message?: string }
   | { kind: 'running'; startedAt: number }
-  | { kind: 'terminated'; reason: string; exitCode: number; startedAt: number; finishedAt: number; message?: string };
+  | {
+      kind: 'terminated';
+      reason: string;
+      exitCode: number;
+      startedAt: number;
+      finishedAt: number;
+      message?: string;
+    };
 
 interface ContainerRt {
   name: string;
@@ -205,7 +224,10 @@ export class Kubelet {
 
   /** Runs of a frozen pod, read from the container statuses it came with. */
   private seedRunsFromStatus(rt: PodRt, pod: KObject): void {
-    for (const status of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
+    for (const status of [
+      ...(pod.status?.initContainerStatuses ?? []),
+      ...(pod.status?.containerStatuses ?? []),
+    ]) {
       const c = [...rt.init, ...rt.main].find((x) => x.name === status.name);
       if (!c) continue;
       const restarts = status.restartCount ?? 0;
@@ -227,7 +249,13 @@ export class Kubelet {
           index: restarts,
           id: status.containerID ?? `${rt.uid}-${c.name}`,
           startedAt: Date.parse(current.startedAt),
-          ...(state.terminated ? { finishedAt: Date.parse(state.terminated.finishedAt ?? current.startedAt), reason: state.terminated.reason, exitCode: state.terminated.exitCode } : {}),
+          ...(state.terminated
+            ? {
+                finishedAt: Date.parse(state.terminated.finishedAt ?? current.startedAt),
+                reason: state.terminated.reason,
+                exitCode: state.terminated.exitCode,
+              }
+            : {}),
         });
         if (state.running) c.state = { kind: 'running', startedAt: Date.parse(current.startedAt) };
       }
@@ -252,11 +280,33 @@ export class Kubelet {
     const delay = Math.min(grace, this.timings.termination);
     if (!rt.frozen) {
       for (const c of rt.main) {
-        if (c.state.kind === 'running') this.events.record(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, { component: 'kubelet', host: rt.node }, `spec.containers{${c.name}}`);
+        if (c.state.kind === 'running')
+          this.events.record(
+            pod,
+            'Normal',
+            'Killing',
+            `Stopping container ${c.name}`,
+            { component: 'kubelet', host: rt.node },
+            `spec.containers{${c.name}}`,
+          );
         c.ready = false;
       }
-      this.setCondition(rt, 'Ready', 'False', this.clock.now(), 'ContainersNotReady', `containers with unready status: [${rt.main.map((c) => c.name).join(' ')}]`);
-      this.setCondition(rt, 'ContainersReady', 'False', this.clock.now(), 'ContainersNotReady', `containers with unready status: [${rt.main.map((c) => c.name).join(' ')}]`);
+      this.setCondition(
+        rt,
+        'Ready',
+        'False',
+        this.clock.now(),
+        'ContainersNotReady',
+        `containers with unready status: [${rt.main.map((c) => c.name).join(' ')}]`,
+      );
+      this.setCondition(
+        rt,
+        'ContainersReady',
+        'False',
+        this.clock.now(),
+        'ContainersNotReady',
+        `containers with unready status: [${rt.main.map((c) => c.name).join(' ')}]`,
+      );
       this.write(rt);
     }
     rt.timer = this.clock.after(delay, () => {
@@ -300,23 +350,67 @@ export class Kubelet {
   }
 
   private podObject(rt: PodRt): KObject {
-    return this.store.get('pods', rt.namespace, rt.name) ?? ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: rt.name, namespace: rt.namespace, uid: rt.uid } } as KObject);
+    return (
+      this.store.get('pods', rt.namespace, rt.name) ??
+      ({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: rt.name, namespace: rt.namespace, uid: rt.uid },
+      } as KObject)
+    );
   }
 
-  private event(rt: PodRt, type: 'Normal' | 'Warning', reason: string, message: string, container?: string): void {
-    this.events.record(this.podObject(rt), type, reason, message, { component: 'kubelet', host: rt.node }, container ? `spec.containers{${container}}` : undefined);
+  private event(
+    rt: PodRt,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    container?: string,
+  ): void {
+    this.events.record(
+      this.podObject(rt),
+      type,
+      reason,
+      message,
+      { component: 'kubelet', host: rt.node },
+      container ? `spec.containers{${container}}` : undefined,
+    );
   }
 
-  private setCondition(rt: PodRt, type: string, status: 'True' | 'False', at: number, reason?: string, message?: string): void {
+  private setCondition(
+    rt: PodRt,
+    type: string,
+    status: 'True' | 'False',
+    at: number,
+    reason?: string,
+    message?: string,
+  ): void {
     const current = rt.conditions.get(type);
     const transitioned = !current || current.status !== status;
     rt.conditions.set(type, { status, reason, message, at: transitioned ? at : current!.at });
   }
 
   private notReady(rt: PodRt, at: number): void {
-    const names = rt.main.filter((c) => !c.ready).map((c) => c.name).join(' ');
-    this.setCondition(rt, 'Ready', 'False', at, 'ContainersNotReady', `containers with unready status: [${names}]`);
-    this.setCondition(rt, 'ContainersReady', 'False', at, 'ContainersNotReady', `containers with unready status: [${names}]`);
+    const names = rt.main
+      .filter((c) => !c.ready)
+      .map((c) => c.name)
+      .join(' ');
+    this.setCondition(
+      rt,
+      'Ready',
+      'False',
+      at,
+      'ContainersNotReady',
+      `containers with unready status: [${names}]`,
+    );
+    this.setCondition(
+      rt,
+      'ContainersReady',
+      'False',
+      at,
+      'ContainersNotReady',
+      `containers with unready status: [${names}]`,
+    );
   }
 
   // ---- the steps ----
@@ -325,11 +419,14 @@ export class Kubelet {
     const nodes = this.store.list('nodes').filter((n) => !n.spec?.unschedulable);
     if (rt.behaviour === 'unschedulable' || nodes.length === 0) {
       const total = this.store.count('nodes');
-      const message = total === 0
-        ? 'no nodes available to schedule pods'
-        : `0/${total} nodes are available: ${total} Insufficient memory. preemption: 0/${total} nodes are available: ${total} No preemption victims found for incoming pod.`;
+      const message =
+        total === 0
+          ? 'no nodes available to schedule pods'
+          : `0/${total} nodes are available: ${total} Insufficient memory. preemption: 0/${total} nodes are available: ${total} No preemption victims found for incoming pod.`;
       this.setCondition(rt, 'PodScheduled', 'False', at, 'Unschedulable', message);
-      this.events.record(this.podObject(rt), 'Warning', 'FailedScheduling', message, { component: 'default-scheduler' });
+      this.events.record(this.podObject(rt), 'Warning', 'FailedScheduling', message, {
+        component: 'default-scheduler',
+      });
       return;
     }
     this.plan(rt, at + this.timings.schedule, (t) => this.bind(rt, t, nodes));
@@ -339,30 +436,59 @@ export class Kubelet {
     const node = nodes[this.nodeCursor++ % nodes.length]!;
     const nodeIndex = Math.max(0, this.store.keys('nodes').indexOf(node.metadata.name));
     rt.node = node.metadata.name;
-    rt.hostIP = node.status?.addresses?.find((a: any) => a.type === 'InternalIP')?.address ?? `10.0.0.${nodeIndex + 10}`;
+    rt.hostIP =
+      node.status?.addresses?.find((a: any) => a.type === 'InternalIP')?.address ??
+      `10.0.0.${nodeIndex + 10}`;
     const n = this.ipCounter++;
     rt.podIP = `10.244.${nodeIndex % 250}.${(n % 250) + 2}`;
     rt.startTime = at;
     this.setCondition(rt, 'PodScheduled', 'True', at);
-    this.setCondition(rt, 'Initialized', rt.init.length ? 'False' : 'True', at, rt.init.length ? 'ContainersNotInitialized' : undefined,
-      rt.init.length ? `containers with incomplete status: [${rt.init.map((c) => c.name).join(' ')}]` : undefined);
+    this.setCondition(
+      rt,
+      'Initialized',
+      rt.init.length ? 'False' : 'True',
+      at,
+      rt.init.length ? 'ContainersNotInitialized' : undefined,
+      rt.init.length
+        ? `containers with incomplete status: [${rt.init.map((c) => c.name).join(' ')}]`
+        : undefined,
+    );
     this.notReady(rt, at);
-    this.events.record(this.podObject(rt), 'Normal', 'Scheduled', `Successfully assigned ${rt.namespace}/${rt.name} to ${rt.node}`, { component: 'default-scheduler' });
+    this.events.record(
+      this.podObject(rt),
+      'Normal',
+      'Scheduled',
+      `Successfully assigned ${rt.namespace}/${rt.name} to ${rt.node}`,
+      { component: 'default-scheduler' },
+    );
     for (const c of rt.init) c.state = { kind: 'waiting', reason: 'PodInitializing' };
-    for (const c of rt.main) c.state = { kind: 'waiting', reason: rt.init.length ? 'PodInitializing' : 'ContainerCreating' };
-    if (rt.init.length) this.plan(rt, at + this.timings.containerStart, (t) => this.startInit(rt, 0, t));
+    for (const c of rt.main)
+      c.state = {
+        kind: 'waiting',
+        reason: rt.init.length ? 'PodInitializing' : 'ContainerCreating',
+      };
+    if (rt.init.length)
+      this.plan(rt, at + this.timings.containerStart, (t) => this.startInit(rt, 0, t));
     else this.plan(rt, at + this.timings.containerStart, (t) => this.startMain(rt, t));
   }
 
   private run(rt: PodRt, c: ContainerRt, at: number): void {
-    const id = createHash('sha256').update(`${rt.uid}/${c.name}/${c.restartCount}/${at}`).digest('hex');
+    const id = createHash('sha256')
+      .update(`${rt.uid}/${c.name}/${c.restartCount}/${at}`)
+      .digest('hex');
     c.state = { kind: 'running', startedAt: at };
     c.started = true;
     c.ready = false;
     c.lastId = c.runs.at(-1)?.id;
     c.runs.push({ index: c.restartCount, id, startedAt: at });
     if (c.runs.length > 3) c.runs.shift();
-    this.event(rt, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`, c.name);
+    this.event(
+      rt,
+      'Normal',
+      'Pulled',
+      `Container image "${c.image}" already present on machine`,
+      c.name,
+    );
     this.event(rt, 'Normal', 'Created', `Created container: ${c.name}`, c.name);
     this.event(rt, 'Normal', 'Started', `Started container ${c.name}`, c.name);
   }
@@ -373,7 +499,8 @@ export class Kubelet {
     c.ready = false;
     c.started = false;
     const run = c.runs.at(-1);
-    if (run && run.finishedAt === undefined) Object.assign(run, { finishedAt: at, reason, exitCode });
+    if (run && run.finishedAt === undefined)
+      Object.assign(run, { finishedAt: at, reason, exitCode });
   }
 
   private startInit(rt: PodRt, i: number, at: number): void {
@@ -443,11 +570,22 @@ export class Kubelet {
     }
     const delay = Math.min(this.timings.backOff * 2 ** (rt.deaths - 1), this.timings.backOffMax);
     this.plan(rt, at + Math.min(1000, delay / 2), (t) => {
-      c.state = { kind: 'waiting', reason: 'CrashLoopBackOff', message: `back-off ${Math.round(delay / 1000)}s restarting failed container=${c.name} pod=${rt.name}_${rt.namespace}(${rt.uid})` };
-      this.event(rt, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${rt.name}_${rt.namespace}(${rt.uid})`, c.name);
+      c.state = {
+        kind: 'waiting',
+        reason: 'CrashLoopBackOff',
+        message: `back-off ${Math.round(delay / 1000)}s restarting failed container=${c.name} pod=${rt.name}_${rt.namespace}(${rt.uid})`,
+      };
+      this.event(
+        rt,
+        'Warning',
+        'BackOff',
+        `Back-off restarting failed container ${c.name} in pod ${rt.name}_${rt.namespace}(${rt.uid})`,
+        c.name,
+      );
       this.plan(rt, at + delay, (t2) => {
         this.run(rt, c, t2);
-        if (rt.behaviour === 'oom-once') this.plan(rt, t2 + this.timings.ready, (t3) => this.becomeReady(rt, t3));
+        if (rt.behaviour === 'oom-once')
+          this.plan(rt, t2 + this.timings.ready, (t3) => this.becomeReady(rt, t3));
         else this.planAfterStart(rt, t2);
       });
       void t;
@@ -462,12 +600,27 @@ export class Kubelet {
       reason: 'ErrImagePull',
       message: `failed to pull and unpack image "${c.image}": failed to resolve reference "${c.image}": ${c.image}: not found`,
     };
-    for (const other of rt.main.slice(1)) if (other.state.kind === 'waiting') other.state = { kind: 'waiting', reason: 'PodInitializing' };
-    this.event(rt, 'Warning', 'Failed', `Failed to pull image "${c.image}": rpc error: code = NotFound desc = ${(c.state as any).message}`, c.name);
+    for (const other of rt.main.slice(1))
+      if (other.state.kind === 'waiting')
+        other.state = { kind: 'waiting', reason: 'PodInitializing' };
+    this.event(
+      rt,
+      'Warning',
+      'Failed',
+      `Failed to pull image "${c.image}": rpc error: code = NotFound desc = ${(c.state as any).message}`,
+      c.name,
+    );
     this.plan(rt, at + this.timings.imagePull, (t) => {
-      c.state = { kind: 'waiting', reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` };
+      c.state = {
+        kind: 'waiting',
+        reason: 'ImagePullBackOff',
+        message: `Back-off pulling image "${c.image}"`,
+      };
       this.event(rt, 'Normal', 'BackOff', `Back-off pulling image "${c.image}"`, c.name);
-      const delay = Math.min(this.timings.backOff * 2 ** (rt.pullAttempts - 1), this.timings.backOffMax);
+      const delay = Math.min(
+        this.timings.backOff * 2 ** (rt.pullAttempts - 1),
+        this.timings.backOffMax,
+      );
       this.plan(rt, t + delay, (t2) => this.pullFailed(rt, t2));
     });
   }
@@ -487,10 +640,20 @@ export class Kubelet {
     rt.phase = 'Failed';
     rt.reason = 'Evicted';
     rt.message = `The node was low on resource: memory. Threshold quantity: 100Mi, available: 41276Ki. Container ${c.name} was using 1483212Ki, request is 512Mi, has larger consumption of memory. `;
-    this.setCondition(rt, 'DisruptionTarget', 'True', at, 'TerminationByKubelet', 'The node was low on resource: memory. ');
+    this.setCondition(
+      rt,
+      'DisruptionTarget',
+      'True',
+      at,
+      'TerminationByKubelet',
+      'The node was low on resource: memory. ',
+    );
     this.setCondition(rt, 'Ready', 'False', at, 'PodFailed');
     this.setCondition(rt, 'ContainersReady', 'False', at, 'PodFailed');
-    this.events.record(this.podObject(rt), 'Warning', 'Evicted', rt.message, { component: 'kubelet', host: rt.node });
+    this.events.record(this.podObject(rt), 'Warning', 'Evicted', rt.message, {
+      component: 'kubelet',
+      host: rt.node,
+    });
   }
 
   // ---- writing the status ----
@@ -507,9 +670,19 @@ export class Kubelet {
 
   private render(rt: PodRt, pod: KObject): Record<string, unknown> {
     const iso = (t: number) => this.clock.iso(t);
-    const conditionOrder = ['PodReadyToStartContainers', 'DisruptionTarget', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
+    const conditionOrder = [
+      'PodReadyToStartContainers',
+      'DisruptionTarget',
+      'Initialized',
+      'Ready',
+      'ContainersReady',
+      'PodScheduled',
+    ];
     if (rt.node && !rt.conditions.has('PodReadyToStartContainers')) {
-      rt.conditions.set('PodReadyToStartContainers', { status: 'True', at: rt.startTime ?? this.clock.now() });
+      rt.conditions.set('PodReadyToStartContainers', {
+        status: 'True',
+        at: rt.startTime ?? this.clock.now(),
+      });
     }
     const conditions = conditionOrder
       .filter((type) => rt.conditions.has(type))
@@ -535,7 +708,8 @@ export class Kubelet {
         status.podIPs = [{ ip: rt.podIP }];
       }
       status.startTime = iso(rt.startTime!);
-      if (rt.init.length) status.initContainerStatuses = rt.init.map((c) => this.containerStatus(c));
+      if (rt.init.length)
+        status.initContainerStatuses = rt.init.map((c) => this.containerStatus(c));
       if (!rt.evicted) status.containerStatuses = rt.main.map((c) => this.containerStatus(c));
     }
     status.qosClass = qosClass(pod);
@@ -567,11 +741,20 @@ export class Kubelet {
     return {
       name: c.name,
       state: state(c.state),
-      lastState: c.last ? { terminated: { ...(state(c.last).terminated as object), containerID: `containerd://${c.state.kind === 'waiting' ? c.runs.at(-1)?.id : c.lastId}` } } : {},
+      lastState: c.last
+        ? {
+            terminated: {
+              ...(state(c.last).terminated as object),
+              containerID: `containerd://${c.state.kind === 'waiting' ? c.runs.at(-1)?.id : c.lastId}`,
+            },
+          }
+        : {},
       ready: c.ready,
       restartCount: c.restartCount,
       image: c.image,
-      imageID: pulled ? `${c.image.split(':')[0]}@sha256:${createHash('sha256').update(c.image).digest('hex')}` : '',
+      imageID: pulled
+        ? `${c.image.split(':')[0]}@sha256:${createHash('sha256').update(c.image).digest('hex')}`
+        : '',
       ...(current ? { containerID: `containerd://${current}` } : {}),
       started: c.started,
     };

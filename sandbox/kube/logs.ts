@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects are open JSON, read field by field as the API server does */
 /**
  * `GET …/pods/{name}/log`: the logs of a container run, with `follow`, `container`,
  * `previous`, `sinceSeconds`, `sinceTime`, `tailLines`, `timestamps` and `limitBytes`, as the
@@ -81,14 +82,21 @@ export class LogService {
     return start;
   }
 
-  handle = async (_req: IncomingMessage, res: ServerResponse, pod: KObject, query: URLSearchParams): Promise<void> => {
+  handle = async (
+    _req: IncomingMessage,
+    res: ServerResponse,
+    pod: KObject,
+    query: URLSearchParams,
+  ): Promise<void> => {
     const containers: any[] = pod.spec?.containers ?? [];
     const inits: any[] = pod.spec?.initContainers ?? [];
     let name = query.get('container') ?? '';
     if (!name) {
       if (containers.length === 1) name = containers[0].name;
       else {
-        throw badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.map((c) => c.name).join(' ')}] or one of the init containers: [${inits.map((c) => c.name).join(' ')}]`);
+        throw badRequest(
+          `a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.map((c) => c.name).join(' ')}] or one of the init containers: [${inits.map((c) => c.name).join(' ')}]`,
+        );
       }
     }
     const spec = [...containers, ...inits].find((c) => c.name === name);
@@ -108,26 +116,46 @@ export class LogService {
     const runs = this.kubelet.runs(pod.metadata.uid, name);
     const run = previous ? runs.at(-2) : runs.at(-1);
     if (!run) {
-      if (previous) throw badRequest(`previous terminated container "${name}" in pod "${pod.metadata.name}" not found`);
-      const waiting = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((c: any) => c.name === name)?.state?.waiting?.reason;
-      const why = waiting === 'ImagePullBackOff' || waiting === 'ErrImagePull' ? 'trying and failing to pull image' : waiting ?? 'ContainerCreating';
-      throw badRequest(`container "${name}" in pod "${pod.metadata.name}" is waiting to start: ${why}`);
+      if (previous)
+        throw badRequest(
+          `previous terminated container "${name}" in pod "${pod.metadata.name}" not found`,
+        );
+      const waiting = [
+        ...(pod.status?.containerStatuses ?? []),
+        ...(pod.status?.initContainerStatuses ?? []),
+      ].find((c: any) => c.name === name)?.state?.waiting?.reason;
+      const why =
+        waiting === 'ImagePullBackOff' || waiting === 'ErrImagePull'
+          ? 'trying and failing to pull image'
+          : (waiting ?? 'ContainerCreating');
+      throw badRequest(
+        `container "${name}" in pod "${pod.metadata.name}" is waiting to start: ${why}`,
+      );
     }
     const ctx: RunContext = {
-      profile: profileFor(pod.metadata.labels?.app ?? pod.metadata.name, name, inits.some((c) => c.name === name)),
+      profile: profileFor(
+        pod.metadata.labels?.app ?? pod.metadata.name,
+        name,
+        inits.some((c) => c.name === name),
+      ),
       app: pod.metadata.labels?.app ?? name,
       image: spec.image ?? '',
       runId: run.id,
       ...(run.reason ? { endReason: run.reason } : {}),
     };
 
-    res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    res.writeHead(200, {
+      'Content-Type': 'text/plain',
+      'Cache-Control': 'no-cache, private',
+      'Transfer-Encoding': 'chunked',
+    });
     res.flushHeaders();
     let budget = options.limitBytes ?? Infinity;
     const write = (lines: Array<{ at: number; text: string }>): boolean => {
       for (const line of lines) {
         let text = (options.timestamps ? `${rfc3339Nano(line.at)} ` : '') + line.text + '\n';
-        if (Buffer.byteLength(text) > budget) text = Buffer.from(text).subarray(0, budget).toString('utf8');
+        if (Buffer.byteLength(text) > budget)
+          text = Buffer.from(text).subarray(0, budget).toString('utf8');
         budget -= Buffer.byteLength(text);
         if (text) res.write(text);
         if (budget <= 0) return false;
@@ -151,10 +179,22 @@ export class LogService {
       first = lo;
     }
     if (options.tailLines !== undefined) first = Math.max(first, total - options.tailLines);
-    let lines = this.lines(run, ctx, first, total, run.finishedAt !== undefined ? total : undefined);
+    let lines = this.lines(
+      run,
+      ctx,
+      first,
+      total,
+      run.finishedAt !== undefined ? total : undefined,
+    );
     if (options.since !== undefined) lines = lines.filter((l) => l.at >= options.since!);
-    if (options.tailLines !== undefined) lines = lines.slice(Math.max(0, lines.length - options.tailLines));
-    if (!write(lines) || !options.follow || run.finishedAt !== undefined || !this.kubelet.isRunning(pod.metadata.uid, name)) {
+    if (options.tailLines !== undefined)
+      lines = lines.slice(Math.max(0, lines.length - options.tailLines));
+    if (
+      !write(lines) ||
+      !options.follow ||
+      run.finishedAt !== undefined ||
+      !this.kubelet.isRunning(pod.metadata.uid, name)
+    ) {
       res.end();
       return;
     }
@@ -163,9 +203,22 @@ export class LogService {
     const untrack = this.track(res);
     const timer = setInterval(() => {
       const current = this.kubelet.runs(pod.metadata.uid, name).find((r) => r.id === run.id);
-      const stillRunning = current && current.finishedAt === undefined && this.kubelet.isRunning(pod.metadata.uid, name);
-      const upTo = current ? this.countAt(run.startedAt, current.finishedAt ?? this.clock.now()) : next;
-      const more = current ? this.lines(current, { ...ctx, ...(current.reason ? { endReason: current.reason } : {}) }, next, upTo, current.finishedAt !== undefined ? upTo : undefined) : [];
+      const stillRunning =
+        current &&
+        current.finishedAt === undefined &&
+        this.kubelet.isRunning(pod.metadata.uid, name);
+      const upTo = current
+        ? this.countAt(run.startedAt, current.finishedAt ?? this.clock.now())
+        : next;
+      const more = current
+        ? this.lines(
+            current,
+            { ...ctx, ...(current.reason ? { endReason: current.reason } : {}) },
+            next,
+            upTo,
+            current.finishedAt !== undefined ? upTo : undefined,
+          )
+        : [];
       next = upTo;
       if (!write(more) || !stillRunning) finish();
     }, this.options.followIntervalMs ?? 250);
@@ -181,7 +234,13 @@ export class LogService {
     });
   };
 
-  private lines(run: ContainerRun, ctx: RunContext, from: number, to: number, total: number | undefined): Array<{ at: number; text: string }> {
+  private lines(
+    run: ContainerRun,
+    ctx: RunContext,
+    from: number,
+    to: number,
+    total: number | undefined,
+  ): Array<{ at: number; text: string }> {
     const out: Array<{ at: number; text: string }> = [];
     for (let k = from; k < to; k++) {
       const at = this.timeOf(run.startedAt, k);
@@ -193,7 +252,8 @@ export class LogService {
   private since(query: URLSearchParams): number | undefined {
     const seconds = query.get('sinceSeconds');
     const time = query.get('sinceTime');
-    if (seconds && time) throw badRequest('at most one of sinceTime or sinceSeconds may be specified');
+    if (seconds && time)
+      throw badRequest('at most one of sinceTime or sinceSeconds may be specified');
     if (seconds) return this.clock.now() - optionalInt(seconds, 'sinceSeconds')! * 1000;
     if (time) {
       const parsed = Date.parse(time);
@@ -212,13 +272,19 @@ export class LogService {
       join(dir, name, `${container}.log`),
       join(dir, `${name}.${container}.log`),
       join(dir, `${name}_${container}.log`),
-      ...((pod.spec?.containers ?? []).length === 1 || container === pod.spec?.containers?.[0]?.name ? [join(dir, ns, `${name}.log`), join(dir, `${name}.log`)] : []),
+      ...((pod.spec?.containers ?? []).length === 1 || container === pod.spec?.containers?.[0]?.name
+        ? [join(dir, ns, `${name}.log`), join(dir, `${name}.log`)]
+        : []),
     ];
     return candidates.find((path) => existsSync(path));
   }
 
   /** A recorded log, honouring tail, since (for lines that begin with a timestamp) and limitBytes. */
-  private serveFile(res: ServerResponse, file: string, options: { timestamps: boolean; tailLines?: number; limitBytes?: number; since?: number }): void {
+  private serveFile(
+    res: ServerResponse,
+    file: string,
+    options: { timestamps: boolean; tailLines?: number; limitBytes?: number; since?: number },
+  ): void {
     let lines = readFileSync(file, 'utf8').split('\n');
     if (lines.at(-1) === '') lines.pop();
     if (options.since !== undefined) {
@@ -227,9 +293,11 @@ export class LogService {
         return Number.isNaN(t) || t >= options.since!;
       });
     }
-    if (options.tailLines !== undefined) lines = lines.slice(Math.max(0, lines.length - options.tailLines));
+    if (options.tailLines !== undefined)
+      lines = lines.slice(Math.max(0, lines.length - options.tailLines));
     let text = lines.map((l) => l + '\n').join('');
-    if (options.limitBytes !== undefined) text = Buffer.from(text).subarray(0, options.limitBytes).toString('utf8');
+    if (options.limitBytes !== undefined)
+      text = Buffer.from(text).subarray(0, options.limitBytes).toString('utf8');
     res.writeHead(200, { 'Content-Type': 'text/plain' });
     res.end(text);
   }
@@ -238,7 +306,12 @@ export class LogService {
 function optionalInt(value: string | null, name: string): number | undefined {
   if (value === null || value === '') return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new ApiError(400, 'BadRequest', `${name}: Invalid value: ${value}: must be greater than or equal to 0`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ApiError(
+      400,
+      'BadRequest',
+      `${name}: Invalid value: ${value}: must be greater than or equal to 0`,
+    );
   return n;
 }
 

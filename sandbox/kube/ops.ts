@@ -29,7 +29,8 @@ export function deleteObject(
   if (resource === 'pods') {
     const grace = options.gracePeriodSeconds ?? current.spec?.terminationGracePeriodSeconds ?? 30;
     const terminal = current.status?.phase === 'Succeeded' || current.status?.phase === 'Failed';
-    if (grace <= 0 || terminal || !current.spec?.nodeName) return store.remove(resource, namespace, name);
+    if (grace <= 0 || terminal || !current.spec?.nodeName)
+      return store.remove(resource, namespace, name);
     if (current.metadata.deletionTimestamp) {
       if (grace < (current.metadata.deletionGracePeriodSeconds ?? 30)) {
         return store.mutate(resource, namespace, name, (pod) => {
@@ -52,7 +53,9 @@ export function deleteObject(
       })!;
       for (const info of RESOURCES.filter((r) => r.namespaced)) {
         for (const obj of store.list(info.resource, name)) {
-          deleteObject(store, clock, info.resource, name, obj.metadata.name, { gracePeriodSeconds: 0 });
+          deleteObject(store, clock, info.resource, name, obj.metadata.name, {
+            gracePeriodSeconds: 0,
+          });
         }
       }
       if (store.get(resource, undefined, name)) store.remove(resource, undefined, name);
@@ -64,10 +67,17 @@ export function deleteObject(
   if (options.propagationPolicy === 'Orphan') {
     for (const info of RESOURCES) {
       for (const dependent of store.ownedBy(current.metadata.uid, info.resource)) {
-        store.mutate(info.resource, dependent.metadata.namespace, dependent.metadata.name, (obj) => {
-          obj.metadata.ownerReferences = obj.metadata.ownerReferences?.filter((r) => r.uid !== current.metadata.uid);
-          if (obj.metadata.ownerReferences?.length === 0) delete obj.metadata.ownerReferences;
-        });
+        store.mutate(
+          info.resource,
+          dependent.metadata.namespace,
+          dependent.metadata.name,
+          (obj) => {
+            obj.metadata.ownerReferences = obj.metadata.ownerReferences?.filter(
+              (r) => r.uid !== current.metadata.uid,
+            );
+            if (obj.metadata.ownerReferences?.length === 0) delete obj.metadata.ownerReferences;
+          },
+        );
       }
     }
   }
@@ -86,7 +96,13 @@ export function startGarbageCollector(store: ObjectStore, clock: SandboxClock): 
       for (const info of RESOURCES) {
         for (const dependent of store.ownedBy(uid, info.resource)) {
           if (info.resource === 'pods' && dependent.metadata.deletionTimestamp) continue;
-          deleteObject(store, clock, info.resource, dependent.metadata.namespace, dependent.metadata.name);
+          deleteObject(
+            store,
+            clock,
+            info.resource,
+            dependent.metadata.namespace,
+            dependent.metadata.name,
+          );
         }
       }
     });

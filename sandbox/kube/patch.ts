@@ -35,12 +35,17 @@ function getAt(doc: unknown, tokens: string[], pointer: string): unknown {
 }
 
 function patchFailed(message: string): ApiError {
-  return new ApiError(422, 'Invalid', `the server rejected our request due to an error in our request: ${message}`);
+  return new ApiError(
+    422,
+    'Invalid',
+    `the server rejected our request due to an error in our request: ${message}`,
+  );
 }
 
 /** Applies an RFC 6902 JSON patch to a copy of `doc`. */
 export function applyJsonPatch<T>(doc: T, operations: unknown): T {
-  if (!Array.isArray(operations)) throw badRequest('json patch: the body must be a list of operations');
+  if (!Array.isArray(operations))
+    throw badRequest('json patch: the body must be a list of operations');
   const root: { doc: unknown } = { doc: structuredClone(doc) };
   for (const raw of operations) {
     if (!isObject(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') {
@@ -82,7 +87,13 @@ export function applyJsonPatch<T>(doc: T, operations: unknown): T {
   return root.doc as T;
 }
 
-function put(root: { doc: unknown }, tokens: string[], value: unknown, mode: 'add' | 'replace', pointer: string): void {
+function put(
+  root: { doc: unknown },
+  tokens: string[],
+  value: unknown,
+  mode: 'add' | 'replace',
+  pointer: string,
+): void {
   if (tokens.length === 0) {
     root.doc = value;
     return;
@@ -171,7 +182,8 @@ function mergeObject(target: JsonObject, patch: JsonObject): JsonObject {
       delete target[key];
     } else if (isObject(value)) {
       if (value.$patch === 'delete') delete target[key];
-      else target[key] = mergeObject(isObject(target[key]) ? (target[key] as JsonObject) : {}, value);
+      else
+        target[key] = mergeObject(isObject(target[key]) ? (target[key] as JsonObject) : {}, value);
     } else if (Array.isArray(value)) {
       target[key] = mergeList(key, target[key], value);
     } else {
@@ -183,7 +195,10 @@ function mergeObject(target: JsonObject, patch: JsonObject): JsonObject {
 
 function mergeList(field: string, current: unknown, patch: unknown[]): unknown[] {
   const replace = patch.some((item) => isObject(item) && item.$patch === 'replace');
-  if (replace) return stripDirectives(patch.filter((item) => !(isObject(item) && item.$patch === 'replace'))) as unknown[];
+  if (replace)
+    return stripDirectives(
+      patch.filter((item) => !(isObject(item) && item.$patch === 'replace')),
+    ) as unknown[];
   const existing = Array.isArray(current) ? current : [];
   if (SET_LISTS.has(field)) return [...new Set([...existing, ...patch])];
   const keySpec = MERGE_KEYS[field];
@@ -191,7 +206,9 @@ function mergeList(field: string, current: unknown, patch: unknown[]): unknown[]
   const result = [...existing] as JsonObject[];
   for (const item of patch as JsonObject[]) {
     const key = typeof keySpec === 'string' ? keySpec : keySpec(item);
-    const index = result.findIndex((candidate) => isObject(candidate) && candidate[key] === item[key]);
+    const index = result.findIndex(
+      (candidate) => isObject(candidate) && candidate[key] === item[key],
+    );
     if (item.$patch === 'delete') {
       if (index >= 0) result.splice(index, 1);
     } else if (index >= 0) {

@@ -12,19 +12,38 @@ import { controllerOf, type KObject } from './types';
 import { WorkQueue } from './workqueue';
 
 export function isPodReady(pod: KObject): boolean {
-  return (pod.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
+  return (pod.status?.conditions ?? []).some(
+    (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True',
+  );
 }
 
 export function isPodActive(pod: KObject): boolean {
-  return !pod.metadata.deletionTimestamp && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
+  return (
+    !pod.metadata.deletionTimestamp &&
+    pod.status?.phase !== 'Succeeded' &&
+    pod.status?.phase !== 'Failed'
+  );
 }
 
 function ownerRef(owner: KObject): KObject['metadata']['ownerReferences'] {
-  return [{ apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid, controller: true, blockOwnerDeletion: true }];
+  return [
+    {
+      apiVersion: owner.apiVersion,
+      kind: owner.kind,
+      name: owner.metadata.name,
+      uid: owner.metadata.uid,
+      controller: true,
+      blockOwnerDeletion: true,
+    },
+  ];
 }
 
 /** A pod made from a set's template, owned by the set. */
-export function podFromTemplate(owner: KObject, name: string, extraLabels: Record<string, string> = {}): KObject {
+export function podFromTemplate(
+  owner: KObject,
+  name: string,
+  extraLabels: Record<string, string> = {},
+): KObject {
   const template = structuredClone(owner.spec.template ?? {});
   return {
     apiVersion: 'v1',
@@ -44,7 +63,10 @@ function rank(pod: KObject): number[] {
   const scheduled = pod.spec?.nodeName ? 1 : 0;
   const running = pod.status?.phase === 'Running' ? 1 : 0;
   const ready = isPodReady(pod) ? 1 : 0;
-  const restarts = (pod.status?.containerStatuses ?? []).reduce((n: number, c: { restartCount?: number }) => n + (c.restartCount ?? 0), 0);
+  const restarts = (pod.status?.containerStatuses ?? []).reduce(
+    (n: number, c: { restartCount?: number }) => n + (c.restartCount ?? 0),
+    0,
+  );
   const created = Date.parse(pod.metadata.creationTimestamp) || 0;
   return [scheduled, running, ready, -restarts, -created];
 }
@@ -68,15 +90,22 @@ export class ReplicaSetController {
   start(): void {
     this.unsubscribe = this.store.subscribe((event) => {
       if (event.resource === 'replicasets' || event.resource === 'statefulsets') {
-        if (event.type !== 'DELETED') this.queue.add(`${event.resource}|${objectKey(event.object.metadata.namespace, event.object.metadata.name)}`);
+        if (event.type !== 'DELETED')
+          this.queue.add(
+            `${event.resource}|${objectKey(event.object.metadata.namespace, event.object.metadata.name)}`,
+          );
       } else if (event.resource === 'pods') {
         const owner = controllerOf(event.object);
-        if (owner?.kind === 'ReplicaSet') this.queue.add(`replicasets|${objectKey(event.object.metadata.namespace, owner.name)}`);
-        if (owner?.kind === 'StatefulSet') this.queue.add(`statefulsets|${objectKey(event.object.metadata.namespace, owner.name)}`);
+        if (owner?.kind === 'ReplicaSet')
+          this.queue.add(`replicasets|${objectKey(event.object.metadata.namespace, owner.name)}`);
+        if (owner?.kind === 'StatefulSet')
+          this.queue.add(`statefulsets|${objectKey(event.object.metadata.namespace, owner.name)}`);
       }
     });
-    for (const rs of this.store.list('replicasets')) this.queue.add(`replicasets|${objectKey(rs.metadata.namespace, rs.metadata.name)}`);
-    for (const sts of this.store.list('statefulsets')) this.queue.add(`statefulsets|${objectKey(sts.metadata.namespace, sts.metadata.name)}`);
+    for (const rs of this.store.list('replicasets'))
+      this.queue.add(`replicasets|${objectKey(rs.metadata.namespace, rs.metadata.name)}`);
+    for (const sts of this.store.list('statefulsets'))
+      this.queue.add(`statefulsets|${objectKey(sts.metadata.namespace, sts.metadata.name)}`);
   }
 
   stop(): void {
@@ -94,7 +123,9 @@ export class ReplicaSetController {
   }
 
   private owned(set: KObject): KObject[] {
-    return this.store.ownedBy(set.metadata.uid, 'pods').filter((p) => controllerOf(p)?.uid === set.metadata.uid);
+    return this.store
+      .ownedBy(set.metadata.uid, 'pods')
+      .filter((p) => controllerOf(p)?.uid === set.metadata.uid);
   }
 
   private syncReplicaSet(rs: KObject): void {
@@ -108,13 +139,17 @@ export class ReplicaSetController {
         if (this.store.get('pods', rs.metadata.namespace, name)) continue;
         const pod = this.store.create('pods', podFromTemplate(rs, name));
         active.push(pod);
-        this.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, { component: 'replicaset-controller' });
+        this.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, {
+          component: 'replicaset-controller',
+        });
       }
     } else if (diff > 0) {
       const victims = [...active].sort((a, b) => compareRank(rank(a), rank(b))).slice(0, diff);
       for (const pod of victims) {
         deleteObject(this.store, this.clock, 'pods', pod.metadata.namespace, pod.metadata.name);
-        this.events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, { component: 'replicaset-controller' });
+        this.events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, {
+          component: 'replicaset-controller',
+        });
       }
     }
     const current = this.owned(rs).filter(isPodActive);
@@ -128,7 +163,12 @@ export class ReplicaSetController {
         terminatingReplicas: this.owned(rs).filter((p) => p.metadata.deletionTimestamp).length,
         observedGeneration: obj.metadata.generation ?? 1,
       };
-      for (const field of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'terminatingReplicas']) {
+      for (const field of [
+        'fullyLabeledReplicas',
+        'readyReplicas',
+        'availableReplicas',
+        'terminatingReplicas',
+      ]) {
         if (status[field] === 0) delete status[field];
       }
       obj.status = status;
@@ -149,12 +189,21 @@ export class ReplicaSetController {
         continue;
       }
       if (this.store.get('pods', sts.metadata.namespace, name)) break;
-      this.store.create('pods', podFromTemplate(sts, name, {
-        'statefulset.kubernetes.io/pod-name': name,
-        'apps.kubernetes.io/pod-index': String(i),
-        'controller-revision-hash': revision,
-      }));
-      this.events.record(sts, 'Normal', 'SuccessfulCreate', `create Pod ${name} in StatefulSet ${sts.metadata.name} successful`, { component: 'statefulset-controller' });
+      this.store.create(
+        'pods',
+        podFromTemplate(sts, name, {
+          'statefulset.kubernetes.io/pod-name': name,
+          'apps.kubernetes.io/pod-index': String(i),
+          'controller-revision-hash': revision,
+        }),
+      );
+      this.events.record(
+        sts,
+        'Normal',
+        'SuccessfulCreate',
+        `create Pod ${name} in StatefulSet ${sts.metadata.name} successful`,
+        { component: 'statefulset-controller' },
+      );
       break;
     }
     for (const pod of pods) {

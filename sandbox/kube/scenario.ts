@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects are open JSON, read field by field as the API server does */
 /**
  * The FreeLMS cluster the sandbox starts with: namespace `freelms`, the five services as
  * Deployments with revision history, postgres-0/redis-0/kafka-0 from StatefulSets, and a few
@@ -42,7 +43,8 @@ export const BAD_IMAGES: ReadonlyMap<string, Behaviour> = new Map([
  */
 export function behaviourOf(pod: KObject): Behaviour {
   const annotated = pod.metadata.annotations?.[BEHAVIOUR_ANNOTATION];
-  if (annotated && (BEHAVIOURS as readonly string[]).includes(annotated)) return annotated as Behaviour;
+  if (annotated && (BEHAVIOURS as readonly string[]).includes(annotated))
+    return annotated as Behaviour;
   for (const c of pod.spec?.containers ?? []) {
     const image = String(c.image ?? '');
     const bad = BAD_IMAGES.get(image);
@@ -82,7 +84,11 @@ const SERVICES: ServiceSpec[] = [
     revisions: [
       { version: '2.3.0', cause: 'Release 2.3.0: tenant routing', ago: 12 * DAY },
       { version: '2.4.0', cause: 'Release 2.4.0: per-tenant rate limiting', ago: 3 * DAY },
-      { version: '2.4.1', cause: 'Release 2.4.1: response cache for course catalogue', ago: 25 * MINUTE },
+      {
+        version: '2.4.1',
+        cause: 'Release 2.4.1: response cache for course catalogue',
+        ago: 25 * MINUTE,
+      },
     ],
   },
   {
@@ -140,23 +146,43 @@ function labels(app: string, extra: Record<string, string> = {}): Record<string,
   return { app, [PART_OF]: 'freelms', ...extra };
 }
 
-function meta(name: string, namespace: string | undefined, created: number, rest: Record<string, unknown> = {}): KObject['metadata'] {
+function meta(
+  name: string,
+  namespace: string | undefined,
+  created: number,
+  rest: Record<string, unknown> = {},
+): KObject['metadata'] {
   return {
     name,
     ...(namespace ? { namespace } : {}),
-    creationTimestamp: new Date(Math.floor(created / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+    creationTimestamp: new Date(Math.floor(created / 1000) * 1000)
+      .toISOString()
+      .replace('.000Z', 'Z'),
     ...rest,
   } as KObject['metadata'];
 }
 
-function podTemplate(app: string, image: string, port: number, memory: string, withInit = false): any {
+function podTemplate(
+  app: string,
+  image: string,
+  port: number,
+  memory: string,
+  withInit = false,
+): any {
   return {
-    metadata: { labels: labels(app), annotations: { 'kubectl.kubernetes.io/default-container': app } },
+    metadata: {
+      labels: labels(app),
+      annotations: { 'kubectl.kubernetes.io/default-container': app },
+    },
     spec: {
       ...(withInit
         ? {
             initContainers: [
-              { name: 'wait-for-kafka', image: 'busybox:1.36', command: ['sh', '-c', 'until nc -z kafka 9092; do sleep 2; done'] },
+              {
+                name: 'wait-for-kafka',
+                image: 'busybox:1.36',
+                command: ['sh', '-c', 'until nc -z kafka 9092; do sleep 2; done'],
+              },
               { name: 'migrate-templates', image: `${REGISTRY}/${app}-migrations:1.0.0` },
             ],
           }
@@ -171,10 +197,19 @@ function podTemplate(app: string, image: string, port: number, memory: string, w
             { name: 'JAVA_TOOL_OPTIONS', value: '-XX:MaxRAMPercentage=75' },
           ],
           resources: { requests: { cpu: '250m', memory }, limits: { memory } },
-          readinessProbe: { httpGet: { path: '/actuator/health/readiness', port }, periodSeconds: 5 },
+          readinessProbe: {
+            httpGet: { path: '/actuator/health/readiness', port },
+            periodSeconds: 5,
+          },
         },
         ...(app === 'api-gateway'
-          ? [{ name: 'envoy', image: 'envoyproxy/envoy:v1.31.2', ports: [{ containerPort: 9901, name: 'admin', protocol: 'TCP' }] }]
+          ? [
+              {
+                name: 'envoy',
+                image: 'envoyproxy/envoy:v1.31.2',
+                ports: [{ containerPort: 9901, name: 'admin', protocol: 'TCP' }],
+              },
+            ]
           : []),
       ],
     },
@@ -192,23 +227,57 @@ export function loadScenario(store: ObjectStore, options: ScenarioOptions): numb
   };
 
   for (const ns of ['default', 'kube-system', NAMESPACE]) {
-    create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: meta(ns, undefined, clusterBorn, ns === NAMESPACE ? { labels: { [PART_OF]: 'freelms' } } : {}) });
+    create('namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: meta(
+        ns,
+        undefined,
+        clusterBorn,
+        ns === NAMESPACE ? { labels: { [PART_OF]: 'freelms' } } : {},
+      ),
+    });
   }
 
-  const extraDeployments = options.pods && options.pods > 40 ? Math.min(45, Math.ceil(options.pods / 200)) : 0;
+  const extraDeployments =
+    options.pods && options.pods > 40 ? Math.min(45, Math.ceil(options.pods / 200)) : 0;
   const nodeCount = Math.max(3, Math.ceil((options.pods ?? 0) / 100) + 1);
   for (let i = 1; i <= nodeCount; i++) {
     create('nodes', {
       apiVersion: 'v1',
       kind: 'Node',
       metadata: meta(`freelms-node-${i}`, undefined, clusterBorn, {
-        labels: { 'kubernetes.io/hostname': `freelms-node-${i}`, 'kubernetes.io/os': 'linux', 'node.kubernetes.io/instance-type': 'm6i.2xlarge', ...(i === 1 ? { 'node-role.kubernetes.io/control-plane': '' } : {}) },
+        labels: {
+          'kubernetes.io/hostname': `freelms-node-${i}`,
+          'kubernetes.io/os': 'linux',
+          'node.kubernetes.io/instance-type': 'm6i.2xlarge',
+          ...(i === 1 ? { 'node-role.kubernetes.io/control-plane': '' } : {}),
+        },
       }),
       spec: {},
       status: {
-        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: null, lastTransitionTime: meta('', undefined, clusterBorn).creationTimestamp }],
-        addresses: [{ type: 'InternalIP', address: `10.0.${Math.floor(i / 250)}.${(i % 250) + 10}` }, { type: 'Hostname', address: `freelms-node-${i}` }],
-        nodeInfo: { kubeletVersion: 'v1.35.0', osImage: 'Debian GNU/Linux 12 (bookworm)', kernelVersion: '6.1.0-28-cloud-amd64', containerRuntimeVersion: 'containerd://2.0.1', architecture: 'amd64', operatingSystem: 'linux' },
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'KubeletReady',
+            message: 'kubelet is posting ready status',
+            lastHeartbeatTime: null,
+            lastTransitionTime: meta('', undefined, clusterBorn).creationTimestamp,
+          },
+        ],
+        addresses: [
+          { type: 'InternalIP', address: `10.0.${Math.floor(i / 250)}.${(i % 250) + 10}` },
+          { type: 'Hostname', address: `freelms-node-${i}` },
+        ],
+        nodeInfo: {
+          kubeletVersion: 'v1.35.0',
+          osImage: 'Debian GNU/Linux 12 (bookworm)',
+          kernelVersion: '6.1.0-28-cloud-amd64',
+          containerRuntimeVersion: 'containerd://2.0.1',
+          architecture: 'amd64',
+          operatingSystem: 'linux',
+        },
         capacity: { cpu: '8', memory: '32Gi', pods: '110' },
         allocatable: { cpu: '7910m', memory: '31Gi', pods: '110' },
       },
@@ -230,7 +299,13 @@ export function loadScenario(store: ObjectStore, options: ScenarioOptions): numb
       spec: {
         replicas: spec.replicas,
         selector: { matchLabels: { app: spec.name } },
-        template: podTemplate(spec.name, image(current), spec.port, spec.memory, spec.initContainers),
+        template: podTemplate(
+          spec.name,
+          image(current),
+          spec.port,
+          spec.memory,
+          spec.initContainers,
+        ),
         progressDeadlineSeconds: 600,
         revisionHistoryLimit: 10,
       },
@@ -242,14 +317,39 @@ export function loadScenario(store: ObjectStore, options: ScenarioOptions): numb
         observedGeneration: spec.revisions.length,
         conditions: [
           bad
-            ? { type: 'Progressing', status: 'False', lastUpdateTime: rolledOut, lastTransitionTime: rolledOut, reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${spec.name}-${templateHash(obj.spec.template)}" has timed out progressing.` }
-            : { type: 'Progressing', status: 'True', lastUpdateTime: rolledOut, lastTransitionTime: rolledOut, reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${spec.name}-${templateHash(obj.spec.template)}" has successfully progressed.` },
+            ? {
+                type: 'Progressing',
+                status: 'False',
+                lastUpdateTime: rolledOut,
+                lastTransitionTime: rolledOut,
+                reason: 'ProgressDeadlineExceeded',
+                message: `ReplicaSet "${spec.name}-${templateHash(obj.spec.template)}" has timed out progressing.`,
+              }
+            : {
+                type: 'Progressing',
+                status: 'True',
+                lastUpdateTime: rolledOut,
+                lastTransitionTime: rolledOut,
+                reason: 'NewReplicaSetAvailable',
+                message: `ReplicaSet "${spec.name}-${templateHash(obj.spec.template)}" has successfully progressed.`,
+              },
         ],
       };
     });
     spec.revisions.forEach((revision, index) => {
-      const template = podTemplate(spec.name, image(revision), spec.port, spec.memory, spec.initContainers);
-      applyDefaults('deployments', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('x', namespace, 0), spec: { selector: { matchLabels: { app: spec.name } }, template } });
+      const template = podTemplate(
+        spec.name,
+        image(revision),
+        spec.port,
+        spec.memory,
+        spec.initContainers,
+      );
+      applyDefaults('deployments', {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: meta('x', namespace, 0),
+        spec: { selector: { matchLabels: { app: spec.name } }, template },
+      });
       const hash = templateHash(template);
       template.metadata.labels['pod-template-hash'] = hash;
       const isCurrent = index === spec.revisions.length - 1;
@@ -263,9 +363,20 @@ export function loadScenario(store: ObjectStore, options: ScenarioOptions): numb
             [REVISION]: String(index + 1),
             [CHANGE_CAUSE]: revision.cause,
             'deployment.kubernetes.io/desired-replicas': String(spec.replicas),
-            'deployment.kubernetes.io/max-replicas': String(spec.replicas + Math.ceil(spec.replicas / 4)),
+            'deployment.kubernetes.io/max-replicas': String(
+              spec.replicas + Math.ceil(spec.replicas / 4),
+            ),
           },
-          ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: spec.name, uid: d.metadata.uid, controller: true, blockOwnerDeletion: true }],
+          ownerReferences: [
+            {
+              apiVersion: 'apps/v1',
+              kind: 'Deployment',
+              name: spec.name,
+              uid: d.metadata.uid,
+              controller: true,
+              blockOwnerDeletion: true,
+            },
+          ],
         }),
         spec: {
           replicas: isCurrent ? spec.replicas : 0,
@@ -282,8 +393,20 @@ export function loadScenario(store: ObjectStore, options: ScenarioOptions): numb
           kind: 'Pod',
           metadata: meta(`${rsName}-${suffix}`, namespace, now - revision.ago + i * 20_000, {
             labels: template.metadata.labels,
-            annotations: { ...(template.metadata.annotations ?? {}), ...(behaviour ? { [BEHAVIOUR_ANNOTATION]: behaviour } : {}) },
-            ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rsName, uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true }],
+            annotations: {
+              ...(template.metadata.annotations ?? {}),
+              ...(behaviour ? { [BEHAVIOUR_ANNOTATION]: behaviour } : {}),
+            },
+            ownerReferences: [
+              {
+                apiVersion: 'apps/v1',
+                kind: 'ReplicaSet',
+                name: rsName,
+                uid: rs.metadata.uid,
+                controller: true,
+                blockOwnerDeletion: true,
+              },
+            ],
           }),
           spec: structuredClone(template.spec),
         });
@@ -323,20 +446,52 @@ export function loadScenario(store: ObjectStore, options: ScenarioOptions): numb
   for (const [name, image, port, command] of stateful) {
     const template = {
       metadata: { labels: labels(name) },
-      spec: { containers: [{ name, image, command, ports: [{ containerPort: port, protocol: 'TCP' }], resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '500m', memory: '1Gi' } } }] },
+      spec: {
+        containers: [
+          {
+            name,
+            image,
+            command,
+            ports: [{ containerPort: port, protocol: 'TCP' }],
+            resources: {
+              requests: { cpu: '500m', memory: '1Gi' },
+              limits: { cpu: '500m', memory: '1Gi' },
+            },
+          },
+        ],
+      },
     };
     const sts = create('statefulsets', {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
       metadata: meta(name, NAMESPACE, clusterBorn + HOUR, { labels: labels(name) }),
-      spec: { replicas: 1, serviceName: name, selector: { matchLabels: { app: name } }, template, podManagementPolicy: 'OrderedReady' },
+      spec: {
+        replicas: 1,
+        serviceName: name,
+        selector: { matchLabels: { app: name } },
+        template,
+        podManagementPolicy: 'OrderedReady',
+      },
     });
     create('pods', {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: meta(`${name}-0`, NAMESPACE, now - 8 * DAY, {
-        labels: { ...labels(name), 'statefulset.kubernetes.io/pod-name': `${name}-0`, 'apps.kubernetes.io/pod-index': '0' },
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name, uid: sts.metadata.uid, controller: true, blockOwnerDeletion: true }],
+        labels: {
+          ...labels(name),
+          'statefulset.kubernetes.io/pod-name': `${name}-0`,
+          'apps.kubernetes.io/pod-index': '0',
+        },
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'StatefulSet',
+            name,
+            uid: sts.metadata.uid,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
       }),
       spec: structuredClone(template.spec),
     });
@@ -345,24 +500,57 @@ export function loadScenario(store: ObjectStore, options: ScenarioOptions): numb
       apiVersion: 'v1',
       kind: 'Service',
       metadata: meta(name, NAMESPACE, clusterBorn + HOUR, { labels: labels(name) }),
-      spec: { type: 'ClusterIP', clusterIP: 'None', selector: { app: name }, ports: [{ port, targetPort: port, protocol: 'TCP' }] },
+      spec: {
+        type: 'ClusterIP',
+        clusterIP: 'None',
+        selector: { app: name },
+        ports: [{ port, targetPort: port, protocol: 'TCP' }],
+      },
     });
   }
 
   // Pods in the states the runbook's "unhealthy pods" check has to recognise.
-  const standalone = (name: string, app: string, behaviour: Behaviour, ago: number, extra: Partial<KObject['spec']> = {}): void => {
+  const standalone = (
+    name: string,
+    app: string,
+    behaviour: Behaviour,
+    ago: number,
+    extra: Partial<KObject['spec']> = {},
+  ): void => {
     create('pods', {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: meta(name, NAMESPACE, now - ago, { labels: labels(app), annotations: { [BEHAVIOUR_ANNOTATION]: behaviour } }),
-      spec: { containers: [{ name: app, image: `${REGISTRY}/${app}:1.2.0`, resources: { requests: { cpu: '100m', memory: '256Mi' } } }], ...extra },
+      metadata: meta(name, NAMESPACE, now - ago, {
+        labels: labels(app),
+        annotations: { [BEHAVIOUR_ANNOTATION]: behaviour },
+      }),
+      spec: {
+        containers: [
+          {
+            name: app,
+            image: `${REGISTRY}/${app}:1.2.0`,
+            resources: { requests: { cpu: '100m', memory: '256Mi' } },
+          },
+        ],
+        ...extra,
+      },
     });
     pods++;
   };
-  standalone('db-migrate-20250114-kx7vq', 'db-migrate', 'complete', 2 * DAY, { restartPolicy: 'Never' });
-  standalone('report-export-29417-bm2wd', 'report-export', 'fail', 7 * HOUR, { restartPolicy: 'Never' });
+  standalone('db-migrate-20250114-kx7vq', 'db-migrate', 'complete', 2 * DAY, {
+    restartPolicy: 'Never',
+  });
+  standalone('report-export-29417-bm2wd', 'report-export', 'fail', 7 * HOUR, {
+    restartPolicy: 'Never',
+  });
   standalone('analytics-worker-6c9f5-hz2lp', 'analytics-worker', 'unschedulable', 50 * MINUTE, {
-    containers: [{ name: 'analytics-worker', image: `${REGISTRY}/analytics-worker:0.7.2`, resources: { requests: { cpu: '2', memory: '64Gi' } } }],
+    containers: [
+      {
+        name: 'analytics-worker',
+        image: `${REGISTRY}/analytics-worker:0.7.2`,
+        resources: { requests: { cpu: '2', memory: '64Gi' } },
+      },
+    ],
   });
   standalone('thumbnail-cache-5d8b7-q4x9n', 'thumbnail-cache', 'evicted', 5 * HOUR);
   create('pods', {
@@ -372,13 +560,24 @@ export function loadScenario(store: ObjectStore, options: ScenarioOptions): numb
       labels: labels('forum-legacy'),
       finalizers: ['freelms.io/drain-sessions'],
     }),
-    spec: { containers: [{ name: 'forum-legacy', image: `${REGISTRY}/forum-legacy:0.14.2` }], terminationGracePeriodSeconds: 30 },
+    spec: {
+      containers: [{ name: 'forum-legacy', image: `${REGISTRY}/forum-legacy:0.14.2` }],
+      terminationGracePeriodSeconds: 30,
+    },
   });
   pods++;
   standalone('grade-exporter-7f6d9-tw5lm', 'grade-exporter', 'init-stuck', 35 * MINUTE, {
     initContainers: [
-      { name: 'wait-for-postgres', image: 'busybox:1.36', command: ['sh', '-c', 'until nc -z postgres 5432; do sleep 2; done'] },
-      { name: 'wait-for-kafka', image: 'busybox:1.36', command: ['sh', '-c', 'until nc -z kafka-broker 9092; do sleep 2; done'] },
+      {
+        name: 'wait-for-postgres',
+        image: 'busybox:1.36',
+        command: ['sh', '-c', 'until nc -z postgres 5432; do sleep 2; done'],
+      },
+      {
+        name: 'wait-for-kafka',
+        image: 'busybox:1.36',
+        command: ['sh', '-c', 'until nc -z kafka-broker 9092; do sleep 2; done'],
+      },
     ],
   });
 
@@ -387,8 +586,13 @@ export function loadScenario(store: ObjectStore, options: ScenarioOptions): numb
     create('pods', {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: meta(`coredns-5d78c9869d-${suffix}`, 'kube-system', clusterBorn, { labels: { 'k8s-app': 'kube-dns' } }),
-      spec: { containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns/coredns:v1.11.3' }], priorityClassName: 'system-cluster-critical' },
+      metadata: meta(`coredns-5d78c9869d-${suffix}`, 'kube-system', clusterBorn, {
+        labels: { 'k8s-app': 'kube-dns' },
+      }),
+      spec: {
+        containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns/coredns:v1.11.3' }],
+        priorityClassName: 'system-cluster-critical',
+      },
     });
     pods++;
   }
@@ -420,19 +624,28 @@ export function loadScenario(store: ObjectStore, options: ScenarioOptions): numb
 /** Loads every object of the JSON/YAML files under `dir` (lists and multi-document YAML too). */
 export function loadSeed(store: ObjectStore, dir: string): number {
   let count = 0;
-  const files = listFiles(dir).filter((f) => /\.(json|ya?ml)$/i.test(f)).sort();
+  const files = listFiles(dir)
+    .filter((f) => /\.(json|ya?ml)$/i.test(f))
+    .sort();
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
-    const docs: unknown[] = file.toLowerCase().endsWith('.json') ? [JSON.parse(text)] : parseAllDocuments(text).map((d) => d.toJSON());
+    const docs: unknown[] = file.toLowerCase().endsWith('.json')
+      ? [JSON.parse(text)]
+      : parseAllDocuments(text).map((d) => d.toJSON());
     for (const doc of docs.flatMap(flattenList)) {
       const obj = doc as KObject;
       if (!obj?.kind || !obj.apiVersion || !obj.metadata?.name) continue;
       const info = resourceForKind(obj.apiVersion, obj.kind);
-      if (!info) throw new Error(`${file}: the sandbox does not serve ${obj.apiVersion} ${obj.kind}`);
+      if (!info)
+        throw new Error(`${file}: the sandbox does not serve ${obj.apiVersion} ${obj.kind}`);
       if (info.namespaced) {
         obj.metadata.namespace ??= 'default';
         if (!store.get('namespaces', undefined, obj.metadata.namespace)) {
-          const ns: KObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: obj.metadata.namespace } as KObject['metadata'] };
+          const ns: KObject = {
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: { name: obj.metadata.namespace } as KObject['metadata'],
+          };
           applyDefaults('namespaces', ns);
           store.create('namespaces', ns);
         }
@@ -440,10 +653,12 @@ export function loadSeed(store: ObjectStore, dir: string): number {
         delete obj.metadata.namespace;
       }
       delete (obj.metadata as Record<string, unknown>).resourceVersion;
-      if (obj.metadata.deletionTimestamp && !obj.metadata.finalizers?.length) obj.metadata.finalizers = ['sandbox.freelms.io/seeded'];
+      if (obj.metadata.deletionTimestamp && !obj.metadata.finalizers?.length)
+        obj.metadata.finalizers = ['sandbox.freelms.io/seeded'];
       const deletion = obj.metadata.deletionTimestamp;
       applyDefaults(info.resource, obj);
-      if (store.get(info.resource, obj.metadata.namespace, obj.metadata.name)) store.remove(info.resource, obj.metadata.namespace, obj.metadata.name);
+      if (store.get(info.resource, obj.metadata.namespace, obj.metadata.name))
+        store.remove(info.resource, obj.metadata.namespace, obj.metadata.name);
       const created = store.create(info.resource, obj);
       if (deletion) {
         store.mutate(info.resource, created.metadata.namespace, created.metadata.name, (o) => {
@@ -458,9 +673,18 @@ export function loadSeed(store: ObjectStore, dir: string): number {
 
 function flattenList(doc: unknown): unknown[] {
   const obj = doc as { kind?: string; items?: unknown[] };
-  if (obj && typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items)) {
+  if (
+    obj &&
+    typeof obj.kind === 'string' &&
+    obj.kind.endsWith('List') &&
+    Array.isArray(obj.items)
+  ) {
     const itemKind = obj.kind.slice(0, -4);
-    return obj.items.map((item) => ({ kind: itemKind, apiVersion: (obj as { apiVersion?: string }).apiVersion, ...(item as object) }));
+    return obj.items.map((item) => ({
+      kind: itemKind,
+      apiVersion: (obj as { apiVersion?: string }).apiVersion,
+      ...(item as object),
+    }));
   }
   return [doc];
 }

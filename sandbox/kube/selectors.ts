@@ -3,8 +3,7 @@ import { badRequest } from './status';
 import type { KObject } from './types';
 
 type Requirement =
-  | { key: string; op: 'in' | 'notin'; values: string[] }
-  | { key: string; op: 'exists' | '!exists' };
+  { key: string; op: 'in' | 'notin'; values: string[] } | { key: string; op: 'exists' | '!exists' };
 
 export type Matcher = (labels: Record<string, string> | undefined) => boolean;
 
@@ -35,7 +34,10 @@ export function parseLabelSelector(text: string | null | undefined): Matcher {
   const requirements: Requirement[] = splitTerms(text).map((term) => {
     let m = /^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(term);
     if (m) {
-      const values = m[3]!.split(',').map((v) => v.trim()).filter(Boolean);
+      const values = m[3]!
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean);
       return { key: m[1]!, op: m[2] as 'in' | 'notin', values };
     }
     m = /^([\w./-]+)\s*(==|=|!=)\s*([\w./-]*)$/.exec(term);
@@ -72,7 +74,9 @@ export interface LabelSelectorObject {
 export function selectorToString(selector: LabelSelectorObject | undefined): string {
   if (!selector) return '<none>';
   const parts: string[] = [];
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {}).sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
     parts.push(`${key}=${value}`);
   }
   for (const expr of selector.matchExpressions ?? []) {

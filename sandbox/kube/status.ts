@@ -61,16 +61,29 @@ export function badRequest(message: string): ApiError {
   return new ApiError(400, 'BadRequest', message);
 }
 
-export function invalid(kind: string, name: string, field: string, message: string, group = ''): ApiError {
-  return new ApiError(422, 'Invalid', `${kind}${group ? '.' + group : ''} "${name}" is invalid: ${field}: ${message}`, {
-    name,
-    ...(group ? { group } : {}),
-    kind,
-    causes: [{ reason: 'FieldValueInvalid', message, field }],
-  });
+export function invalid(
+  kind: string,
+  name: string,
+  field: string,
+  message: string,
+  group = '',
+): ApiError {
+  return new ApiError(
+    422,
+    'Invalid',
+    `${kind}${group ? '.' + group : ''} "${name}" is invalid: ${field}: ${message}`,
+    {
+      name,
+      ...(group ? { group } : {}),
+      kind,
+      causes: [{ reason: 'FieldValueInvalid', message, field }],
+    },
+  );
 }
 
-export function methodNotAllowed(message = 'the server does not allow this method on the requested resource'): ApiError {
+export function methodNotAllowed(
+  message = 'the server does not allow this method on the requested resource',
+): ApiError {
   return new ApiError(405, 'MethodNotAllowed', message);
 }
 
@@ -79,5 +92,9 @@ export function gone(message: string): ApiError {
 }
 
 export function unsupportedMediaType(contentType: string): ApiError {
-  return new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json; got ${contentType}`);
+  return new ApiError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json; got ${contentType}`,
+  );
 }

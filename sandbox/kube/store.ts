@@ -147,7 +147,11 @@ export class ObjectStore {
    * Replaces an object. With `checkVersion`, a stale `metadata.resourceVersion` is a 409
    * `Conflict`, as a PUT from kubectl would get.
    */
-  update(resource: string, input: KObject, options: { checkVersion?: boolean; dryRun?: boolean } = {}): KObject {
+  update(
+    resource: string,
+    input: KObject,
+    options: { checkVersion?: boolean; dryRun?: boolean } = {},
+  ): KObject {
     const current = this.require(resource, input.metadata.namespace, input.metadata.name);
     if (
       options.checkVersion &&
@@ -172,14 +176,25 @@ export class ObjectStore {
     obj.metadata.resourceVersion = current.metadata.resourceVersion;
     if (JSON.stringify(obj) === JSON.stringify(current)) return current;
     if (options.dryRun) return obj;
-    return this.write(resource, objectKey(obj.metadata.namespace, obj.metadata.name), obj, 'MODIFIED', current);
+    return this.write(
+      resource,
+      objectKey(obj.metadata.namespace, obj.metadata.name),
+      obj,
+      'MODIFIED',
+      current,
+    );
   }
 
   /**
    * Changes an object through `change`, which edits a copy (return `false` to leave it alone).
    * Returns the stored result, or undefined when the object is gone.
    */
-  mutate(resource: string, namespace: string | undefined, name: string, change: (obj: KObject) => void | boolean): KObject | undefined {
+  mutate(
+    resource: string,
+    namespace: string | undefined,
+    name: string,
+    change: (obj: KObject) => void | boolean,
+  ): KObject | undefined {
     const current = this.get(resource, namespace, name);
     if (!current) return undefined;
     const copy = deepClone(current);
@@ -220,7 +235,13 @@ export class ObjectStore {
     return () => this.listeners.delete(listener);
   }
 
-  private write(resource: string, key: string, obj: KObject, type: WatchEventType, previous: KObject | undefined): KObject {
+  private write(
+    resource: string,
+    key: string,
+    obj: KObject,
+    type: WatchEventType,
+    previous: KObject | undefined,
+  ): KObject {
     const rv = ++this.rv;
     obj.metadata.resourceVersion = String(rv);
     const table = this.table(resource);

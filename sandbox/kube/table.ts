@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects are open JSON, read field by field as the API server does */
 /**
  * Server-side printing: the `Table` kubectl asks for with `Accept: …;as=Table`. The cells are
  * computed as the API server's printers compute them, so `kubectl get` shows the STATUS,
@@ -45,7 +46,10 @@ function age(timestamp: string | undefined, now: number): string {
 }
 
 /** STATUS, READY and RESTARTS of a pod, as `kubectl get pods` prints them. */
-export function podSummary(pod: KObject, now: number): { ready: string; status: string; restarts: string; readyCount: number; total: number } {
+export function podSummary(
+  pod: KObject,
+  now: number,
+): { ready: string; status: string; restarts: string; readyCount: number; total: number } {
   const spec = pod.spec ?? {};
   const status = pod.status ?? {};
   const containers: any[] = spec.containers ?? [];
@@ -56,9 +60,11 @@ export function podSummary(pod: KObject, now: number): { ready: string; status: 
   let lastRestart = 0;
   let reason: string = status.reason || status.phase || '';
   const conditions: any[] = status.conditions ?? [];
-  if (conditions.some((c) => c.type === 'PodScheduled' && c.reason === 'SchedulingGated')) reason = 'SchedulingGated';
+  if (conditions.some((c) => c.type === 'PodScheduled' && c.reason === 'SchedulingGated'))
+    reason = 'SchedulingGated';
 
-  const restartable = (name: string) => initContainers.find((c) => c.name === name)?.restartPolicy === 'Always';
+  const restartable = (name: string) =>
+    initContainers.find((c) => c.name === name)?.restartPolicy === 'Always';
   total += initContainers.filter((c) => c.restartPolicy === 'Always').length;
 
   let initializing = false;
@@ -105,14 +111,19 @@ export function podSummary(pod: KObject, now: number): { ready: string; status: 
       const terminated = c.state?.terminated;
       if (waiting?.reason) reason = waiting.reason;
       else if (terminated?.reason) reason = terminated.reason;
-      else if (terminated) reason = terminated.signal ? `Signal:${terminated.signal}` : `ExitCode:${terminated.exitCode}`;
+      else if (terminated)
+        reason = terminated.signal
+          ? `Signal:${terminated.signal}`
+          : `ExitCode:${terminated.exitCode}`;
       else if (c.ready && c.state?.running) {
         hasRunning = true;
         readyCount++;
       }
     }
     if (reason === 'Completed' && hasRunning) {
-      reason = conditions.some((c) => c.type === 'Ready' && c.status === 'True') ? 'Running' : 'NotReady';
+      reason = conditions.some((c) => c.type === 'Ready' && c.status === 'True')
+        ? 'Running'
+        : 'NotReady';
     }
   }
 
@@ -120,8 +131,17 @@ export function podSummary(pod: KObject, now: number): { ready: string; status: 
   if (pod.metadata.deletionTimestamp && status.reason === 'NodeLost') reason = 'Unknown';
   else if (pod.metadata.deletionTimestamp && !terminal) reason = 'Terminating';
 
-  const restartText = restarts !== 0 && lastRestart ? `${restarts} (${humanDuration(now - lastRestart)} ago)` : String(restarts);
-  return { ready: `${readyCount}/${total}`, status: reason, restarts: restartText, readyCount, total };
+  const restartText =
+    restarts !== 0 && lastRestart
+      ? `${restarts} (${humanDuration(now - lastRestart)} ago)`
+      : String(restarts);
+  return {
+    ready: `${readyCount}/${total}`,
+    status: reason,
+    restarts: restartText,
+    readyCount,
+    total,
+  };
 }
 
 function containerCells(template: any): [string, string] {
@@ -228,7 +248,13 @@ const PRINTERS: Record<string, Printer> = {
     ],
     cells(s, now) {
       const [containers, images] = containerCells(s.spec?.template);
-      return [s.metadata.name, `${s.status?.readyReplicas ?? 0}/${s.spec?.replicas ?? 1}`, age(s.metadata.creationTimestamp, now), containers, images];
+      return [
+        s.metadata.name,
+        `${s.status?.readyReplicas ?? 0}/${s.spec?.replicas ?? 1}`,
+        age(s.metadata.creationTimestamp, now),
+        containers,
+        images,
+      ];
     },
   },
   services: {
@@ -244,20 +270,38 @@ const PRINTERS: Record<string, Printer> = {
     cells(svc, now) {
       const ports: any[] = svc.spec?.ports ?? [];
       const portText = ports.length
-        ? ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',')
+        ? ports
+            .map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`)
+            .join(',')
         : '<none>';
       const selector = svc.spec?.selector
-        ? Object.entries(svc.spec.selector).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(',')
+        ? Object.entries(svc.spec.selector)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, v]) => `${k}=${v}`)
+            .join(',')
         : '<none>';
-      const external = svc.status?.loadBalancer?.ingress?.map((i: any) => i.ip || i.hostname).join(',') ||
+      const external =
+        svc.status?.loadBalancer?.ingress?.map((i: any) => i.ip || i.hostname).join(',') ||
         (svc.spec?.type === 'LoadBalancer' ? '<pending>' : '<none>');
-      return [svc.metadata.name, svc.spec?.type ?? 'ClusterIP', svc.spec?.clusterIP ?? '<none>', external, portText, age(svc.metadata.creationTimestamp, now), selector];
+      return [
+        svc.metadata.name,
+        svc.spec?.type ?? 'ClusterIP',
+        svc.spec?.clusterIP ?? '<none>',
+        external,
+        portText,
+        age(svc.metadata.creationTimestamp, now),
+        selector,
+      ];
     },
   },
   namespaces: {
     columns: [col('Name', 'string', 0, 'name'), col('Status'), col('Age')],
     cells(ns, now) {
-      return [ns.metadata.name, ns.status?.phase ?? 'Active', age(ns.metadata.creationTimestamp, now)];
+      return [
+        ns.metadata.name,
+        ns.status?.phase ?? 'Active',
+        age(ns.metadata.creationTimestamp, now),
+      ];
     },
   },
   nodes: {
@@ -280,7 +324,8 @@ const PRINTERS: Record<string, Printer> = {
       const roles = Object.keys(node.metadata.labels ?? {})
         .filter((l) => l.startsWith('node-role.kubernetes.io/'))
         .map((l) => l.slice('node-role.kubernetes.io/'.length));
-      const address = (type: string) => (node.status?.addresses ?? []).find((a: any) => a.type === type)?.address ?? '<none>';
+      const address = (type: string) =>
+        (node.status?.addresses ?? []).find((a: any) => a.type === type)?.address ?? '<none>';
       const info = node.status?.nodeInfo ?? {};
       return [
         node.metadata.name,
@@ -311,7 +356,8 @@ const PRINTERS: Record<string, Printer> = {
     ],
     cells(ev, now) {
       const last = ev.lastTimestamp || ev.eventTime || ev.metadata.creationTimestamp;
-      const first = (ev.firstTimestamp as string) || (ev.eventTime as string) || ev.metadata.creationTimestamp;
+      const first =
+        (ev.firstTimestamp as string) || (ev.eventTime as string) || ev.metadata.creationTimestamp;
       const involved: any = ev.involvedObject ?? {};
       const source: any = ev.source ?? {};
       return [
@@ -345,7 +391,12 @@ function rowObject(obj: KObject, include: IncludeObject): unknown {
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
 }
 
-export function tableRow(resource: string, obj: KObject, now: number, include: IncludeObject): Record<string, unknown> {
+export function tableRow(
+  resource: string,
+  obj: KObject,
+  now: number,
+  include: IncludeObject,
+): Record<string, unknown> {
   const printer = PRINTERS[resource] ?? DEFAULT_PRINTER;
   const conditions = printer.conditions?.(obj);
   const object = rowObject(obj, include);

@@ -52,7 +52,9 @@ export function serveWatch(
   let sentColumns = false;
   const render = (obj: KObject): unknown => {
     if (!watch.asTable) return obj;
-    const table = toTable(info.resource, [], clock.now(), watch.include, { resourceVersion: obj.metadata.resourceVersion });
+    const table = toTable(info.resource, [], clock.now(), watch.include, {
+      resourceVersion: obj.metadata.resourceVersion,
+    });
     table.rows = [tableRow(info.resource, obj, clock.now(), watch.include)];
     if (sentColumns) table.columnDefinitions = [];
     sentColumns = true;

@@ -30,7 +30,9 @@ export class WorkQueue {
         this.work(key);
       } catch (error) {
         // A controller that throws retries later rather than taking the sandbox down.
-        process.stderr.write(`[sandbox] controller failed on ${key}: ${error instanceof Error ? error.stack : String(error)}\n`);
+        process.stderr.write(
+          `[sandbox] controller failed on ${key}: ${error instanceof Error ? error.stack : String(error)}\n`,
+        );
         setTimeout(() => this.add(key), 1000).unref();
       }
     }
