@@ -76,12 +76,19 @@ export class ClusterModel {
   }
 
   /**
-   * Checks the namespace, lists and starts watching. Resolves when the first lists are in (or
-   * failed: see `state`); throws only for a missing namespace.
+   * Checks the namespace, lists and starts watching. Resolves when the first lists are in, failed
+   * or are being retried (see `state`); throws a `KubeError` when the namespace is missing or the
+   * credentials are refused.
    */
   async start(): Promise<void> {
     if (!this.options.skipNamespaceCheck) {
-      await this.connection.checkNamespace();
+      try {
+        await this.connection.checkNamespace();
+      } catch (err) {
+        // A cluster that is down or throttling is retried by the watches and shown as `retrying`;
+        // a missing namespace or rejected credentials will not fix themselves.
+        if (!(err as KubeError).transient) throw err;
+      }
     }
     const ns = encodeURIComponent(this.connection.namespace);
     const common = {

@@ -83,7 +83,7 @@ export class ListWatch<T extends KubeObject> {
     return this.current;
   }
 
-  /** Starts listing and watching; resolves once the first list has been delivered or failed. */
+  /** Starts listing and watching; resolves once the first list was delivered, failed or is being retried. */
   start(): Promise<void> {
     let firstListed!: () => void;
     const listed = new Promise<void>((resolve) => (firstListed = resolve));
@@ -143,6 +143,8 @@ export class ListWatch<T extends KubeObject> {
         backoff = backoff ? backoff.next(undefined) : factory.next();
         const delayMs = Math.max(backoff.duration, (error.retryAfterSeconds ?? 0) * 1000);
         this.setState({ phase: 'retrying', error, delayMs });
+        // The caller learns of trouble through `state` instead of waiting for a cluster that is down.
+        firstListed();
         await sleep(delayMs, signal);
       }
     }

@@ -279,6 +279,16 @@ describe('the Cluster view model', () => {
     assert.equal(m.state.phase, 'live');
   });
 
+  it('starts while the API server answers 503, shows retrying, then comes live by itself', async () => {
+    cluster.failNext('list pods', 503, 'ServiceUnavailable', 'etcdserver: request timed out', 3);
+    const m = await startModel();
+    const states = [m.state.phase as string];
+    m.onDidChangeState((s) => states.push(s.phase));
+    await nextChange((c) => c.pods.length === 7);
+    assert.equal(states[0], 'retrying');
+    assert.equal(m.state.phase, 'live');
+  });
+
   it('fails with the verb and resource when listing pods is forbidden', async () => {
     cluster.failNext(
       'list pods',
