@@ -34,7 +34,14 @@ export interface PagerDutyConfig {
 export interface PagerDutyIncidentRef {
   id: string;
   number?: number;
+  /** `triggered`, `acknowledged` or `resolved`. */
   status: string;
+  title?: string;
+  /** When PagerDuty opened it: the detection time of an incident joined from PagerDuty. */
+  createdAt?: string;
+  urgency?: string;
+  /** The PagerDuty service's name, e.g. `api-gateway`. */
+  serviceName?: string;
   url?: string;
   incidentKey?: string;
 }
@@ -254,6 +261,13 @@ function toRef(value: unknown): PagerDutyIncidentRef {
     id: String(raw.id ?? ''),
     number: typeof raw.incident_number === 'number' ? raw.incident_number : undefined,
     status: String(raw.status ?? ''),
+    title: typeof raw.title === 'string' ? raw.title : undefined,
+    createdAt: typeof raw.created_at === 'string' ? raw.created_at : undefined,
+    urgency: typeof raw.urgency === 'string' ? raw.urgency : undefined,
+    serviceName:
+      typeof asJson(raw.service).summary === 'string'
+        ? String(asJson(raw.service).summary)
+        : undefined,
     url: typeof raw.html_url === 'string' ? raw.html_url : undefined,
     incidentKey: typeof raw.incident_key === 'string' ? raw.incident_key : undefined,
   };

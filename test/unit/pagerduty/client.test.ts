@@ -65,7 +65,11 @@ describe('PagerDuty client against the sandbox', () => {
       pd.createIncident({ title: 'x', incidentKey: 'freelms-dup' }),
       (e: PagerDutyError) => e.kind === 'duplicateKey',
     );
-    assert.equal((await pd.findOpenIncident('freelms-dup'))?.id, first.id);
+    const found = await pd.findOpenIncident('freelms-dup');
+    assert.equal(found?.id, first.id);
+    assert.equal(found?.title, 'x');
+    assert.equal(found?.serviceName, 'api-gateway');
+    assert.match(found?.createdAt ?? '', /^\d{4}-\d{2}-\d{2}T/);
   });
 
   it('says "already done" when acknowledging twice', async () => {
