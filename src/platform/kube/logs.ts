@@ -77,6 +77,8 @@ export class LogStream {
   private seenAtLast = new Map<string, number>();
   private skip = new Map<string, number>();
   private flushTimer: NodeJS.Timeout | undefined;
+  private lastNotice: string | undefined;
+  private wait: number | undefined;
   private running: Promise<void> | undefined;
 
   /** Every event of the stream, in order; the last one is `end`. */
@@ -151,9 +153,13 @@ export class LogStream {
         if (!r.follow || signal.aborted) {
           return this.end(signal.aborted ? 'stopped' : 'completed');
         }
-        const still = await this.containerStillRunning(signal);
-        if (!still.running) {
-          return this.end('completed', still.message);
+        const state = await this.containerState(signal);
+        if (state.kind === 'ended') {
+          return this.end('completed', state.message);
+        }
+        if (state.kind === 'restarting') {
+          this.notice(state.message);
+          await sleep(this.nextWait(), signal);
         }
         resumed = this.beginResume();
       } catch (err) {
@@ -166,13 +172,11 @@ export class LogStream {
           (error.kind === 'badRequest' || error.kind === 'notFound') &&
           WAITING.test(error.extra.status?.message ?? error.message)
         ) {
-          this.emitter.fire({
-            type: 'notice',
-            message:
-              `${this.who()} is not running yet (${error.extra.status?.message ?? error.message}); ` +
+          this.notice(
+            `${this.who()} is not running yet (${error.extra.status?.message ?? error.message}); ` +
               'waiting for it to start.',
-          });
-          await sleep(this.options.waitingRetryMs ?? 2000, signal);
+          );
+          await sleep(this.nextWait(), signal);
           continue;
         }
         if (!error.transient) {
@@ -180,10 +184,9 @@ export class LogStream {
         }
         backoff = backoff ? backoff.next(undefined) : factory.next();
         const delayMs = Math.max(backoff.duration, (error.retryAfterSeconds ?? 0) * 1000);
-        this.emitter.fire({
-          type: 'notice',
-          message: `The log stream of ${this.who()} was interrupted (${error.kind}); reconnecting.`,
-        });
+        this.notice(
+          `The log stream of ${this.who()} was interrupted (${error.kind}); reconnecting.`,
+        );
         await sleep(delayMs, signal);
         resumed = this.beginResume();
       }
@@ -229,7 +232,11 @@ export class LogStream {
     for (const line of lines) {
       if (this.accept(line)) entries.push(...this.assembler.push(line));
     }
-    if (entries.length > 0) this.emitter.fire({ type: 'entries', entries });
+    if (entries.length > 0) {
+      this.wait = undefined;
+      this.lastNotice = undefined;
+      this.emitter.fire({ type: 'entries', entries });
+    }
     clearTimeout(this.flushTimer);
     this.flushTimer = setTimeout(() => this.flush(), this.options.idleFlushMs ?? 150);
   }
@@ -250,39 +257,64 @@ export class LogStream {
     this.emitter.dispose();
   }
 
-  /** After the server closed a follow stream: did the container end, or only the connection? */
-  private async containerStillRunning(
+  /** Tells a notice once, not again for every retry of the same wait. */
+  private notice(message: string): void {
+    if (message !== this.lastNotice) {
+      this.lastNotice = message;
+      this.emitter.fire({ type: 'notice', message });
+    }
+  }
+
+  /** The next pause while a container is not running: 1.5 times longer each time, up to 10 s. */
+  private nextWait(): number {
+    const wait = this.wait ?? this.options.waitingRetryMs ?? 2000;
+    this.wait = Math.min(wait * 1.5, Math.max(10_000, wait));
+    return wait;
+  }
+
+  /**
+   * After the server closed a follow stream: did only the connection end, did the container stop
+   * and will it be restarted (a crash loop: follow its next start), or is it over?
+   */
+  private async containerState(
     signal: AbortSignal,
-  ): Promise<{ running: boolean; message?: string }> {
+  ): Promise<{ kind: 'running' | 'restarting' | 'ended'; message: string }> {
+    const ns = encodeURIComponent(this.connection.namespace);
+    let pod: V1Pod;
     try {
-      const ns = encodeURIComponent(this.connection.namespace);
-      const pod = await this.connection.getJson<V1Pod>(
+      pod = await this.connection.getJson<V1Pod>(
         { verb: 'get', resource: 'pods', name: this.request.pod },
         `/api/v1/namespaces/${ns}/pods/${encodeURIComponent(this.request.pod)}`,
         {},
         signal,
       );
-      const statuses = [
-        ...(pod.status?.initContainerStatuses ?? []),
-        ...(pod.status?.containerStatuses ?? []),
-      ];
-      const status = this.request.container
-        ? statuses.find((s) => s.name === this.request.container)
-        : statuses[0];
-      if (status?.state?.running && !pod.metadata?.deletionTimestamp) {
-        return { running: true };
-      }
-      return {
-        running: false,
-        message: `${this.who()} stopped (${status?.state?.terminated?.reason ?? 'terminated'}).`,
-      };
     } catch (err) {
       const error = toKubeError(err, {});
-      return {
-        running: false,
-        message: error.kind === 'notFound' ? `${this.request.pod} was deleted.` : error.message,
-      };
+      const message =
+        error.kind === 'notFound' ? `${this.request.pod} was deleted.` : error.message;
+      return { kind: 'ended', message };
     }
+    const init = pod.status?.initContainerStatuses ?? [];
+    const statuses = [...init, ...(pod.status?.containerStatuses ?? [])];
+    const name = this.request.container;
+    const status = name ? statuses.find((s) => s.name === name) : statuses[0];
+    const phase = pod.status?.phase;
+    const terminated = status?.state?.terminated;
+    const reason = terminated?.reason ?? status?.state?.waiting?.reason ?? 'stopped';
+    if (pod.metadata?.deletionTimestamp) {
+      return { kind: 'ended', message: `${this.request.pod} is being deleted.` };
+    }
+    if (status?.state?.running) {
+      return { kind: 'running', message: '' };
+    }
+    const finishedInit = init.includes(status!) && terminated?.exitCode === 0;
+    if (phase === 'Succeeded' || phase === 'Failed' || finishedInit || !status) {
+      return { kind: 'ended', message: `${this.who()} stopped (${reason}).` };
+    }
+    return {
+      kind: 'restarting',
+      message: `${this.who()} stopped (${reason}); following its next start.`,
+    };
   }
 }
 

@@ -188,6 +188,7 @@ describe('the log pipeline', () => {
     logs.endStreams('redis-0', 'redis');
     await until(() => logs.followerCount('redis-0', 'redis') === 1);
     logs.logs.get('redis-0/redis')!.state = 'terminated';
+    logs.logs.get('redis-0/redis')!.phase = 'Succeeded';
     logs.endStreams('redis-0', 'redis');
     await r.s.done;
 
@@ -195,6 +196,29 @@ describe('the log pipeline', () => {
     const end = r.events.at(-1) as Extract<LogStreamEvent, { type: 'end' }>;
     assert.equal(end.reason, 'completed');
     assert.match(end.message!, /redis-0\/redis stopped/);
+  });
+
+  it('keeps following a crash-looping container across its restarts', async () => {
+    const key = 'payment-service-6d4b75cb6d-ddddd';
+    logs.set(key, 'app', { state: 'running', lines: [{ ts: ts(1), text: 'INFO starting' }] });
+    const r = stream({ pod: key, container: 'app', follow: true });
+    await until(() => logs.followerCount(key, 'app') === 1 && r.texts().length === 1);
+    logs.append(key, 'app', ts(2), 'ERROR out of memory');
+    logs.logs.get(`${key}/app`)!.state = 'crashLoop';
+    logs.endStreams(key, 'app');
+    await until(() =>
+      r.events.some(
+        (e) =>
+          e.type === 'notice' && /CrashLoopBackOff\); following its next start/.test(e.message),
+      ),
+    );
+
+    logs.logs.get(`${key}/app`)!.state = 'running';
+    await until(() => logs.followerCount(key, 'app') === 1);
+    logs.append(key, 'app', ts(9), 'INFO starting again');
+    await until(() => r.texts().length === 3);
+    assert.deepEqual(r.texts(), ['INFO starting', 'ERROR out of memory', 'INFO starting again']);
+    assert.equal(r.events.filter((e) => e.type === 'notice').length, 1);
   });
 
   it('merges a Deployment’s pods in time order, tagged by pod, and follows a new pod of a rollout', async () => {

@@ -9,7 +9,9 @@ export interface FakeContainerLog {
   previous?: { ts: string; text: string }[];
   /** Answer the log request with this Status instead (a container still being created). */
   refuse?: { code: number; reason: string; message: string; times: number };
-  state: 'running' | 'terminated';
+  state: 'running' | 'terminated' | 'crashLoop';
+  /** The pod's phase; `Running` unless a test finishes the pod. */
+  phase?: string;
 }
 
 /**
@@ -70,17 +72,21 @@ export class FakeLogs {
         sendStatus(res, 404, 'NotFound', `pods "${pod}" not found`, { name: pod, kind: 'pods' });
         return true;
       }
+      const state = (log: FakeContainerLog) =>
+        log.state === 'running'
+          ? { running: { startedAt: '2026-03-10T11:00:00Z' } }
+          : log.state === 'crashLoop'
+            ? { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 10s' } }
+            : { terminated: { exitCode: 0, reason: 'Completed' } };
       const containerStatuses = entries.map(([k, log]) => ({
         name: k.split('/')[1],
-        state:
-          log.state === 'running'
-            ? { running: { startedAt: '2026-03-10T11:00:00Z' } }
-            : { terminated: { exitCode: 1, reason: 'Error' } },
+        state: state(log),
       }));
+      const phase = entries[0]![1].phase ?? 'Running';
       sendJson(res, 200, {
         kind: 'Pod',
         metadata: { name: pod },
-        status: { phase: 'Running', containerStatuses },
+        status: { phase, containerStatuses },
       });
       return true;
     }
