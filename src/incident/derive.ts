@@ -23,6 +23,7 @@ export function deriveIncident(events: readonly IncidentEvent[], source = 'journ
     severity: first.severity,
     status: 'investigating',
     declaredAt: first.at,
+    startedAt: first.startedAt ?? first.detectedAt ?? first.at,
     detectedAt: first.detectedAt ?? first.at,
     services: [...first.services],
     usersImpacted: first.usersImpacted,

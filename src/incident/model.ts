@@ -65,6 +65,8 @@ export interface DeclaredEvent extends EventBase {
   dataAtRisk?: string;
   /** When the problem was first noticed, if before the declaration (an alert, a report). */
   detectedAt?: string;
+  /** When the impact began, if known to be before detection (a deploy, a first error). */
+  startedAt?: string;
   /** A major outage or a security incident brings the CTO into the escalation path. */
   majorOutage?: boolean;
   security?: boolean;
@@ -261,6 +263,8 @@ export interface Incident {
   severity: Severity;
   status: IncidentStatus;
   declaredAt: string;
+  /** When the impact began; the detection time unless said otherwise. */
+  startedAt: string;
   detectedAt: string;
   acknowledgedAt?: string;
   mitigatedAt?: string;

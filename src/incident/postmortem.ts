@@ -33,14 +33,22 @@ export function renderPostmortem(incident: Incident, options: PostmortemOptions)
   out.push(
     `| Severity | ${incident.severity} (response target ${RESPONSE_TARGET_TEXT[incident.severity]}) |`,
   );
-  out.push(`| Started (detected) | ${time(incident.detectedAt)} |`);
+  out.push(`| Impact started | ${time(incident.startedAt)} |`);
+  out.push(`| Detected | ${time(incident.detectedAt)} |`);
   out.push(`| Declared | ${time(incident.declaredAt)} |`);
   out.push(`| Acknowledged | ${time(incident.acknowledgedAt)} |`);
   out.push(`| Mitigated | ${time(incident.mitigatedAt)} |`);
   out.push(`| Resolved | ${time(incident.resolvedAt)} |`);
-  out.push(`| Time to acknowledge | ${span(incident.detectedAt, incident.acknowledgedAt)} |`);
-  out.push(`| Time to mitigate | ${span(incident.detectedAt, incident.mitigatedAt)} |`);
-  out.push(`| Time to resolve | ${span(incident.detectedAt, incident.resolvedAt)} |`, '');
+  out.push(
+    `| Time to acknowledge (from detection) | ${span(incident.detectedAt, incident.acknowledgedAt)} |`,
+  );
+  out.push(
+    `| Time to mitigate (from detection) | ${span(incident.detectedAt, incident.mitigatedAt)} |`,
+  );
+  out.push(
+    `| Time to resolve (from detection) | ${span(incident.detectedAt, incident.resolvedAt)} |`,
+    '',
+  );
 
   out.push('## Impact', '');
   out.push(

@@ -15,10 +15,11 @@ describe('postmortem', () => {
 
   it('gives the times and the durations to acknowledge, mitigate and resolve', () => {
     assert.match(doc, /^# Postmortem: API gateway down\n/);
-    assert.match(doc, /\| Started \(detected\) \| 2026-12-03 10:58 \(Europe\/Berlin\) \|/);
-    assert.match(doc, /\| Time to acknowledge \| 4 min \|/);
-    assert.match(doc, /\| Time to mitigate \| 18 min \|/);
-    assert.match(doc, /\| Time to resolve \| 1 h 12 min \|/);
+    assert.match(doc, /\| Detected \| 2026-12-03 10:58 \(Europe\/Berlin\) \|/);
+    assert.match(doc, /\| Impact started \| 2026-12-03 10:58 \(Europe\/Berlin\) \|/);
+    assert.match(doc, /\| Time to acknowledge \(from detection\) \| 4 min \|/);
+    assert.match(doc, /\| Time to mitigate \(from detection\) \| 18 min \|/);
+    assert.match(doc, /\| Time to resolve \(from detection\) \| 1 h 12 min \|/);
     assert.match(doc, /\| Severity \| P1 \(response target 15 min\) \|/);
   });
 
@@ -73,7 +74,7 @@ describe('postmortem', () => {
     const open = deriveIncident(gatewayOutage().events.filter((e) => e.type !== 'resolved'));
     const text = renderPostmortem(open, { timeZone: 'UTC' });
     assert.match(text, /\| Resolved \| not yet \|/);
-    assert.match(text, /\| Time to resolve \| n\/a \|/);
+    assert.match(text, /\| Time to resolve \(from detection\) \| n\/a \|/);
     assert.match(text, /the incident is not resolved yet/);
   });
 
