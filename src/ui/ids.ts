@@ -15,6 +15,8 @@ export const Commands = {
   refreshCluster: 'freelms.refreshCluster',
   showUnhealthyPods: 'freelms.showUnhealthyPods',
   showAllPods: 'freelms.showAllPods',
+  showLogs: 'freelms.showLogs',
+  showRecentErrors: 'freelms.showRecentErrors',
   /** Internal: reveals an incident in the Incidents view (the status bar's click). */
   revealIncident: 'freelms.revealIncident',
 } as const;
