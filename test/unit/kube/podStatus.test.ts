@@ -195,6 +195,27 @@ describe('pod status as kubectl prints it', () => {
   });
 });
 
+describe('pod status in the remaining captured states', () => {
+  it('shows 7/7 Running for a StatefulSet pod with seven ready containers', () => {
+    const v = view('sevenReadyContainers');
+    assert.equal(v.ready, '7/7');
+    assert.equal(v.health, 'healthy');
+  });
+
+  it('shows Terminating, not Pending, for a pod deleted while still initialising', () => {
+    assert.equal(view('terminatingWhileInitializing').status, 'Terminating');
+  });
+
+  it('warns about a pod running again three minutes after an OOMKill, naming the OOMKill', () => {
+    const v = view('daemonSetAfterOom');
+    assert.equal(v.status, 'Running');
+    assert.equal(v.health, 'warning');
+    assert.equal(v.reason, 'OOMKilled');
+    assert.match(v.message!, /shipper restarted: OOMKilled \(exit code 137\)/);
+    assert.equal(v.restartsText, '1 (3m1s ago)');
+  });
+});
+
 describe('ages as kubectl prints them', () => {
   it('writes seconds, minutes, hours, days and years like kubectl', () => {
     const s = 1000;
