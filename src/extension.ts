@@ -23,6 +23,7 @@ import { declareFromForm, formFromArgument } from './ui/incidents/declareInciden
 import { IncidentsTree, type IncidentNode } from './ui/incidents/incidentsTree';
 import { IncidentStatusBar } from './ui/incidents/statusBar';
 import { ExtensionLog } from './ui/logging';
+import { registerLogCommands } from './ui/logs/logCommands';
 import { incidentsFolder, timeZone, timerConfig } from './ui/settings';
 
 /** What `activate` hands to the integration tests. */
@@ -155,6 +156,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FreeLm
     ),
     vscode.window.registerTreeDataProvider(Views.diagnostics, new EmptyView()),
   );
+  context.subscriptions.push(...registerLogCommands(context, cluster, log.for('logs')));
   void tree.reload();
   void vscode.commands.executeCommand('setContext', ContextKeys.activated, true);
 

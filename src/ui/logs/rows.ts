@@ -1,0 +1,130 @@
+import { LogBuffer } from '../../platform/kube/logBuffer';
+import type { LogEntry } from '../../platform/kube/logEntries';
+import { compileLogFilter, NO_FILTER } from '../../platform/kube/logFilter';
+import type { LogFilter } from '../../platform/kube/logFilter';
+import type { FilterSpec, LogRow } from './protocol';
+
+const MESSAGE_KEYS = ['message', 'msg', '@m', 'event'];
+const TIME_KEYS = ['@timestamp', 'timestamp', 'time', 'ts', '@t'];
+const LEVEL_KEYS = ['level', 'severity', 'lvl', 'loglevel', '@l', 'levelname', 'level_value'];
+const STACK_KEYS = ['stack_trace', 'stack', 'exception', 'err.stack', 'error.stack_trace'];
+
+function scalar(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * A JSON log line as a person reads it: the level and message first, then the other fields as
+ * `key=value`; a stack trace field becomes the entry's continuation lines, like a text log's.
+ */
+export function readableJson(
+  json: Record<string, unknown>,
+  level: string | undefined,
+): { text: string; continuation: string[] } {
+  const message = MESSAGE_KEYS.map((key) => json[key]).find((value) => value !== undefined);
+  const stack = STACK_KEYS.map((key) => json[key]).find((value) => typeof value === 'string');
+  const skip = new Set([...MESSAGE_KEYS, ...TIME_KEYS, ...LEVEL_KEYS, ...STACK_KEYS]);
+  const rest = Object.entries(json)
+    .filter(([key]) => !skip.has(key))
+    .map(([key, value]) => `${key}=${scalar(value)}`);
+  const head = [level, message === undefined ? undefined : scalar(message)].filter(Boolean);
+  return {
+    text: [...head, ...rest].join('  '),
+    continuation: typeof stack === 'string' ? stack.split(/\r?\n/).filter(Boolean) : [],
+  };
+}
+
+/** The row the page renders for an entry. */
+export function rowOf(entry: LogEntry, seq: number): LogRow {
+  const readable = entry.json ? readableJson(entry.json, entry.level) : undefined;
+  return {
+    seq,
+    pod: entry.pod,
+    timestamp: entry.timestamp,
+    level: entry.level,
+    text: readable?.text ?? entry.text,
+    continuation: readable ? [...readable.continuation, ...entry.continuation] : entry.continuation,
+  };
+}
+
+/** An entry as plain text for copy and save: ANSI stripped, stack trace kept. */
+export function plainText(entry: LogEntry, options: { pod: boolean; timestamps: boolean }): string {
+  const head = [
+    options.timestamps ? entry.timestamp : undefined,
+    options.pod ? entry.pod : undefined,
+    entry.plain,
+  ].filter(Boolean);
+  const stack = entry.continuation.map((line) => line.replace(ANSI, ''));
+  return [head.join(' '), ...stack].join('\n');
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
+
+/**
+ * What one log panel holds: the bounded buffer of entries as they arrived, the filter, and the
+ * panel's own row numbering. Everything here is plain data, so the panel's logic is tested
+ * without VS Code.
+ */
+export class LogRows {
+  private buffer: LogBuffer;
+  private filter: LogFilter = NO_FILTER;
+  private seq = 0;
+  private readonly seqs = new WeakMap<LogEntry, number>();
+
+  constructor(lineBudget: number) {
+    this.buffer = new LogBuffer(lineBudget);
+  }
+
+  get lineBudget(): number {
+    return this.buffer.lineBudget;
+  }
+
+  /** Entries and lines held, and lines dropped to stay within the budget. */
+  get stats(): { entries: number; lines: number; droppedLines: number } {
+    return {
+      entries: this.buffer.length,
+      lines: this.buffer.lines,
+      droppedLines: this.buffer.dropped.lines,
+    };
+  }
+
+  /**
+   * Compiles and applies a filter spec; throws `LogFilterError` (with the field) for a pattern
+   * RE2 refuses, leaving the previous filter in place.
+   */
+  setFilter(spec: FilterSpec): void {
+    this.filter = compileLogFilter({
+      levels: spec.levels.length ? spec.levels : undefined,
+      include: spec.include || undefined,
+      exclude: spec.exclude || undefined,
+    });
+  }
+
+  /** Adds arriving entries; returns the rows that pass the filter, for the page. */
+  add(entries: readonly LogEntry[]): LogRow[] {
+    const rows: LogRow[] = [];
+    for (const entry of entries) {
+      const seq = ++this.seq;
+      this.seqs.set(entry, seq);
+      this.buffer.push(entry);
+      if (this.filter.matches(entry)) rows.push(rowOf(entry, seq));
+    }
+    return rows;
+  }
+
+  /** Every held entry passing the filter, as rows: what the page shows after a change. */
+  visibleRows(): LogRow[] {
+    return this.buffer.filter(this.filter).map((entry) => rowOf(entry, this.seqs.get(entry) ?? 0));
+  }
+
+  /** The entries to copy or save: those passing the filter, or all of them. */
+  entries(filtered: boolean): LogEntry[] {
+    return filtered ? this.buffer.filter(this.filter) : this.buffer.slice();
+  }
+
+  clear(): void {
+    this.buffer.clear();
+  }
+}
+
