@@ -288,3 +288,39 @@ function stateOf(
     nextAttemptAt: new Date(Date.parse(last.at) + delay).toISOString(),
   };
 }
+
+/** Per service, what is not delivered yet, for a one-line status in the tree or status bar. */
+export interface DeliverySummary {
+  target: Target;
+  sent: number;
+  pending: number;
+  failed: number;
+  notConfigured: boolean;
+  /** E.g. `PagerDuty: 2 pending (rate limited, retry after 20 s)` or `Slack: not configured`. */
+  text: string;
+}
+
+export function summarizeDeliveries(states: readonly DeliveryState[]): DeliverySummary[] {
+  return (['pagerduty', 'slack'] as const).map((target) => {
+    const mine = states.filter((d) => d.target === target);
+    const count = (status: DeliveryStatus) => mine.filter((d) => d.status === status).length;
+    const sent = count('sent');
+    const pending = count('pending') + count('blocked');
+    const failed = count('failed');
+    const notConfigured = mine.some((d) => d.status === 'notConfigured');
+    const name = TARGET_NAMES[target];
+    let text: string;
+    if (notConfigured) {
+      text = `${name}: not configured, ${mine.length - sent} not sent`;
+    } else if (failed > 0) {
+      const reason = mine.find((d) => d.status === 'failed')?.reason;
+      text = `${name}: ${failed} failed${reason ? ` (${reason})` : ''}`;
+    } else if (pending > 0) {
+      const reason = mine.find((d) => d.status === 'pending' && d.reason)?.reason;
+      text = `${name}: ${pending} pending${reason ? ` (${reason})` : ''}`;
+    } else {
+      text = `${name}: all ${sent} sent`;
+    }
+    return { target, sent, pending, failed, notConfigured, text };
+  });
+}

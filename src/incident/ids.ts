@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 
-/** Slack allows 80 characters in a channel name; the id leaves room for a prefix. */
-export const MAX_INCIDENT_ID_LENGTH = 60;
+/**
+ * Slack allows 80 characters in a channel name; the id stays well below, to leave room for a
+ * prefix and to stay readable in a channel list.
+ */
+export const MAX_INCIDENT_ID_LENGTH = 50;
 
 /**
  * The incident id: the declaration date in the configured time zone and a slug of the title,
@@ -13,7 +16,13 @@ export const MAX_INCIDENT_ID_LENGTH = 60;
 export function incidentId(localDate: string, title: string, attempt = 1): string {
   const suffix = attempt > 1 ? `-${attempt}` : '';
   const room = MAX_INCIDENT_ID_LENGTH - localDate.length - 1 - suffix.length;
-  const slug = slugify(title).slice(0, room).replace(/-+$/, '') || 'incident';
+  let slug = slugify(title);
+  if (slug.length > room) {
+    // Cut at a word boundary when one is near, so the id does not end in half a word.
+    const cut = slug.slice(0, room + 1).lastIndexOf('-');
+    slug = cut > room / 2 ? slug.slice(0, cut) : slug.slice(0, room).replace(/-+$/, '');
+  }
+  slug ||= 'incident';
   return `${localDate}-${slug}${suffix}`;
 }
 
