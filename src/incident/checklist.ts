@@ -264,6 +264,25 @@ export function defaultChecklist(): ChecklistPhase[] {
   return checklistFromRunbook(parseRunbook(BUILT_IN_RUNBOOK));
 }
 
+/**
+ * The checklist from the runbook file of `freelms.runbook.path`, or the built-in one when no
+ * file is set or the file has no phases the parser can find (`problem` then says so).
+ */
+export function checklistFromMarkdown(markdown: string | undefined): {
+  phases: ChecklistPhase[];
+  fromRunbook: boolean;
+  problem?: string;
+} {
+  if (markdown === undefined) return { phases: defaultChecklist(), fromRunbook: false };
+  const phases = checklistFromRunbook(parseRunbook(markdown));
+  if (phases.length > 0) return { phases, fromRunbook: true };
+  return {
+    phases: defaultChecklist(),
+    fromRunbook: false,
+    problem: 'the runbook has no "Phase" headings or numbered steps; using the built-in checklist',
+  };
+}
+
 /** Which items of the checklist are ticked for the incident at `now`. */
 export function evaluateChecklist(
   checklist: readonly ChecklistPhase[],

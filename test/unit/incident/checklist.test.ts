@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import {
+  checklistFromMarkdown,
   checklistFromRunbook,
   currentPhase,
   defaultChecklist,
@@ -189,5 +190,18 @@ describe('runbook checklist', () => {
       checklist[3]!.items[0]!.items.map((i) => i.rule),
       ['verify', 'smokeTests'],
     );
+  });
+
+  it('falls back to the built-in checklist when the runbook file has no phases, and says so', () => {
+    const fallback = checklistFromMarkdown('# Notes\n\nNothing to see.');
+    assert.equal(fallback.fromRunbook, false);
+    assert.match(fallback.problem!, /no "Phase" headings/);
+    assert.equal(fallback.phases.length, 5);
+    assert.equal(checklistFromMarkdown(undefined).problem, undefined);
+    const markdown = readFileSync(
+      join(import.meta.dirname, 'fixtures', 'team-runbook-mojibake.md'),
+      'utf8',
+    );
+    assert.equal(checklistFromMarkdown(markdown).fromRunbook, true);
   });
 });
