@@ -313,8 +313,14 @@ export function loadScenario(store: ObjectStore, options: ScenarioOptions): numb
     const bad = BAD_IMAGES.has(image(current));
     const rolledOut = meta('', undefined, now - current.ago).creationTimestamp;
     store.mutate('deployments', namespace, spec.name, (obj) => {
+      // The status the controller last wrote, so its progress check compares against it.
       obj.status = {
         observedGeneration: spec.revisions.length,
+        replicas: spec.replicas,
+        updatedReplicas: spec.replicas,
+        ...(bad
+          ? { unavailableReplicas: spec.replicas }
+          : { readyReplicas: spec.replicas, availableReplicas: spec.replicas }),
         conditions: [
           bad
             ? {

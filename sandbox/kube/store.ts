@@ -39,6 +39,8 @@ export class ObjectStore {
   private readonly sortedKeys = new Map<string, string[]>();
   private readonly history: StoreEvent[] = [];
   private readonly listeners = new Set<StoreListener>();
+  private readonly undelivered: StoreEvent[] = [];
+  private delivering = false;
   private readonly byOwner = new Map<string, Set<string>>();
 
   constructor(
@@ -259,7 +261,19 @@ export class ObjectStore {
       const dropped = this.history.splice(0, this.history.length - this.historyLimit);
       this.compactedRv = dropped[dropped.length - 1]!.rv;
     }
-    for (const listener of [...this.listeners]) listener(event);
+    // A listener may write in turn (the kubelet answers a new pod with its status): its event
+    // waits until every listener has seen this one, so all of them see versions in order.
+    this.undelivered.push(event);
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      for (let next = this.undelivered.shift(); next; next = this.undelivered.shift()) {
+        for (const listener of [...this.listeners]) listener(next);
+      }
+    } finally {
+      this.delivering = false;
+      this.undelivered.length = 0;
+    }
   }
 
   private index(resource: string, key: string, obj: KObject): void {
