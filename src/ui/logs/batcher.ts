@@ -69,9 +69,7 @@ export class Batcher<T> {
   private sendOne(): void {
     if (this.pending.length === 0) return;
     const batch =
-      this.pending.length <= this.maxBatch
-        ? this.pending
-        : this.pending.slice(0, this.maxBatch);
+      this.pending.length <= this.maxBatch ? this.pending : this.pending.slice(0, this.maxBatch);
     this.pending = batch === this.pending ? [] : this.pending.slice(this.maxBatch);
     this.lastSent = this.timers.now();
     this.send(batch);

@@ -58,7 +58,8 @@ async function connectionOf(session: ClusterSession): Promise<KubeConnection> {
 function showKubeError(error: unknown, what: string): void {
   const message = `${what}: ${(error as Error).message}`;
   void vscode.window.showErrorMessage(message, 'Open Kubernetes Settings').then((choice) => {
-    if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'freelms.kube');
+    if (choice)
+      void vscode.commands.executeCommand('workbench.action.openSettings', 'freelms.kube');
   });
 }
 
@@ -125,7 +126,9 @@ export async function showRecentErrors(
   documents: RecentErrorsDocuments,
   log: Log,
   argument?: { minutes?: number },
-): Promise<{ services: { service: string; count: number }[]; podCount: number; uri: string } | undefined> {
+): Promise<
+  { services: { service: string; count: number }[]; podCount: number; uri: string } | undefined
+> {
   let minutes = argument?.minutes;
   if (minutes === undefined) {
     const choice = await vscode.window.showQuickPick(
@@ -135,7 +138,8 @@ export async function showRecentErrors(
     if (!choice) return undefined;
     minutes = choice.minutes;
   }
-  if (!Number.isFinite(minutes) || minutes <= 0) throw new Error('minutes must be a positive number.');
+  if (!Number.isFinite(minutes) || minutes <= 0)
+    throw new Error('minutes must be a positive number.');
   const selector = vscode.workspace
     .getConfiguration(SETTINGS_SECTION)
     .get<string>('kube.partOfLabel', '');
@@ -143,7 +147,11 @@ export async function showRecentErrors(
     const connection = await connectionOf(session);
     const started = Date.now();
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Reading recent errors', cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: 'Reading recent errors',
+        cancellable: true,
+      },
       (_progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());

@@ -31,7 +31,9 @@ export function hintFor(error: KubeError | undefined, options: StreamOptions): s
     case 'badRequest':
       return 'Choose a container: this pod has more than one.';
     default:
-      return error ? 'Open the FreeLMS log (FreeLMS: Show Log) for the request that failed.' : undefined;
+      return error
+        ? 'Open the FreeLMS log (FreeLMS: Show Log) for the request that failed.'
+        : undefined;
   }
 }
 
@@ -100,7 +102,10 @@ export class LogFeed {
     if (this.reconnecting) {
       this.reconnecting = false;
       // The stream resumes from the last line's timestamp and skips lines already shown.
-      this.listener.notice({ severity: 'info', message: 'Reconnected; continuing after the last line shown.' });
+      this.listener.notice({
+        severity: 'info',
+        message: 'Reconnected; continuing after the last line shown.',
+      });
     }
     if (!this.streaming) {
       this.streaming = true;
@@ -122,7 +127,8 @@ export class LogFeed {
 
   private onPods(added: string[], removed: string[]): void {
     if (this.ended) return;
-    for (const pod of added) this.listener.notice({ severity: 'info', message: `Streaming ${pod}.` });
+    for (const pod of added)
+      this.listener.notice({ severity: 'info', message: `Streaming ${pod}.` });
     for (const pod of removed) {
       if (this.options.follow) this.listener.notice({ severity: 'info', message: `${pod} ended.` });
     }

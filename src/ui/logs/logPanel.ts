@@ -194,7 +194,9 @@ export class LogPanel implements vscode.Disposable {
     const parsed = v.safeParse(FromLogPageSchema, raw);
     if (!parsed.success) {
       // The page validates its inputs; an invalid message is a bug in the page.
-      this.deps.log.warn(`ignored an invalid message from ${this.key}: ${v.summarize(parsed.issues)}`);
+      this.deps.log.warn(
+        `ignored an invalid message from ${this.key}: ${v.summarize(parsed.issues)}`,
+      );
       return;
     }
     const message = parsed.output;
@@ -369,9 +371,12 @@ export class LogPanel implements vscode.Disposable {
     if (filterActive) {
       const shown = { label: 'Lines passing the filter', filtered: true };
       const all = { label: 'Every line held by the panel', filtered: false };
-      const choice = await vscode.window.showQuickPick(preferFiltered ? [shown, all] : [all, shown], {
-        title: 'Save which lines?',
-      });
+      const choice = await vscode.window.showQuickPick(
+        preferFiltered ? [shown, all] : [all, shown],
+        {
+          title: 'Save which lines?',
+        },
+      );
       if (!choice) return;
       filtered = choice.filtered;
     }

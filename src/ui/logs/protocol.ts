@@ -25,13 +25,17 @@ export const StreamOptionsSchema = v.object({
   /** Keep the stream open and show lines as they are written. */
   follow: v.boolean(),
   /** Only lines newer than this many seconds; absent for the whole log. */
-  sinceSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_SINCE_SECONDS))),
+  sinceSeconds: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_SINCE_SECONDS)),
+  ),
   /** Only the last N lines; absent for all. */
   tailLines: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_TAIL_LINES))),
   /** The previous, crashed instance of the container. */
   previous: v.boolean(),
   /** The container to read (init containers too); absent lets the server pick a single one. */
-  container: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/), v.maxLength(63))),
+  container: v.optional(
+    v.pipe(v.string(), v.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/), v.maxLength(63)),
+  ),
 });
 export type StreamOptions = v.InferOutput<typeof StreamOptionsSchema>;
 
@@ -121,7 +125,10 @@ export const FromLogPageSchema = v.variant('type', [
   v.object({ type: v.literal('setOptions'), options: StreamOptionsSchema }),
   v.object({ type: v.literal('setFilter'), filter: FilterSpecSchema }),
   /** Copies the page's selection, or every line that passes the filter when nothing is selected. */
-  v.object({ type: v.literal('copy'), selection: v.optional(v.pipe(v.string(), v.maxLength(10_000_000))) }),
+  v.object({
+    type: v.literal('copy'),
+    selection: v.optional(v.pipe(v.string(), v.maxLength(10_000_000))),
+  }),
   /** Saves every line passing the filter (`filtered`) or the whole buffer. */
   v.object({ type: v.literal('save'), filtered: v.boolean() }),
   v.object({ type: v.literal('clear') }),

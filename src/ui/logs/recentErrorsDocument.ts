@@ -36,7 +36,10 @@ export function renderRecentErrors(
   }
   if (total === 0) lines.push('', 'No ERROR lines.');
   for (const service of result.services) {
-    lines.push('', `== ${service.service}: ${service.count} ERROR ${service.count === 1 ? 'line' : 'lines'} ==`);
+    lines.push(
+      '',
+      `== ${service.service}: ${service.count} ERROR ${service.count === 1 ? 'line' : 'lines'} ==`,
+    );
     for (const error of service.errors) {
       const source = `${error.pod}/${error.container}`;
       const prefix = `${error.timestamp ?? ''}  `;

@@ -1,0 +1,423 @@
+/**
+ * The log panel's page. It holds the rows the extension sent (already filtered, already
+ * bounded) and renders only those in view: row heights are whole lines computed from the
+ * monospace font (see layout.ts), so scrolling through a million rows builds a few dozen DOM
+ * nodes. Every piece of log text is written with `textContent`; ANSI colours become classes.
+ * Target, options, filter and view choices live in the webview state, so a reload restores them.
+ */
+import * as v from 'valibot';
+
+import {
+  FILTER_LEVELS,
+  StreamOptionsSchema,
+  type FilterSpec,
+  type FromLogPage,
+  type LogNotice,
+  type LogPageState,
+  type LogRow,
+  type StreamOptions,
+  type ToLogPage,
+} from '../../src/ui/logs/protocol';
+import { parseAnsi, visibleText } from './ansi';
+import { expandedLength, RowLayout, wrappedLines } from './layout';
+
+interface WebviewApi<State> {
+  postMessage(message: FromLogPage): void;
+  getState(): State | undefined;
+  setState(state: State): void;
+}
+declare function acquireVsCodeApi<State>(): WebviewApi<State>;
+
+/** A row of the list: a log entry, or a notice the panel wrote between entries. */
+type Item = { row: LogRow; notice?: undefined } | { row?: undefined; notice: LogNotice };
+
+const vscode = acquireVsCodeApi<LogPageState>();
+let state: LogPageState | undefined = vscode.getState();
+
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+const viewport = $('viewport');
+const spacer = $('spacer');
+const rowsHost = $('rows');
+const statusText = $('status');
+
+let items: Item[] = [];
+let itemLines = 0;
+let lineBudget = 50_000;
+let workload = false;
+let streamState = 'connecting';
+let detail = '';
+const layout = new RowLayout();
+let lineHeight = 18;
+let charWidth = 8;
+let columns = 120;
+let stickToBottom = true;
+
+function save(): void {
+  if (state) vscode.setState(state);
+}
+
+function linesOf(item: Item): number {
+  return item.row ? 1 + item.row.continuation.length : 1;
+}
+
+/** The text of an item's first line as rendered (prefixes included), for wrap arithmetic. */
+function firstLineLength(item: Item): number {
+  if (!item.row) return item.notice.message.length + 2;
+  let length = expandedLength(visibleText(item.row.text));
+  if (state?.view.timestamps && item.row.timestamp) length += item.row.timestamp.length + 1;
+  if (item.row.pod) length += item.row.pod.length + 1;
+  return length;
+}
+
+function heightOf(item: Item): number {
+  if (!state?.view.wrap) return linesOf(item);
+  let height = wrappedLines(firstLineLength(item), columns);
+  for (const line of item.row?.continuation ?? []) {
+    height += wrappedLines(expandedLength(visibleText(line)), columns);
+  }
+  return height;
+}
+
+function measure(): void {
+  const probe = $('measure');
+  const rect = probe.getBoundingClientRect();
+  charWidth = rect.width / 10 || 8;
+  lineHeight = Math.max(14, Math.round(rect.height) || 18);
+  document.documentElement.style.setProperty('--line', `${lineHeight}px`);
+  // 16 px of row padding; a scrollbar's width is left free as well.
+  columns = Math.max(10, Math.floor((viewport.clientWidth - 16 - 14) / charWidth));
+}
+
+function relayout(): void {
+  layout.reset(items.map(heightOf));
+  render();
+}
+
+function podClass(pod: string): string {
+  let hash = 0;
+  for (let i = 0; i < pod.length; i++) hash = (hash * 31 + pod.charCodeAt(i)) | 0;
+  return `chip pod-${Math.abs(hash) % 6}`;
+}
+
+function appendAnsi(parent: HTMLElement, text: string): void {
+  for (const segment of parseAnsi(text)) {
+    const classes: string[] = [];
+    if (segment.fg !== undefined) classes.push(`fg-${segment.fg}`);
+    if (segment.bg !== undefined) classes.push(`bg-${segment.bg}`);
+    for (const flag of ['bold', 'dim', 'italic', 'underline'] as const) {
+      if (segment[flag]) classes.push(flag);
+    }
+    if (classes.length === 0) {
+      parent.append(segment.text);
+    } else {
+      const span = document.createElement('span');
+      span.className = classes.join(' ');
+      span.textContent = segment.text;
+      parent.append(span);
+    }
+  }
+}
+
+function renderItem(item: Item, top: number, height: number): HTMLElement {
+  const element = document.createElement('div');
+  element.style.top = `${top * lineHeight}px`;
+  element.style.height = `${height * lineHeight}px`;
+  if (item.notice) {
+    element.className = `row notice ${item.notice.severity}`;
+    element.textContent = `— ${item.notice.message}${item.notice.hint ? ` ${item.notice.hint}` : ''}`;
+    return element;
+  }
+  const row = item.row;
+  element.className = `row${row.level ? ` level-${row.level}` : ''}`;
+  element.dataset['seq'] = String(row.seq);
+  const first = document.createElement('div');
+  first.className = 'first';
+  if (state?.view.timestamps && row.timestamp) {
+    const ts = document.createElement('span');
+    ts.className = 'ts';
+    ts.textContent = `${row.timestamp} `;
+    first.append(ts);
+  }
+  if (row.pod) {
+    const chip = document.createElement('span');
+    chip.className = podClass(row.pod);
+    chip.textContent = row.pod;
+    chip.title = row.pod;
+    first.append(chip, ' ');
+  }
+  appendAnsi(first, row.text);
+  element.append(first);
+  for (const line of row.continuation) {
+    const cont = document.createElement('div');
+    cont.className = 'cont';
+    appendAnsi(cont, line);
+    element.append(cont);
+  }
+  return element;
+}
+
+let frame = 0;
+function render(): void {
+  if (frame) return;
+  frame = requestAnimationFrame(() => {
+    frame = 0;
+    spacer.style.height = `${layout.height * lineHeight}px`;
+    if (stickToBottom) viewport.scrollTop = viewport.scrollHeight;
+    const topLine = viewport.scrollTop / lineHeight;
+    const { start, end } = layout.visible(topLine, viewport.clientHeight / lineHeight);
+    const nodes: HTMLElement[] = [];
+    for (let i = start; i < end; i++)
+      nodes.push(renderItem(items[i]!, layout.top(i), layout.heightOf(i)));
+    rowsHost.replaceChildren(...nodes);
+    showStatus();
+  });
+}
+
+function showStatus(): void {
+  const count = items.filter((item) => item.row).length;
+  const where = detail ? ` · ${detail}` : '';
+  statusText.textContent = `${streamState}${where} · ${count.toLocaleString('en')} entries shown`;
+}
+
+/** Drops the oldest rows while the page holds more lines than the budget. */
+function trim(): void {
+  let drop = 0;
+  while (itemLines > lineBudget && drop < items.length - 1) itemLines -= linesOf(items[drop++]!);
+  if (drop > 0) {
+    items = items.slice(drop);
+    layout.dropFront(drop);
+  }
+}
+
+function add(newItems: Item[]): void {
+  for (const item of newItems) itemLines += linesOf(item);
+  items.push(...newItems);
+  layout.append(newItems.map(heightOf));
+  trim();
+  render();
+}
+
+function reset(rows: LogRow[]): void {
+  items = rows.map((row) => ({ row }));
+  itemLines = items.reduce((sum, item) => sum + linesOf(item), 0);
+  trim();
+  stickToBottom = true;
+  relayout();
+}
+
+// --- toolbar -------------------------------------------------------------------------------
+
+const follow = $<HTMLInputElement>('follow');
+const since = $<HTMLSelectElement>('since');
+const sinceMinutes = $<HTMLInputElement>('since-minutes');
+const tail = $<HTMLInputElement>('tail');
+const previous = $<HTMLInputElement>('previous');
+const container = $<HTMLSelectElement>('container');
+const include = $<HTMLInputElement>('include');
+const exclude = $<HTMLInputElement>('exclude');
+const levelBoxes = [...document.querySelectorAll<HTMLInputElement>('input[name="level"]')];
+
+function showOptions(options: StreamOptions): void {
+  follow.checked = options.follow;
+  previous.checked = options.previous;
+  tail.value = options.tailLines === undefined ? '' : String(options.tailLines);
+  const preset = [...since.options].some((o) => o.value === String(options.sinceSeconds));
+  since.value =
+    options.sinceSeconds === undefined ? 'all' : preset ? String(options.sinceSeconds) : 'custom';
+  sinceMinutes.hidden = since.value !== 'custom';
+  if (since.value === 'custom')
+    sinceMinutes.value = String(Math.round((options.sinceSeconds ?? 60) / 60));
+  container.value = options.container ?? '';
+}
+
+function showFilter(filter: FilterSpec): void {
+  for (const box of levelBoxes) box.checked = filter.levels.includes(box.value as 'ERROR');
+  include.value = filter.include;
+  exclude.value = filter.exclude;
+}
+
+function readOptions(): StreamOptions | undefined {
+  const sinceSeconds =
+    since.value === 'all'
+      ? undefined
+      : since.value === 'custom'
+        ? Math.round(Number(sinceMinutes.value) * 60) || undefined
+        : Number(since.value);
+  const candidate = {
+    follow: follow.checked,
+    previous: previous.checked,
+    sinceSeconds,
+    tailLines: tail.value.trim() === '' ? undefined : Number(tail.value),
+    container: container.value || undefined,
+  };
+  const parsed = v.safeParse(StreamOptionsSchema, candidate);
+  tail.setAttribute('aria-invalid', String(!parsed.success && tail.value !== ''));
+  return parsed.success ? parsed.output : undefined;
+}
+
+function readFilter(): FilterSpec {
+  return {
+    levels: levelBoxes
+      .filter((box) => box.checked)
+      .map((box) => box.value as (typeof FILTER_LEVELS)[number]),
+    include: include.value,
+    exclude: exclude.value,
+  };
+}
+
+function optionsChanged(): void {
+  sinceMinutes.hidden = since.value !== 'custom';
+  const options = readOptions();
+  if (!options || !state) return;
+  state.options = options;
+  save();
+  vscode.postMessage({ type: 'setOptions', options });
+}
+
+let filterTimer: ReturnType<typeof setTimeout> | undefined;
+function filterChanged(delay: number): void {
+  clearTimeout(filterTimer);
+  filterTimer = setTimeout(() => {
+    const filter = readFilter();
+    if (state) {
+      state.filter = filter;
+      save();
+    }
+    vscode.postMessage({ type: 'setFilter', filter });
+  }, delay);
+}
+
+for (const input of [follow, previous, since, container])
+  input.addEventListener('change', optionsChanged);
+for (const input of [tail, sinceMinutes]) input.addEventListener('change', optionsChanged);
+for (const box of levelBoxes) box.addEventListener('change', () => filterChanged(0));
+for (const input of [include, exclude]) input.addEventListener('input', () => filterChanged(250));
+
+for (const id of ['timestamps', 'wrap'] as const) {
+  $<HTMLInputElement>(id).addEventListener('change', (event) => {
+    if (!state) return;
+    state.view[id] = (event.target as HTMLInputElement).checked;
+    document.body.classList.toggle('wrap', state.view.wrap);
+    save();
+    measure();
+    relayout();
+  });
+}
+
+$('copy').addEventListener('click', () => {
+  const selection = window.getSelection()?.toString() ?? '';
+  vscode.postMessage({ type: 'copy', selection: selection || undefined });
+});
+$('save').addEventListener('click', () => {
+  const filter = readFilter();
+  vscode.postMessage({
+    type: 'save',
+    filtered: Boolean(filter.levels.length || filter.include || filter.exclude),
+  });
+});
+$('clear').addEventListener('click', () => vscode.postMessage({ type: 'clear' }));
+
+viewport.addEventListener('scroll', () => {
+  stickToBottom =
+    viewport.scrollTop + viewport.clientHeight >= viewport.scrollHeight - lineHeight * 2;
+  render();
+});
+new ResizeObserver(() => {
+  const before = columns;
+  measure();
+  if (state?.view.wrap && columns !== before) relayout();
+  else render();
+}).observe(viewport);
+
+function showNotice(notice: LogNotice): void {
+  add([{ notice }]);
+  const banner = $('banner');
+  if (notice.severity !== 'error') return;
+  banner.replaceChildren(notice.message);
+  if (notice.hint) {
+    const hint = document.createElement('span');
+    hint.className = 'hint';
+    hint.textContent = notice.hint;
+    banner.append(hint);
+  }
+  banner.hidden = false;
+}
+
+window.addEventListener('message', (event: MessageEvent<ToLogPage>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'init': {
+      lineBudget = message.lineBudget;
+      workload = message.target.kind === 'workload';
+      document.title = message.title;
+      const view = state?.view ?? { wrap: false, timestamps: workload };
+      state = { target: message.target, options: message.options, filter: message.filter, view };
+      save();
+      $<HTMLInputElement>('timestamps').checked = view.timestamps;
+      $<HTMLInputElement>('wrap').checked = view.wrap;
+      document.body.classList.toggle('wrap', view.wrap);
+      container.replaceChildren(
+        Object.assign(document.createElement('option'), { value: '', textContent: 'default' }),
+        ...message.containers.map((c) =>
+          Object.assign(document.createElement('option'), {
+            value: c.name,
+            textContent: c.init ? `${c.name} (init)` : c.name,
+          }),
+        ),
+      );
+      if (
+        message.options.container &&
+        !message.containers.some((c) => c.name === message.options.container)
+      ) {
+        container.append(
+          Object.assign(document.createElement('option'), {
+            value: message.options.container,
+            textContent: message.options.container,
+          }),
+        );
+      }
+      showOptions(message.options);
+      showFilter(message.filter);
+      measure();
+      relayout();
+      break;
+    }
+    case 'reset':
+      $('banner').hidden = true;
+      reset(message.rows);
+      vscode.postMessage({ type: 'rendered', rows: items.length });
+      break;
+    case 'append':
+      add(message.rows.map((row) => ({ row })));
+      vscode.postMessage({ type: 'rendered', rows: items.length });
+      break;
+    case 'notice':
+      showNotice(message.notice);
+      break;
+    case 'state':
+      streamState = message.state;
+      detail = message.state === 'streaming' ? '' : (message.detail ?? '');
+      showStatus();
+      break;
+    case 'dropped': {
+      const dropped = $('dropped');
+      dropped.hidden = message.lines === 0;
+      dropped.textContent = `${message.lines.toLocaleString('en')} older lines dropped to stay within the panel's budget of ${lineBudget.toLocaleString('en')} lines.`;
+      break;
+    }
+    case 'filterError':
+      for (const field of ['include', 'exclude'] as const) {
+        const text = message.field === field ? (message.message ?? '') : '';
+        $(`${field}-error`).textContent = text;
+        $(field).setAttribute('aria-invalid', String(Boolean(text)));
+      }
+      break;
+  }
+});
+
+if (state) {
+  showOptions(state.options);
+  showFilter(state.filter);
+}
+measure();
+vscode.postMessage({ type: 'ready' });
