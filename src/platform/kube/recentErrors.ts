@@ -18,6 +18,7 @@ export interface RecentError extends LogEntry {
 /** The errors of one service, newest first. */
 export interface ServiceErrors {
   service: string;
+  /** Every ERROR entry found, including those beyond `maxPerContainer` that are not listed. */
   count: number;
   errors: RecentError[];
 }
@@ -60,18 +61,22 @@ async function readErrors(
   container: string,
   minutes: number,
   max: number,
-): Promise<RecentError[]> {
+): Promise<{ errors: RecentError[]; total: number }> {
   const stream = new LogStream(connection, {
     pod,
     container,
     sinceSeconds: Math.max(1, Math.round(minutes * 60)),
   });
   const errors: RecentError[] = [];
+  let total = 0;
   let failure: KubeError | undefined;
   stream.onEvent((event) => {
     if (event.type === 'entries') {
       for (const e of event.entries) {
-        if (e.level === 'ERROR') errors.push({ ...e, pod, container });
+        if (e.level === 'ERROR') {
+          errors.push({ ...e, pod, container });
+          total++;
+        }
       }
       if (errors.length > max) errors.splice(0, errors.length - max);
     } else if (event.type === 'end' && event.reason === 'failed') {
@@ -80,7 +85,7 @@ async function readErrors(
   });
   await stream.start().done;
   if (failure) throw failure;
-  return errors;
+  return { errors, total };
 }
 
 /**
@@ -112,7 +117,7 @@ export async function recentErrors(
     }
   }
 
-  const byService = new Map<string, RecentError[]>();
+  const byService = new Map<string, { errors: RecentError[]; count: number }>();
   const failures: RecentErrorsResult['failures'] = [];
   let next = 0;
   const worker = async () => {
@@ -120,16 +125,13 @@ export async function recentErrors(
       const { pod, container } = jobs[next++]!;
       const name = pod.metadata?.name ?? '';
       try {
-        const errors = await readErrors(
-          connection,
-          name,
-          container,
-          options.minutes,
-          options.maxPerContainer ?? 200,
-        );
-        if (errors.length > 0) {
-          const service = serviceOf(pod);
-          byService.set(service, [...(byService.get(service) ?? []), ...errors]);
+        const max = options.maxPerContainer ?? 200;
+        const found = await readErrors(connection, name, container, options.minutes, max);
+        if (found.total > 0) {
+          const service = byService.get(serviceOf(pod)) ?? { errors: [], count: 0 };
+          service.errors.push(...found.errors);
+          service.count += found.total;
+          byService.set(serviceOf(pod), service);
         }
       } catch (err) {
         failures.push({ pod: name, container, error: err as KubeError });
@@ -140,9 +142,9 @@ export async function recentErrors(
     Array.from({ length: Math.min(options.concurrency ?? 6, jobs.length) }, worker),
   );
 
-  const services = [...byService].map(([service, errors]) => ({
+  const services = [...byService].map(([service, { errors, count }]) => ({
     service,
-    count: errors.length,
+    count,
     errors: errors.sort((a, b) => (b.time ?? 0) - (a.time ?? 0)),
   }));
   services.sort((a, b) => b.count - a.count || a.service.localeCompare(b.service));
