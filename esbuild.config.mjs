@@ -3,7 +3,7 @@
 //   node esbuild.config.mjs --production    minified, no source maps (what the .vsix ships)
 //   node esbuild.config.mjs --watch         rebuilds on change
 //   node esbuild.config.mjs --tests         also builds test/integration into dist/test
-import { cpSync, globSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, globSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as esbuild from 'esbuild';
@@ -36,7 +36,7 @@ const extension = {
 
 /** Each webview page: an IIFE script for the browser, beside its HTML and CSS. */
 const pages = readdirSync('media', { withFileTypes: true })
-  .filter((entry) => entry.isDirectory() && entry.name !== 'icons')
+  .filter((entry) => entry.isDirectory() && existsSync(join('media', entry.name, 'main.ts')))
   .map((entry) => entry.name);
 const webviews = {
   ...common,
@@ -84,7 +84,17 @@ function copyPageAssets() {
   }
 }
 
+/**
+ * re2-wasm (the regex engine of the log filter, safe against catastrophic backtracking) loads
+ * its WebAssembly from beside the script that bundles it.
+ */
+function copyWasm() {
+  mkdirSync('dist', { recursive: true });
+  cpSync('node_modules/re2-wasm/build/wasm/re2.wasm', 'dist/re2.wasm');
+}
+
 rmSync('dist', { recursive: true, force: true });
+copyWasm();
 const builds = [extension, webviews, ...(tests ? [integration] : [])];
 copyPageAssets();
 if (watch) {

@@ -14,6 +14,7 @@ import {
 import { join } from 'node:path';
 import { format } from 'node:util';
 
+import { sandboxSettings, startSandboxProcess } from './sandbox.mjs';
 import { ensureNode24, node24Env, root } from './tools.mjs';
 import {
   launchChromium,
@@ -67,14 +68,14 @@ function run(command, args, options = {}) {
 }
 
 /** Runs mocha over a suite in plain Node and reads its counts. */
-async function mochaSuite(name, specs) {
+async function mochaSuite(name, specs, extraEnv = {}) {
   const summary = join(mkdtempSync(join(root, '.cache', 'summary-')), 'summary.json');
   const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
   const code = await run(
     nodeBinary,
     [mocha, '--reporter', join(root, 'test/support/summaryReporter.cjs'), ...specs],
     {
-      env: { ...env, FREELMS_TEST_SUMMARY: summary },
+      env: { ...env, ...extraEnv, FREELMS_TEST_SUMMARY: summary },
     },
   );
   const counts = existsSync(summary) ? JSON.parse(readFileSync(summary, 'utf8')) : null;
@@ -92,14 +93,14 @@ async function build(args) {
 }
 
 /** Runs the integration suite inside VS Code's extension host, reporting through the smoke-test driver. */
-async function integrationSuite() {
+async function integrationSuite(sandbox) {
   await build(['--tests']);
   const runDir = mkdtempSync(join(root, '.cache', 'integration-'));
   const workspace = join(runDir, 'workspace');
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
   writeFileSync(
     join(workspace, '.vscode', 'settings.json'),
-    JSON.stringify(QUIET_WORKBENCH_SETTINGS),
+    JSON.stringify({ ...QUIET_WORKBENCH_SETTINGS, ...(sandbox ? sandboxSettings(sandbox.endpoints) : {}) }),
   );
   let server;
   let browser;
@@ -135,6 +136,14 @@ async function integrationSuite() {
     const payload = [
       ['extensionDevelopmentPath', server.remoteUri(root)],
       ['extensionTestsPath', server.remoteUri(join(root, 'dist/test/integration/index.js'))],
+      ...(sandbox
+        ? [
+            [
+              'extensionEnvironment',
+              JSON.stringify({ FREELMS_SANDBOX_ENDPOINTS: sandbox.endpointsFile }),
+            ],
+          ]
+        : []),
     ];
     await page.goto(workbenchUrl(server, { folder: workspace, payload }));
     const timeout = new Promise((resolve) =>
@@ -166,15 +175,44 @@ async function integrationSuite() {
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const notes = [];
+
+/**
+ * The integration and UI suites run against one sandbox, started before VS Code; its endpoints
+ * reach the extension host and the UI checks as FREELMS_SANDBOX_ENDPOINTS.
+ */
+async function sandboxForSuites() {
+  if (!suites.some((suite) => suite !== 'unit')) return undefined;
+  try {
+    const sandbox = await startSandboxProcess({
+      stateDir: mkdtempSync(join(root, '.cache', 'sandbox-')),
+    });
+    cleanups.add(sandbox.stop);
+    return sandbox;
+  } catch (error) {
+    notes.push(
+      `the sandbox did not start, so the suites that need it ran without it: ${error.message}`,
+    );
+    return undefined;
+  }
+}
+
+let sandbox;
+let sandboxTried = false;
 for (const suite of suites) {
   process.stdout.write(`\n== ${suite} tests ==\n`);
   let counts;
   try {
+    if (suite !== 'unit' && !sandboxTried) {
+      sandboxTried = true;
+      sandbox = await sandboxForSuites();
+    }
     if (suite === 'unit') counts = await mochaSuite('unit', []);
-    else if (suite === 'integration') counts = await integrationSuite();
+    else if (suite === 'integration') counts = await integrationSuite(sandbox);
     else {
       await build([]);
-      counts = await mochaSuite('ui', ['--config', join(root, 'test/ui/.mocharc.json')]);
+      counts = await mochaSuite('ui', ['--config', join(root, 'test/ui/.mocharc.json')], {
+        ...(sandbox ? { FREELMS_SANDBOX_ENDPOINTS: sandbox.endpointsFile } : {}),
+      });
     }
   } catch (error) {
     counts = { passed: 0, failed: 1, note: `${suite}: ${error.message}` };
@@ -184,6 +222,10 @@ for (const suite of suites) {
   totals.passed += counts.passed;
   totals.failed += counts.failed;
   totals.skipped += counts.skipped ?? 0;
+}
+if (sandbox) {
+  await sandbox.stop();
+  cleanups.delete(sandbox.stop);
 }
 for (const note of notes) process.stdout.write(`! ${note}\n`);
 const skipped = totals.skipped ? `, ${totals.skipped} skipped` : '';

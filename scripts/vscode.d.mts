@@ -17,7 +17,11 @@ export function startVSCodeServer(options: {
   smokeTestDriver?: boolean;
   port?: number;
   extraArgs?: string[];
+  env?: Record<string, string>;
 }): Promise<VSCodeServer>;
 export function stopGroup(child: import('node:child_process').ChildProcess): Promise<void>;
-export function workbenchUrl(server: VSCodeServer, options: { folder: string; payload?: Array<[string, string]> }): string;
+export function workbenchUrl(
+  server: VSCodeServer,
+  options: { folder: string; payload?: Array<[string, string]> },
+): string;
 export function launchChromium(): Promise<Browser>;

@@ -34,9 +34,15 @@ export function freePort() {
  * Starts VS Code's own server in its own process group, with every folder it writes inside
  * `runDir`. `smokeTestDriver` lets the page load an extension under development and its tests
  * from the URL payload (and hides notification toasts); without it, extensions come from
- * `runDir/extensions` as a user's would.
+ * `runDir/extensions` as a user's would. `env` reaches the extension host.
  */
-export async function startVSCodeServer({ runDir, smokeTestDriver = true, port, extraArgs = [] }) {
+export async function startVSCodeServer({
+  runDir,
+  smokeTestDriver = true,
+  port,
+  extraArgs = [],
+  env = {},
+}) {
   const serverMain = ensureVSCodeServer();
   const node = join(ensureNode24(), 'bin', 'node');
   port ??= await freePort();
@@ -70,7 +76,7 @@ export async function startVSCodeServer({ runDir, smokeTestDriver = true, port, 
   const child = spawn(node, args, {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, TMPDIR: dirs.tmp, VSCODE_AGENT_FOLDER: dirs['server-data'] },
+    env: { ...process.env, ...env, TMPDIR: dirs.tmp, VSCODE_AGENT_FOLDER: dirs['server-data'] },
   });
   child.stdout.pipe(log);
   child.stderr.pipe(log);

@@ -102,8 +102,14 @@ describe('the FreeLMS workbench, as a responder sees it', () => {
     await form.getByLabel('Technical lead').fill('sam');
     await form.getByRole('button', { name: 'Declare Incident' }).click();
 
-    await form.locator('#outcome', { hasText: /Incident \d{4}-\d{2}-\d{2}-api-gateway-returns-502 declared/ }).waitFor();
-    await form.locator('#steps li[data-state="done"]', { hasText: 'Write the incident to its journal' }).waitFor();
+    await form
+      .locator('#outcome', {
+        hasText: /Incident \d{4}-\d{2}-\d{2}-api-gateway-returns-502 declared/,
+      })
+      .waitFor();
+    await form
+      .locator('#steps li[data-state="done"]', { hasText: 'Write the incident to its journal' })
+      .waitFor();
     assert.match(
       (await form.locator('#steps li', { hasText: 'Page PagerDuty' }).textContent()) ?? '',
       /not sent: PagerDuty is not configured/,
@@ -112,7 +118,10 @@ describe('the FreeLMS workbench, as a responder sees it', () => {
     const view = page.locator('[id="workbench.view.extension.freelms"]');
     const row = view.locator('.monaco-list-row', { hasText: 'api-gateway returns 502' });
     await row.waitFor();
-    assert.match((await row.locator('.label-description').textContent()) ?? '', /^P1 · 0m \/ 15m · investigating$/);
+    assert.match(
+      (await row.locator('.label-description').textContent()) ?? '',
+      /^P1 · 0m \/ 15m · investigating$/,
+    );
     await view.locator('.monaco-list-row', { hasText: 'Roles' }).first().click();
     const lead = view.locator('.monaco-list-row', { hasText: 'Technical Lead' }).first();
     await lead.waitFor();

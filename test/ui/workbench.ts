@@ -2,10 +2,13 @@
  * A real VS Code workbench in headless Chromium with the extension under development loaded,
  * for checks that look at what a person sees. Screenshots go to `test-results/ui/`.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Browser, FrameLocator, Page } from 'playwright-core';
+
+import type { SandboxEndpoints } from '../../sandbox/endpoints';
+import { sandboxSettings } from '../../scripts/sandbox.mjs';
 
 import {
   launchChromium,
@@ -24,7 +27,15 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
+/** The sandbox `scripts/test.mjs` started for this run, if any. */
+export function sandboxEndpoints(): SandboxEndpoints | undefined {
+  const file = process.env['FREELMS_SANDBOX_ENDPOINTS'];
+  return file ? (JSON.parse(readFileSync(file, 'utf8')) as SandboxEndpoints) : undefined;
+}
+
+/** Opens the workbench on a fresh workspace whose settings point at the run's sandbox. */
 export async function openWorkbench(settings: Record<string, unknown> = {}): Promise<Workbench> {
+  const sandbox = sandboxEndpoints();
   mkdirSync(join(root, '.cache'), { recursive: true });
   mkdirSync(SCREENSHOTS, { recursive: true });
   const runDir = mkdtempSync(join(root, '.cache', 'ui-'));
@@ -32,7 +43,11 @@ export async function openWorkbench(settings: Record<string, unknown> = {}): Pro
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
   writeFileSync(
     join(workspace, '.vscode', 'settings.json'),
-    JSON.stringify({ ...QUIET_WORKBENCH_SETTINGS, ...settings }, null, 2),
+    JSON.stringify(
+      { ...QUIET_WORKBENCH_SETTINGS, ...(sandbox ? sandboxSettings(sandbox) : {}), ...settings },
+      null,
+      2,
+    ),
   );
 
   let server: VSCodeServer | undefined;
@@ -46,7 +61,10 @@ export async function openWorkbench(settings: Record<string, unknown> = {}): Pro
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    server = await startVSCodeServer({ runDir });
+    server = await startVSCodeServer({
+      runDir,
+      env: sandbox ? { FREELMS_SANDBOX_ENDPOINTS: process.env['FREELMS_SANDBOX_ENDPOINTS']! } : {},
+    });
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.exposeFunction('codeAutomationLog', () => undefined);
