@@ -402,7 +402,9 @@ window.addEventListener('message', (event: MessageEvent<ToLogPage>) => {
     case 'dropped': {
       const dropped = $('dropped');
       dropped.hidden = message.lines === 0;
-      dropped.textContent = `${message.lines.toLocaleString('en')} older lines dropped to stay within the panel's budget of ${lineBudget.toLocaleString('en')} lines.`;
+      dropped.textContent =
+        `${message.lines.toLocaleString('en')} older lines dropped to stay within the ` +
+        `panel's budget of ${lineBudget.toLocaleString('en')} lines.`;
       break;
     }
     case 'filterError':

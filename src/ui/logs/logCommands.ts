@@ -10,7 +10,8 @@ import type { ClusterNode } from '../cluster/clusterTree';
 import { Commands, SETTINGS_SECTION } from '../ids';
 import { LOG_VIEW_TYPE, LogPanel, type LogPanelDeps, type LogPanelSnapshot } from './logPanel';
 import { LogPageStateSchema, type LogTarget, type StreamOptions } from './protocol';
-import { RecentErrorsDocuments, renderRecentErrors } from './recentErrorsDocument';
+import { RecentErrorsDocuments } from './recentErrorsDocument';
+import { renderRecentErrors } from './recentErrorsText';
 
 /** The argument `freelms.showLogs` accepts from scripts, keybindings and other extensions. */
 export const ShowLogsArgumentSchema = v.pipe(

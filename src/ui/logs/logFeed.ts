@@ -125,10 +125,20 @@ export class LogFeed {
     }
   }
 
+  private addedPods: string[] = [];
+
   private onPods(added: string[], removed: string[]): void {
     if (this.ended) return;
-    for (const pod of added)
-      this.listener.notice({ severity: 'info', message: `Streaming ${pod}.` });
+    // The pods found at the start arrive one event each; they are announced in one notice.
+    if (added.length > 0 && this.addedPods.length === 0) {
+      setTimeout(() => {
+        const pods = this.addedPods.splice(0);
+        if (!this.ended) {
+          this.listener.notice({ severity: 'info', message: `Streaming ${pods.join(', ')}.` });
+        }
+      }, 0);
+    }
+    this.addedPods.push(...added);
     for (const pod of removed) {
       if (this.options.follow) this.listener.notice({ severity: 'info', message: `${pod} ended.` });
     }

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 
-import type { V1Pod, V1PodSpec } from '@kubernetes/client-node';
+import type { V1Pod, V1PodSpec, V1PodTemplateSpec } from '@kubernetes/client-node';
 import * as v from 'valibot';
 import * as vscode from 'vscode';
 
@@ -256,28 +256,54 @@ export class LogPanel implements vscode.Disposable {
     }
   }
 
-  /** The containers to choose from: the pod's, or the Deployment's pod template's. */
-  private async containers(): Promise<ContainerChoice[]> {
-    const connection = await this.deps.connection();
-    const ns = encodeURIComponent(connection.namespace);
-    let spec: V1PodSpec | undefined;
-    if (this.target.kind === 'pod') {
-      const pod = await connection.getJson<V1Pod>(
-        { verb: 'get', resource: 'pods', name: this.target.pod },
-        `/api/v1/namespaces/${ns}/pods/${encodeURIComponent(this.target.pod)}`,
-      );
-      spec = pod.spec;
-    } else {
-      const deployment = await connection.getJson<{ spec?: { template?: { spec?: V1PodSpec } } }>(
+  /** The pod spec (or the Deployment's template), read once: containers and the default one. */
+  private spec: Promise<{ spec?: V1PodSpec; annotations?: Record<string, string> }> | undefined;
+
+  private readSpec(): Promise<{ spec?: V1PodSpec; annotations?: Record<string, string> }> {
+    this.spec ??= (async () => {
+      const connection = await this.deps.connection();
+      const ns = encodeURIComponent(connection.namespace);
+      if (this.target.kind === 'pod') {
+        const pod = await connection.getJson<V1Pod>(
+          { verb: 'get', resource: 'pods', name: this.target.pod },
+          `/api/v1/namespaces/${ns}/pods/${encodeURIComponent(this.target.pod)}`,
+        );
+        return { spec: pod.spec, annotations: pod.metadata?.annotations };
+      }
+      const deployment = await connection.getJson<{ spec?: { template?: V1PodTemplateSpec } }>(
         { verb: 'get', resource: 'deployments', name: this.target.deployment },
         `/apis/apps/v1/namespaces/${ns}/deployments/${encodeURIComponent(this.target.deployment)}`,
       );
-      spec = deployment.spec?.template?.spec;
-    }
+      const template = deployment.spec?.template;
+      return { spec: template?.spec, annotations: template?.metadata?.annotations };
+    })();
+    this.spec.catch(() => (this.spec = undefined));
+    return this.spec;
+  }
+
+  /** The containers to choose from, init containers first, as the pod runs them. */
+  private async containers(): Promise<ContainerChoice[]> {
+    const { spec } = await this.readSpec();
     return [
       ...(spec?.initContainers ?? []).map((c) => ({ name: c.name, init: true })),
       ...(spec?.containers ?? []).map((c) => ({ name: c.name, init: false })),
     ];
+  }
+
+  /**
+   * The container read when none is chosen: the one the pod's
+   * `kubectl.kubernetes.io/default-container` annotation names, else the first, as kubectl
+   * does. Without one the server refuses a pod with a sidecar.
+   */
+  private async defaultContainer(): Promise<string | undefined> {
+    const { spec, annotations } = await this.readSpec().catch(() => ({
+      spec: undefined,
+      annotations: undefined,
+    }));
+    const named = annotations?.['kubectl.kubernetes.io/default-container'];
+    const containers = spec?.containers ?? [];
+    if (containers.length < 2) return undefined;
+    return containers.some((c) => c.name === named) ? named : containers[0]?.name;
   }
 
   private restart(options: StreamOptions): void {
@@ -313,12 +339,18 @@ export class LogPanel implements vscode.Disposable {
       this.setState('failed');
       return;
     }
+    const container = options.container ?? (await this.defaultContainer());
     if (this.options !== options || this.disposed) return;
-    const feed = new LogFeed(connection, this.target, options, {
-      entries: (entries) => this.batcher.push(this.rows.add(entries)),
-      notice: (notice) => this.notice(notice),
-      state: (state, detail) => this.setState(state, detail),
-    });
+    const feed = new LogFeed(
+      connection,
+      this.target,
+      { ...options, container },
+      {
+        entries: (entries) => this.batcher.push(this.rows.add(entries)),
+        notice: (notice) => this.notice(notice),
+        state: (state, detail) => this.setState(state, detail),
+      },
+    );
     this.feed = feed;
     feed.start();
   }

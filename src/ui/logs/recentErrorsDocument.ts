@@ -1,65 +1,9 @@
 import * as vscode from 'vscode';
 
-import type { RecentErrorsResult } from '../../platform/kube/recentErrors';
 import { Commands } from '../ids';
+import type { LineLink } from './recentErrorsText';
 
 export const RECENT_ERRORS_SCHEME = 'freelms-errors';
-
-/** Where a line of the document links to: that pod's logs around the error. */
-interface LineLink {
-  line: number;
-  start: number;
-  end: number;
-  pod: string;
-  container: string;
-}
-
-/** The most stack lines shown under an error; the rest are in the pod's log a click away. */
-const STACK_LINES = 6;
-
-/** The text of a recent-errors report and the pod links on its lines. Plain, for unit tests. */
-export function renderRecentErrors(
-  result: RecentErrorsResult,
-  where: { context: string; namespace: string; minutes: number; at: Date },
-): { text: string; links: LineLink[] } {
-  const lines: string[] = [];
-  const links: LineLink[] = [];
-  const total = result.services.reduce((sum, s) => sum + s.count, 0);
-  lines.push(
-    `ERROR lines of the last ${where.minutes} minutes in ${where.namespace} (${where.context}), ` +
-      `read ${where.at.toISOString()} from ${result.podCount} pods: ${total} errors in ` +
-      `${result.services.length} services.`,
-    'Click a pod to open its logs.',
-  );
-  for (const failure of result.failures) {
-    lines.push(`Could not read ${failure.pod}/${failure.container}: ${failure.error.message}`);
-  }
-  if (total === 0) lines.push('', 'No ERROR lines.');
-  for (const service of result.services) {
-    lines.push(
-      '',
-      `== ${service.service}: ${service.count} ERROR ${service.count === 1 ? 'line' : 'lines'} ==`,
-    );
-    for (const error of service.errors) {
-      const source = `${error.pod}/${error.container}`;
-      const prefix = `${error.timestamp ?? ''}  `;
-      links.push({
-        line: lines.length,
-        start: prefix.length,
-        end: prefix.length + source.length,
-        pod: error.pod,
-        container: error.container,
-      });
-      lines.push(`${prefix}${source}  ${error.plain}`);
-      const stack = error.continuation.slice(0, STACK_LINES);
-      for (const frame of stack) lines.push(`    ${frame.trim()}`);
-      if (error.continuation.length > stack.length) {
-        lines.push(`    … ${error.continuation.length - stack.length} more lines in the pod's log`);
-      }
-    }
-  }
-  return { text: `${lines.join('\n')}\n`, links };
-}
 
 /**
  * Recent errors as a read-only virtual document rather than a webview: the editor already
