@@ -108,10 +108,14 @@ export function detectLevel(plain: string): { level?: LogLevel; json?: Record<st
 }
 
 // Lines that continue the previous entry: Java/Kotlin frames and causes, Python tracebacks,
-// Node stack frames, Go goroutine dumps.
+// Node stack frames, Go goroutine dumps. Spring's console format writes the exception itself
+// (`java.lang.IllegalStateException: …`) unindented under the ERROR line, often after a blank
+// line: both belong to that entry.
 const CONTINUATION = new RegExp(
   [
     '^(?:\\s+at ',
+    '$',
+    '(?:[a-zA-Z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error|Throwable)(?::|$)',
     '\\s*at [\\w$.<>]+\\(',
     '\\s*\\.\\.\\. \\d+ (?:more|common frames omitted)',
     'Caused by: ',

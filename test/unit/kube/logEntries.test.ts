@@ -62,13 +62,14 @@ describe('log lines', () => {
       '2026-03-10T11:59:58.120000005Z \t... 12 more',
       '2026-03-10T11:59:59.000000000Z 2026-03-10 11:59:59.000  INFO 1 --- [main] c.f.course.Health : ok',
     ]);
-    assert.equal(entries.length, 3);
+    // Spring writes the exception unindented under the ERROR line; an ERROR filter must keep it.
+    assert.equal(entries.length, 2);
     assert.equal(entries[0]!.level, 'ERROR');
     assert.equal(entries[0]!.timestamp, '2026-03-10T11:59:58.120000000Z');
-    assert.match(entries[1]!.plain, /^java.lang.NullPointerException/);
-    assert.equal(entries[1]!.continuation.length, 4);
-    assert.match(entries[1]!.continuation[2]!, /^Caused by: /);
-    assert.equal(entries[2]!.level, 'INFO');
+    assert.match(entries[0]!.continuation[0]!, /^java.lang.NullPointerException/);
+    assert.equal(entries[0]!.continuation.length, 5);
+    assert.match(entries[0]!.continuation[3]!, /^Caused by: /);
+    assert.equal(entries[1]!.level, 'INFO');
   });
 
   it('keeps a Python traceback together', () => {
