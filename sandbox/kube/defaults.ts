@@ -99,6 +99,9 @@ export function applyDefaults(resource: string, obj: KObject): void {
         throw invalid('Pod', obj.metadata.name, 'spec.containers', 'Required value');
       }
       defaultPodSpec(spec);
+      // As the API server does: a new pod is Pending until the scheduler and kubelet act.
+      if (!obj.status || Object.keys(obj.status).length === 0)
+        obj.status = { phase: 'Pending', qosClass: qosClass(obj) };
       break;
     }
     case 'services': {
@@ -120,4 +123,20 @@ export function applyDefaults(resource: string, obj: KObject): void {
       };
       break;
   }
+}
+
+/** The QoS class of a pod, from its containers' requests and limits. */
+export function qosClass(pod: KObject): string {
+  const containers: any[] = pod.spec?.containers ?? [];
+  let any = false;
+  let guaranteed = containers.length > 0;
+  for (const c of containers) {
+    const requests = c.resources?.requests ?? {};
+    const limits = c.resources?.limits ?? {};
+    if (Object.keys(requests).length || Object.keys(limits).length) any = true;
+    for (const r of ['cpu', 'memory']) {
+      if (!limits[r] || (requests[r] && requests[r] !== limits[r])) guaranteed = false;
+    }
+  }
+  return guaranteed ? 'Guaranteed' : any ? 'Burstable' : 'BestEffort';
 }

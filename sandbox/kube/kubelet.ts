@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 
 import type { SandboxClock, Timings } from './clock';
+import { qosClass } from './defaults';
 import type { EventRecorder } from './events';
 import type { ObjectStore } from './store';
 import type { KObject } from './types';
@@ -177,7 +178,14 @@ export class Kubelet {
   private adopt(pod: KObject): void {
     if (this.pods.has(pod.metadata.uid)) return;
     const spec = pod.spec ?? {};
-    const frozen = !!pod.status?.phase;
+    // A pod that comes with more status than the API server's `Pending` was recorded
+    // elsewhere (seeded): it is shown as it is.
+    const status = pod.status ?? {};
+    const frozen =
+      (!!status.phase && status.phase !== 'Pending') ||
+      !!status.conditions?.length ||
+      !!status.containerStatuses?.length ||
+      !!status.initContainerStatuses?.length;
     const container = (c: any): ContainerRt => ({
       name: c.name,
       image: c.image,
@@ -759,19 +767,4 @@ export class Kubelet {
       started: c.started,
     };
   }
-}
-
-function qosClass(pod: KObject): string {
-  const containers: any[] = pod.spec?.containers ?? [];
-  let any = false;
-  let guaranteed = containers.length > 0;
-  for (const c of containers) {
-    const requests = c.resources?.requests ?? {};
-    const limits = c.resources?.limits ?? {};
-    if (Object.keys(requests).length || Object.keys(limits).length) any = true;
-    for (const r of ['cpu', 'memory']) {
-      if (!limits[r] || (requests[r] && requests[r] !== limits[r])) guaranteed = false;
-    }
-  }
-  return guaranteed ? 'Guaranteed' : any ? 'Burstable' : 'BestEffort';
 }
