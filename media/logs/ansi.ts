@@ -22,8 +22,8 @@ export interface AnsiSegment {
 type Style = Omit<AnsiSegment, 'text'>;
 
 // CSI sequences (parameters, intermediates, final byte) and OSC sequences (ended by BEL or ST).
-// eslint-disable-next-line no-control-regex
 const ESCAPE =
+  // eslint-disable-next-line no-control-regex
   /\u001b\[([0-9;:?<=>]*)[ -/]*([@-~])|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]?/g;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;

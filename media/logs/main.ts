@@ -8,7 +8,6 @@
 import * as v from 'valibot';
 
 import {
-  FILTER_LEVELS,
   StreamOptionsSchema,
   type FilterSpec,
   type FromLogPage,
@@ -259,7 +258,7 @@ function readFilter(): FilterSpec {
   return {
     levels: levelBoxes
       .filter((box) => box.checked)
-      .map((box) => box.value as (typeof FILTER_LEVELS)[number]),
+      .map((box) => box.value as FilterSpec['levels'][number]),
     include: include.value,
     exclude: exclude.value,
   };

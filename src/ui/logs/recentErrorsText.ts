@@ -1,5 +1,5 @@
 import type { RecentErrorsResult } from '../../platform/kube/recentErrors';
-import { readableJson } from './rows';
+import { readableRow } from './rows';
 
 /** Where a line of the document links to: that pod's logs around the error. */
 export interface LineLink {
@@ -40,7 +40,7 @@ export function renderRecentErrors(
       const source = `${error.pod}/${error.container}`;
       // Seconds are enough to place an error; the pod's log has the full timestamp.
       const prefix = `${error.timestamp?.replace(/\.\d+Z$/, 'Z') ?? ''}  `;
-      const readable = error.json ? readableJson(error.json, error.level) : undefined;
+      const readable = error.json ? readableRow(error.json) : undefined;
       const continuation = [...(readable?.continuation ?? []), ...error.continuation];
       links.push({
         line: lines.length,

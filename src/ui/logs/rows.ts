@@ -1,42 +1,25 @@
 import { LogBuffer } from '../../platform/kube/logBuffer';
+import { readableJson } from '../../platform/kube/logEntries';
 import type { LogEntry } from '../../platform/kube/logEntries';
 import { compileLogFilter, NO_FILTER } from '../../platform/kube/logFilter';
 import type { LogFilter } from '../../platform/kube/logFilter';
 import type { FilterSpec, LogRow } from './protocol';
 
-const MESSAGE_KEYS = ['message', 'msg', '@m', 'event'];
-const TIME_KEYS = ['@timestamp', 'timestamp', 'time', 'ts', '@t'];
-const LEVEL_KEYS = ['level', 'severity', 'lvl', 'loglevel', '@l', 'levelname', 'level_value'];
-const STACK_KEYS = ['stack_trace', 'stack', 'exception', 'err.stack', 'error.stack_trace'];
-
-function scalar(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
 /**
- * A JSON log line as a person reads it: the level and message first, then the other fields as
- * `key=value`; a stack trace field becomes the entry's continuation lines, like a text log's.
+ * A JSON log line as a person reads it (level, message, fields as `key=value`), its stack trace
+ * field split into the entry's continuation lines like a text log's.
  */
-export function readableJson(
-  json: Record<string, unknown>,
-  level: string | undefined,
-): { text: string; continuation: string[] } {
-  const message = MESSAGE_KEYS.map((key) => json[key]).find((value) => value !== undefined);
-  const stack = STACK_KEYS.map((key) => json[key]).find((value) => typeof value === 'string');
-  const skip = new Set([...MESSAGE_KEYS, ...TIME_KEYS, ...LEVEL_KEYS, ...STACK_KEYS]);
-  const rest = Object.entries(json)
-    .filter(([key]) => !skip.has(key))
-    .map(([key, value]) => `${key}=${scalar(value)}`);
-  const head = [level, message === undefined ? undefined : scalar(message)].filter(Boolean);
-  return {
-    text: [...head, ...rest].join('  '),
-    continuation: typeof stack === 'string' ? stack.split(/\r?\n/).filter(Boolean) : [],
-  };
+export function readableRow(json: Record<string, unknown>): {
+  text: string;
+  continuation: string[];
+} {
+  const [text = '', ...continuation] = readableJson(json).split(/\r?\n/);
+  return { text, continuation: continuation.filter((line) => line.trim() !== '') };
 }
 
 /** The row the page renders for an entry. */
 export function rowOf(entry: LogEntry, seq: number): LogRow {
-  const readable = entry.json ? readableJson(entry.json, entry.level) : undefined;
+  const readable = entry.json ? readableRow(entry.json) : undefined;
   return {
     seq,
     pod: entry.pod,
