@@ -144,23 +144,23 @@ describe('log filters', () => {
 });
 
 describe('the log line budget', () => {
-  it('keeps memory flat over a million lines, dropping the oldest and counting them', () => {
+  it('keeps memory flat over 300,000 lines, dropping the oldest and counting them', () => {
     const buffer = new LogBuffer(1000);
     const a = new EntryAssembler();
-    for (let i = 0; i < 1_000_000; i++) {
+    for (let i = 0; i < 300_000; i++) {
       for (const e of a.push(`line ${i}`)) buffer.push(e);
     }
     for (const e of a.flush()) buffer.push(e);
     assert.equal(buffer.length, 1000);
     assert.equal(buffer.lines, 1000);
-    assert.deepEqual(buffer.dropped, { entries: 999_000, lines: 999_000 });
-    assert.equal(buffer.at(0)!.plain, 'line 999000');
+    assert.deepEqual(buffer.dropped, { entries: 299_000, lines: 299_000 });
+    assert.equal(buffer.at(0)!.plain, 'line 299000');
     assert.equal(
       buffer
         .slice(998)
         .map((e) => e.plain)
         .join(),
-      'line 999998,line 999999',
+      'line 299998,line 299999',
     );
   });
 
