@@ -22,6 +22,8 @@ export interface ConnectOptions {
   log: Log;
   /** Where credential plugins are searched; defaults to this process's environment. */
   search?: PluginSearch;
+  /** How long a credential plugin may take before it is presumed stuck (default 60 s). */
+  authTimeoutMs?: number;
 }
 
 /** What a caller names when it makes a request, for the error and the log line. */
@@ -104,7 +106,14 @@ export function connect(
     contexts: [{ ...ctx }],
     currentContext: ctx.name,
   });
-  return new KubeConnection(kc, selection.context, selection.namespace, cluster.server, opts.log);
+  return new KubeConnection(
+    kc,
+    selection.context,
+    selection.namespace,
+    cluster.server,
+    opts.log,
+    opts.authTimeoutMs,
+  );
 }
 
 /**
@@ -122,6 +131,7 @@ export class KubeConnection {
     readonly namespace: string,
     readonly server: string,
     readonly log: Log,
+    private readonly authTimeoutMs = 60_000,
   ) {
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     this.apps = kubeConfig.makeApiClient(AppsV1Api);
@@ -129,7 +139,14 @@ export class KubeConnection {
 
   /** The same cluster and credentials on another namespace. */
   withNamespace(namespace: string): KubeConnection {
-    return new KubeConnection(this.kubeConfig, this.context, namespace, this.server, this.log);
+    return new KubeConnection(
+      this.kubeConfig,
+      this.context,
+      namespace,
+      this.server,
+      this.log,
+      this.authTimeoutMs,
+    );
   }
 
   target(info: RequestInfo): KubeTarget {
@@ -251,16 +268,31 @@ export class KubeConnection {
 
   /** Gets credentials first, so a failing exec plugin is told apart from a failing request. */
   private async authenticate(info: RequestInfo): Promise<void> {
+    const plugin = this.kubeConfig.getCurrentUser()?.exec?.command as string | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    // A plugin waiting for an interactive login (kubelogin's device code, an SSO prompt) would
+    // otherwise hang every request without a word; client-node sets no limit of its own.
+    const stuck = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        const message =
+          `The credential plugin ${plugin ?? ''} of context ${this.context} gave no token within ` +
+          `${Math.round(this.authTimeoutMs / 1000)} s; it may be waiting for an interactive login. ` +
+          'Run `kubectl get pods` in a terminal to log in, then retry.';
+        reject(new KubeError('credentials', message, this.target(info)));
+      }, this.authTimeoutMs);
+    });
     try {
-      await this.kubeConfig.applySecurityAuthentication(
-        new RequestContext(this.server, HttpMethod.GET),
-      );
+      await Promise.race([
+        this.kubeConfig.applySecurityAuthentication(
+          new RequestContext(this.server, HttpMethod.GET),
+        ),
+        stuck,
+      ]);
     } catch (err) {
       const mapped = toKubeError(err, this.target(info));
       if (mapped.kind !== 'unknown') {
         throw mapped;
       }
-      const plugin = this.kubeConfig.getCurrentUser()?.exec?.command;
       const detail = (err as Error).message?.trim().split('\n')[0] || 'no output';
       throw new KubeError(
         'credentials',
@@ -270,6 +302,8 @@ export class KubeConnection {
         this.target(info),
         { cause: err },
       );
+    } finally {
+      clearTimeout(timer);
     }
   }
 

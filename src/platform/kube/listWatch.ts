@@ -119,9 +119,14 @@ export class ListWatch<T extends KubeObject> {
           firstListed();
         }
         this.setState({ phase: 'live' });
+        const opened = Date.now();
         const delivered = await this.watch(signal);
         if (delivered) {
           backoff = undefined;
+        } else if (Date.now() - opened < 1000) {
+          // A proxy that closes every watch at once must not make this loop spin.
+          backoff = backoff ? backoff.next(undefined) : factory.next();
+          await sleep(backoff.duration, signal);
         }
       } catch (err) {
         if (signal.aborted) {

@@ -260,6 +260,37 @@ describe('connecting to a context', () => {
     assert.match(lines.join('\n'), /list pods in freelms on freelms-prod .* failed after \d+ ms/);
   });
 
+  it('says a credential plugin waiting for an interactive login is stuck instead of hanging', async () => {
+    tmp.write(
+      'kubelogin',
+      '#!/bin/sh\necho "To sign in, open https://microsoft.com/devicelogin" >&2\n/bin/sleep 2\n',
+      0o755,
+    );
+    const file = tmp.write(
+      'config',
+      tokenKubeconfig(api.url, 'aks').replace(
+        '    token: sandbox-token',
+        '    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: kubelogin\n      args: [get-token]',
+      ),
+    );
+    const loaded = loadKubeconfig({ kubeconfigPath: file });
+    const search = { env: { PATH: tmp.dir }, home: tmp.dir, root: path.join(tmp.dir, 'root') };
+    const conn = connect(loaded, chooseSelection(loaded), {
+      log: memoryLog().log,
+      search,
+      authTimeoutMs: 200,
+    });
+
+    await assert.rejects(
+      conn.call({ verb: 'list', resource: 'pods' }, () =>
+        conn.core.listNamespacedPod({ namespace: 'freelms' }),
+      ),
+      (e: KubeError) =>
+        e.kind === 'credentials' && /waiting for an interactive login/.test(e.message),
+    );
+    assert.equal(api.requests.length, 0);
+  });
+
   it('finds a plugin named by a path relative to its kubeconfig', () => {
     tmp.write('kubelogin', '#!/bin/sh\n', 0o755);
     const lookup = findPlugin('./kubelogin', { kubeconfigDir: tmp.dir });
