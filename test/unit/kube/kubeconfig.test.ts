@@ -270,7 +270,8 @@ describe('connecting to a context', () => {
       'config',
       tokenKubeconfig(api.url, 'aks').replace(
         '    token: sandbox-token',
-        '    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: kubelogin\n      args: [get-token]',
+        '    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n' +
+          '      command: kubelogin\n      args: [get-token]',
       ),
     );
     const loaded = loadKubeconfig({ kubeconfigPath: file });
