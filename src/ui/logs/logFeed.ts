@@ -54,7 +54,8 @@ export class LogFeed {
   ) {
     const request = {
       container: options.container,
-      follow: options.follow,
+      // A previous container has ended: its log is complete, there is nothing to follow.
+      follow: options.follow && !options.previous,
       previous: options.previous,
       sinceSeconds: options.sinceSeconds,
       tailLines: options.tailLines,

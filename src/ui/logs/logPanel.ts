@@ -47,6 +47,8 @@ export interface LogPanelSnapshot {
   droppedLines: number;
   /** Rows the page reported holding after its last batch. */
   pageRows: number;
+  /** The pods whose lines the buffer holds (several in workload mode). */
+  pods: string[];
   /** The panel's notices so far, newest last (at most 50). */
   notices: LogNotice[];
 }
@@ -165,6 +167,7 @@ export class LogPanel implements vscode.Disposable {
       state: this.state,
       ...this.rows.stats,
       pageRows: this.pageRows,
+      pods: [...new Set(this.rows.entries(false).map((entry) => entry.pod ?? ''))].sort(),
       notices: [...this.notices],
     };
   }

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+
+import type { FrameLocator, Page } from 'playwright-core';
+
+import {
+  openWorkbench,
+  runCommand,
+  sandboxEndpoints,
+  SCREENSHOTS,
+  type Workbench,
+} from './workbench';
+
+/** The inner document of the webview whose title starts with `prefix`, and that title. */
+async function webviewTitled(
+  page: Page,
+  prefix: string,
+): Promise<{ frame: FrameLocator; title: string }> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const outers = page.locator('iframe.webview.ready');
+    const count = await outers.count();
+    for (let index = 0; index < count; index += 1) {
+      const inner = outers.nth(index).contentFrame().locator('#active-frame');
+      const title = await inner.getAttribute('title').catch(() => null);
+      if (title?.startsWith(prefix)) {
+        return { frame: outers.nth(index).contentFrame().frameLocator('#active-frame'), title };
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`no webview titled "${prefix}…" appeared`);
+    await page.waitForTimeout(200);
+  }
+}
+
+describe('the log panel, as a responder sees it', function () {
+  let workbench: Workbench;
+
+  before(async function () {
+    if (!sandboxEndpoints()) {
+      console.warn('FREELMS_SANDBOX_ENDPOINTS is not set: the log panel checks need `npm test`');
+      this.skip();
+    }
+    workbench = await openWorkbench();
+  });
+
+  after(async () => {
+    await workbench?.close();
+  });
+
+  it("opens a pod's logs from the palette, and the ERROR filter hides the INFO lines", async () => {
+    const { page } = workbench;
+    await runCommand(page, 'FreeLMS: Show Logs');
+    const input = page.locator('.quick-input-widget input');
+    await input.fill('course-service');
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'course-service-' })
+      .first()
+      .waitFor();
+    await page.keyboard.press('Enter');
+
+    const { frame } = await webviewTitled(page, 'Logs: course-service-');
+    await frame.locator('.row.level-INFO').first().waitFor({ timeout: 30_000 });
+    assert.ok((await frame.locator('.row').count()) > 5, 'lines render');
+    assert.ok((await frame.locator('.row').count()) < 200, 'only the rows in view are in the DOM');
+    const text = (await frame.locator('.row').first().textContent()) ?? '';
+    assert.doesNotMatch(text, /\u001b|\[\d+m/, 'no escape codes on screen');
+
+    await frame.getByLabel('ERROR').check();
+    await frame.locator('.row.level-INFO').first().waitFor({ state: 'detached' });
+    await frame.locator('.row.level-ERROR').first().waitFor();
+    assert.equal(await frame.locator('.row.level-INFO').count(), 0);
+    assert.equal(await frame.locator('.row.level-WARN').count(), 0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'logs-error-filter.png') });
+
+    await frame.getByLabel('Include regex').fill('(?<=x)y');
+    await frame.locator('#include-error', { hasText: 'not supported' }).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'logs-regex-error.png') });
+  });
+
+  it("opens a crashing api-gateway pod's previous logs from the Cluster view", async () => {
+    const { page } = workbench;
+    await page.locator('.activitybar [aria-label^="FreeLMS"]').first().click();
+    const view = page.locator('[id="workbench.view.extension.freelms"]');
+    const group = view.locator('.monaco-list-row', { hasText: 'api-gateway' }).first();
+    await group.waitFor({ timeout: 30_000 });
+    await group.click();
+    const pod = view
+      .locator('.monaco-list-row', { hasText: /api-gateway-[a-z0-9]+-[a-z0-9]+/ })
+      .first();
+    await pod.waitFor();
+    await pod.hover();
+    await pod.locator('.action-label[aria-label="Show Logs"]').click();
+
+    const { frame, title } = await webviewTitled(page, 'Logs: api-gateway-');
+    await frame.locator('.row').first().waitFor({ timeout: 30_000 });
+    await frame.getByLabel('Previous').check();
+    await frame.locator('.status', { hasText: /ended/ }).waitFor({ timeout: 30_000 });
+    await frame.locator('.row').first().waitFor();
+    assert.match(title, /^Logs: api-gateway-/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'logs-previous-crash.png') });
+  });
+});
