@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
 import {
   AppsV1Api,
@@ -203,7 +204,7 @@ export class KubeConnection {
         const headers = Object.fromEntries(response.headers.entries());
         throw errorFromResponse(response.status, text, headers, this.target(info));
       }
-      return Readable.fromWeb(response.body as import('node:stream/web').ReadableStream);
+      return Readable.fromWeb(response.body as WebReadableStream);
     } catch (err) {
       throw this.failed(info, err, started);
     }
