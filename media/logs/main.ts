@@ -17,8 +17,9 @@ import {
   type StreamOptions,
   type ToLogPage,
 } from '../../src/ui/logs/protocol';
-import { parseAnsi, visibleText } from './ansi';
+import { visibleText } from './ansi';
 import { expandedLength, RowLayout, wrappedLines } from './layout';
+import { renderItem, type Item } from './render';
 
 interface WebviewApi<State> {
   postMessage(message: FromLogPage): void;
@@ -26,9 +27,6 @@ interface WebviewApi<State> {
   setState(state: State): void;
 }
 declare function acquireVsCodeApi<State>(): WebviewApi<State>;
-
-/** A row of the list: a log entry, or a notice the panel wrote between entries. */
-type Item = { row: LogRow; notice?: undefined } | { row?: undefined; notice: LogNotice };
 
 const vscode = acquireVsCodeApi<LogPageState>();
 let state: LogPageState | undefined = vscode.getState();
@@ -92,69 +90,6 @@ function relayout(): void {
   render();
 }
 
-function podClass(pod: string): string {
-  let hash = 0;
-  for (let i = 0; i < pod.length; i++) hash = (hash * 31 + pod.charCodeAt(i)) | 0;
-  return `chip pod-${Math.abs(hash) % 6}`;
-}
-
-function appendAnsi(parent: HTMLElement, text: string): void {
-  for (const segment of parseAnsi(text)) {
-    const classes: string[] = [];
-    if (segment.fg !== undefined) classes.push(`fg-${segment.fg}`);
-    if (segment.bg !== undefined) classes.push(`bg-${segment.bg}`);
-    for (const flag of ['bold', 'dim', 'italic', 'underline'] as const) {
-      if (segment[flag]) classes.push(flag);
-    }
-    if (classes.length === 0) {
-      parent.append(segment.text);
-    } else {
-      const span = document.createElement('span');
-      span.className = classes.join(' ');
-      span.textContent = segment.text;
-      parent.append(span);
-    }
-  }
-}
-
-function renderItem(item: Item, top: number, height: number): HTMLElement {
-  const element = document.createElement('div');
-  element.style.top = `${top * lineHeight}px`;
-  element.style.height = `${height * lineHeight}px`;
-  if (item.notice) {
-    element.className = `row notice ${item.notice.severity}`;
-    element.textContent = `— ${item.notice.message}${item.notice.hint ? ` ${item.notice.hint}` : ''}`;
-    return element;
-  }
-  const row = item.row;
-  element.className = `row${row.level ? ` level-${row.level}` : ''}`;
-  element.dataset['seq'] = String(row.seq);
-  const first = document.createElement('div');
-  first.className = 'first';
-  if (state?.view.timestamps && row.timestamp) {
-    const ts = document.createElement('span');
-    ts.className = 'ts';
-    ts.textContent = `${row.timestamp} `;
-    first.append(ts);
-  }
-  if (row.pod) {
-    const chip = document.createElement('span');
-    chip.className = podClass(row.pod);
-    chip.textContent = row.pod;
-    chip.title = row.pod;
-    first.append(chip, ' ');
-  }
-  appendAnsi(first, row.text);
-  element.append(first);
-  for (const line of row.continuation) {
-    const cont = document.createElement('div');
-    cont.className = 'cont';
-    appendAnsi(cont, line);
-    element.append(cont);
-  }
-  return element;
-}
-
 let frame = 0;
 function render(): void {
   if (frame) return;
@@ -164,9 +99,10 @@ function render(): void {
     if (stickToBottom) viewport.scrollTop = viewport.scrollHeight;
     const topLine = viewport.scrollTop / lineHeight;
     const { start, end } = layout.visible(topLine, viewport.clientHeight / lineHeight);
+    const view = { lineHeight, timestamps: state?.view.timestamps ?? false };
     const nodes: HTMLElement[] = [];
     for (let i = start; i < end; i++)
-      nodes.push(renderItem(items[i]!, layout.top(i), layout.heightOf(i)));
+      nodes.push(renderItem(items[i]!, layout.top(i), layout.heightOf(i), view));
     rowsHost.replaceChildren(...nodes);
     showStatus();
   });
