@@ -3,6 +3,7 @@ import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import type { KubeConnection } from './connection';
 import { Emitter } from './emitter';
 import { toKubeError } from './errors';
+import type { KubeError } from './errors';
 import { ListWatch } from './listWatch';
 import type { LogEntry } from './logEntries';
 import { LogStream } from './logs';
@@ -102,7 +103,7 @@ export class WorkloadLogStream {
       );
       await this.watch.start();
       if (this.watch.state.phase === 'failed') {
-        this.finish('failed', this.watch.state.error.message);
+        this.finish('failed', this.watch.state.error.message, this.watch.state.error);
         return;
       }
       if (!this.request.follow) {
@@ -119,7 +120,7 @@ export class WorkloadLogStream {
           name: this.request.deployment,
         }),
       );
-      this.finish('failed', error.message);
+      this.finish('failed', error.message, error);
     }
   }
 
@@ -175,10 +176,14 @@ export class WorkloadLogStream {
     this.emitter.fire({ type: 'entries', entries });
   }
 
-  private finish(reason: 'completed' | 'stopped' | 'failed', message?: string): void {
+  private finish(
+    reason: 'completed' | 'stopped' | 'failed',
+    message?: string,
+    error?: KubeError,
+  ): void {
     if (this.stopped && reason !== 'stopped') return;
     this.release();
-    this.emitter.fire({ type: 'end', reason, message });
+    this.emitter.fire({ type: 'end', reason, message, error });
     this.emitter.dispose();
   }
 }

@@ -276,6 +276,17 @@ describe('the log pipeline', () => {
     assert.equal(cRequest.searchParams.get('tailLines'), null);
   });
 
+  it('ends a workload stream with the typed error when the Deployment does not exist', async () => {
+    const w = new WorkloadLogStream(conn, { deployment: 'no-such-service', follow: true }, fast);
+    open.push(w);
+    const events: WorkloadLogEvent[] = [];
+    w.onEvent((e) => events.push(e));
+    await w.start();
+    const end = events.at(-1) as Extract<WorkloadLogEvent, { type: 'end' }>;
+    assert.equal(end.reason, 'failed');
+    assert.equal(end.error?.kind, 'notFound');
+  });
+
   it('gathers recent ERROR lines across the platform’s pods, grouped by service', async () => {
     const now = Date.now();
     const recent = (msAgo: number) => new Date(now - msAgo).toISOString();
