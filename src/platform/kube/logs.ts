@@ -65,7 +65,8 @@ export function timestampKey(ts: string): string {
  * from the timestamp of the last line with `sinceTime`; lines the server sends again are
  * recognised by timestamp and text and skipped, so nothing is shown twice or lost. A container
  * still being created is waited for with a notice. Multi-line entries are assembled before
- * delivery, so filters see each stack trace with its first line.
+ * delivery, so filters see each stack trace with its first line. `limitBytes` counts anew
+ * after each reconnect.
  */
 export class LogStream {
   private readonly emitter = new Emitter<LogStreamEvent>();

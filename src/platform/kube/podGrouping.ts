@@ -13,7 +13,8 @@ export const STANDALONE = 'standalone pods';
  * The workload a pod belongs to, from its controller ownerReference. A ReplicaSet made by a
  * Deployment is named `<deployment>-<pod-template-hash>`, and its pods carry that hash as a
  * label, so the Deployment is known without watching ReplicaSets; a ReplicaSet of another
- * origin stays a group of its own.
+ * origin stays a group of its own. The pods of a CronJob are grouped per Job, not under the
+ * CronJob, because Jobs are not watched.
  */
 export function groupOf(pod: V1Pod): [GroupKind, string] {
   const owner =

@@ -91,7 +91,9 @@ async function readErrors(
 /**
  * Collects ERROR entries of the last N minutes from every container of every platform pod,
  * grouped by service, newest first. Reads the logs a few at a time; a container that cannot be
- * read is listed in `failures` rather than failing the whole answer.
+ * read is listed in `failures` rather than failing the whole answer. The whole log of the last
+ * N minutes is downloaded to find its ERROR lines (the API cannot filter), which for a chatty
+ * service is megabytes per pod: keep N small.
  */
 export async function recentErrors(
   connection: KubeConnection,
