@@ -141,9 +141,7 @@ function withoutHash(template: V1PodTemplateSpec | undefined): V1PodTemplateSpec
  * (`resources: {}`, `creationTimestamp: null`).
  */
 export function sameTemplate(a: V1PodTemplateSpec | undefined, b: V1PodTemplateSpec | undefined) {
-  return (
-    JSON.stringify(canonical(withoutHash(a))) === JSON.stringify(canonical(withoutHash(b)))
-  );
+  return JSON.stringify(canonical(withoutHash(a))) === JSON.stringify(canonical(withoutHash(b)));
 }
 
 function revisionOf(obj: { metadata?: { annotations?: Record<string, string> } }): number {
@@ -248,12 +246,11 @@ function targetOf(name: string, replicaSets: V1ReplicaSet[], toRevision: number)
 
 /**
  * The value kubectl sends as `/spec/template`: the ReplicaSet's template without the
- * pod-template-hash label, serialised as Go's structs serialise it (`creationTimestamp: null`,
- * `resources: {}` on every container), so our rollback stores what kubectl's would.
+ * pod-template-hash label, with `resources: {}` on every container as Go's struct serialisation
+ * writes it, so our rollback stores what kubectl's would.
  */
 function patchTemplate(template: V1PodTemplateSpec | undefined): V1PodTemplateSpec {
-  const t = withoutHash(template) as V1PodTemplateSpec & { metadata: Record<string, unknown> };
-  t.metadata = { creationTimestamp: null, ...(t.metadata ?? {}) };
+  const t = withoutHash(template);
   for (const c of [...(t.spec?.containers ?? []), ...(t.spec?.initContainers ?? [])]) {
     c.resources ??= {};
   }

@@ -108,9 +108,7 @@ export async function newPodReasons(
       reason: view.reason,
       message: view.message,
       restarts: view.restarts,
-      lastTermination: last
-        ? `${last.reason ?? 'terminated'} (exit ${last.exitCode})`
-        : undefined,
+      lastTermination: last ? `${last.reason ?? 'terminated'} (exit ${last.exitCode})` : undefined,
     };
   });
 }
@@ -184,7 +182,10 @@ export async function followRollout(
           firstRead = false;
           const progress = judge(d);
           if (progress.phase === 'complete' || progress.phase === 'stalled') {
-            return await end(progress.phase === 'complete' ? 'complete' : 'failed', progress.message);
+            return await end(
+              progress.phase === 'complete' ? 'complete' : 'failed',
+              progress.message,
+            );
           }
         }
         const body = await connection.stream(
