@@ -89,6 +89,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (options.scenario !== false && store.get('pods', NAMESPACE, TERMINATING_POD)) {
     deleteObject(store, clock, 'pods', NAMESPACE, TERMINATING_POD);
   }
+  // Nobody can be watching yet: the versions written while building the cluster need no history.
+  store.compact();
   const stopGc = startGarbageCollector(store, clock);
   const replicaSets = new ReplicaSetController(store, clock, events);
   const deployments = new DeploymentController(store, clock, events);

@@ -38,7 +38,7 @@ import {
 } from './status';
 import type { ObjectStore } from './store';
 import { toTable, type IncludeObject } from './table';
-import type { KObject } from './types';
+import { deepClone, type KObject } from './types';
 import { serveWatch } from './watch';
 
 /** Serves `GET …/pods/{name}/log`. */
@@ -426,7 +426,7 @@ export class KubeApi {
           method === 'PUT'
             ? this.checkBody(info, (await readBody(req)) as KObject, namespace, name)
             : await this.patched(req, current);
-        const updated = structuredClone(current);
+        const updated = deepClone(current);
         updated.status = next.status;
         if (method === 'PUT') updated.metadata.resourceVersion = next.metadata.resourceVersion;
         return sendJson(
@@ -450,7 +450,7 @@ export class KubeApi {
           );
         }
         const rv = scale.metadata?.resourceVersion;
-        const updated = structuredClone(current);
+        const updated = deepClone(current);
         updated.spec = { ...updated.spec, replicas };
         if (rv) updated.metadata.resourceVersion = rv;
         const stored = this.store.update(info.resource, updated, { checkVersion: true, dryRun });
@@ -530,7 +530,7 @@ export class KubeApi {
         `the API version in the data (${body.apiVersion}) does not match the expected API version (${groupVersion(info)})`,
       );
     }
-    const obj = structuredClone(body);
+    const obj = deepClone(body);
     obj.kind = info.kind;
     obj.apiVersion = groupVersion(info);
     obj.metadata ??= {} as KObject['metadata'];

@@ -15,7 +15,7 @@ import type { SandboxClock } from './clock';
 import { fnv1a, safeEncode } from './clock';
 import type { EventRecorder } from './events';
 import { objectKey, type ObjectStore } from './store';
-import { controllerOf, type KObject } from './types';
+import { controllerOf, deepClone, type KObject } from './types';
 import { WorkQueue } from './workqueue';
 
 export const REVISION = 'deployment.kubernetes.io/revision';
@@ -49,7 +49,7 @@ function canonical(value: unknown): unknown {
 }
 
 function templateKey(template: any): string {
-  const copy = structuredClone(template ?? {});
+  const copy = deepClone(template ?? {});
   if (copy.metadata?.labels) delete copy.metadata.labels[HASH_LABEL];
   return JSON.stringify(canonical(copy));
 }
@@ -203,7 +203,7 @@ export class DeploymentController {
     ) {
       hash = templateHash(d.spec.template, ++collision);
     }
-    const template = structuredClone(d.spec.template);
+    const template = deepClone(d.spec.template);
     template.metadata ??= {};
     template.metadata.labels = { ...(template.metadata.labels ?? {}), [HASH_LABEL]: hash };
     const { maxSurge } = rolloutBounds(d);
@@ -432,7 +432,7 @@ export class DeploymentController {
       terminatingReplicas: sum(all, (rs) => rs.status?.terminatingReplicas),
       ...(d.status?.collisionCount ? { collisionCount: d.status.collisionCount } : {}),
     };
-    const conditions: Condition[] = structuredClone(d.status?.conditions ?? []);
+    const conditions: Condition[] = deepClone(d.status?.conditions ?? []);
     const set = (c: Condition, keepIfSameReason = true) => {
       const i = conditions.findIndex((x) => x.type === c.type);
       if (i >= 0) {

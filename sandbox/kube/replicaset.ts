@@ -8,7 +8,7 @@ import { fnv1a, safeEncode } from './clock';
 import type { EventRecorder } from './events';
 import { deleteObject } from './ops';
 import { objectKey, type ObjectStore } from './store';
-import { controllerOf, type KObject } from './types';
+import { controllerOf, deepClone, type KObject } from './types';
 import { WorkQueue } from './workqueue';
 
 export function isPodReady(pod: KObject): boolean {
@@ -44,7 +44,7 @@ export function podFromTemplate(
   name: string,
   extraLabels: Record<string, string> = {},
 ): KObject {
-  const template = structuredClone(owner.spec.template ?? {});
+  const template = deepClone(owner.spec.template ?? {});
   return {
     apiVersion: 'v1',
     kind: 'Pod',

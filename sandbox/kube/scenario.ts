@@ -20,7 +20,7 @@ import { CHANGE_CAUSE, REVISION, templateHash } from './deployment';
 import { resourceForKind } from './kinds';
 import { BEHAVIOUR_ANNOTATION, BEHAVIOURS, type Behaviour } from './kubelet';
 import type { ObjectStore } from './store';
-import type { KObject } from './types';
+import { deepClone, type KObject } from './types';
 
 export const NAMESPACE = 'freelms';
 /** A pod whose finalizer is never removed, so it stays Terminating once deleted. */
@@ -414,7 +414,7 @@ export function loadScenario(store: ObjectStore, options: ScenarioOptions): numb
               },
             ],
           }),
-          spec: structuredClone(template.spec),
+          spec: deepClone(template.spec),
         });
         pods++;
       }
@@ -499,7 +499,7 @@ export function loadScenario(store: ObjectStore, options: ScenarioOptions): numb
           },
         ],
       }),
-      spec: structuredClone(template.spec),
+      spec: deepClone(template.spec),
     });
     pods++;
     create('services', {

@@ -152,7 +152,8 @@ export class ObjectStore {
   update(
     resource: string,
     input: KObject,
-    options: { checkVersion?: boolean; dryRun?: boolean } = {},
+    /** `owned`: `input` is a fresh copy the store may keep as it is. */
+    options: { checkVersion?: boolean; dryRun?: boolean; owned?: boolean } = {},
   ): KObject {
     const current = this.require(resource, input.metadata.namespace, input.metadata.name);
     if (
@@ -163,7 +164,7 @@ export class ObjectStore {
       const info = resourceByName(resource);
       throw conflict(qualified(info), input.metadata.name, info.group);
     }
-    const obj = deepClone(input);
+    const obj = options.owned ? input : deepClone(input);
     obj.metadata.uid = current.metadata.uid;
     obj.metadata.creationTimestamp = current.metadata.creationTimestamp;
     if (current.metadata.deletionTimestamp) {
@@ -201,7 +202,7 @@ export class ObjectStore {
     if (!current) return undefined;
     const copy = deepClone(current);
     if (change(copy) === false) return current;
-    return this.update(resource, copy);
+    return this.update(resource, copy, { owned: true });
   }
 
   /** Removes an object at once and tells watchers it is DELETED. */
@@ -230,6 +231,12 @@ export class ObjectStore {
       else hi = mid;
     }
     return this.history.slice(lo);
+  }
+
+  /** Forgets the history: watches can resume only from now on (used once the scenario is built). */
+  compact(): void {
+    this.history.length = 0;
+    this.compactedRv = this.rv;
   }
 
   subscribe(listener: StoreListener): () => void {

@@ -39,8 +39,9 @@ export interface KObject {
 /** A JSON value as parsed from a request body. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+/** A deep copy of plain JSON; much faster than structuredClone for API objects. */
 export function deepClone<T>(value: T): T {
-  return structuredClone(value);
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
 
 /** The controller owner of an object, if any. */
