@@ -49,6 +49,13 @@ describe('the log panel, as a responder sees it', function () {
 
   it("opens a pod's logs from the palette, and the ERROR filter hides the INFO lines", async () => {
     const { page } = workbench;
+    // The palette lists the extension's commands once its host has started; the view shows that.
+    await page.locator('.activitybar [aria-label^="FreeLMS"]').first().click();
+    const view = page.locator('[id="workbench.view.extension.freelms"]');
+    await view
+      .locator('.monaco-list-row', { hasText: 'course-service' })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await runCommand(page, 'FreeLMS: Show Logs');
     const input = page.locator('.quick-input-widget input');
     await input.fill('course-service');
@@ -79,7 +86,6 @@ describe('the log panel, as a responder sees it', function () {
 
   it("opens a crashing api-gateway pod's previous logs from the Cluster view", async () => {
     const { page } = workbench;
-    await page.locator('.activitybar [aria-label^="FreeLMS"]').first().click();
     const view = page.locator('[id="workbench.view.extension.freelms"]');
     const group = view.locator('.monaco-list-row', { hasText: 'api-gateway' }).first();
     await group.waitFor({ timeout: 30_000 });
