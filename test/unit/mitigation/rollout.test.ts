@@ -3,12 +3,8 @@ import assert from 'node:assert/strict';
 import { KubeError } from '../../../src/platform/kube/errors';
 import { connect } from '../../../src/platform/kube/connection';
 import { loadKubeconfig } from '../../../src/platform/kube/kubeconfig';
-import {
-  rollbackAction,
-  rolloutHistory,
-  RolloutError,
-  undoRollout,
-} from '../../../src/platform/kube/rollout';
+import { rollbackAction, rolloutHistory, undoRollout } from '../../../src/platform/kube/rollout';
+import type { RolloutError } from '../../../src/platform/kube/rollout';
 import { startCluster, until } from './helpers';
 import type { Cluster } from './helpers';
 
