@@ -24,4 +24,17 @@ export interface SandboxEndpoints {
   statusPage: string;
   /** Base URL of the sandbox's own control API (faults, scenario switches), used by tests. */
   control: string;
+  /**
+   * What a user of the sandbox signs in with. Fake values the sandbox alone accepts: `npm start`
+   * and the tests put them in VS Code's secret storage, where real credentials would go.
+   */
+  sandboxAccess: {
+    tokens: { pagerduty: string; slack: string; flagsAdmin: string; statusPage: string };
+    /** A seeded PagerDuty user's e-mail, for the `From` header. */
+    pagerdutyFrom: string;
+    /** The seeded PagerDuty services of the FreeLMS platform. */
+    pagerdutyServiceIds: string[];
+    /** Seeded Slack users, invited as responders. */
+    slackResponders: string[];
+  };
 }

@@ -22,9 +22,15 @@ import { Commands, ContextKeys, Views } from './ui/ids';
 import { declareFromForm, formFromArgument } from './ui/incidents/declareIncident';
 import { IncidentsTree, type IncidentNode } from './ui/incidents/incidentsTree';
 import { IncidentStatusBar } from './ui/incidents/statusBar';
+import { adoptSandboxCredentials, Credentials, setCredentials } from './ui/credentials';
+import { DeliveryService } from './ui/delivery/deliveryService';
 import { ExtensionLog } from './ui/logging';
 import { registerLogCommands } from './ui/logs/logCommands';
 import { incidentsFolder, timeZone, timerConfig } from './ui/settings';
+
+/** A failed delivery's row, or `{ incidentId, key }` from a script. */
+type RetryArgument =
+  Extract<IncidentNode, { kind: 'delivery' }> | { incidentId: string; key: string };
 
 /** What `activate` hands to the integration tests. */
 export interface FreeLmsApi {
@@ -34,6 +40,8 @@ export interface FreeLmsApi {
   store: IncidentStore;
   /** The connection to the cluster the Cluster view shows. */
   cluster: ClusterSession;
+  /** The outbox delivering journal events to PagerDuty and Slack. */
+  delivery: DeliveryService;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<FreeLmsApi> {
@@ -96,22 +104,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<FreeLm
       .filter((group) => group.kind === 'Deployment')
       .map((group) => group.name);
   };
+  const credentials = new Credentials(context.secrets);
+  void adoptSandboxCredentials(credentials, log.for('credentials'));
+  const delivery = new DeliveryService(store, credentials, log.for('outbox'));
+  context.subscriptions.push(delivery);
+  tree.attachDeliveries(delivery);
+
   const declare: DeclareHandler = declareFromForm(
     store,
-    {
-      pagerdutyUnavailable: async () =>
-        (await context.secrets.get('freelms.pagerduty.token'))
-          ? undefined
-          : 'not sent: PagerDuty is not configured',
-      slackUnavailable: async () =>
-        (await context.secrets.get('freelms.slack.token'))
-          ? undefined
-          : 'not sent: Slack is not configured',
-    },
+    delivery,
     me,
     (id) => void revealIncident(id),
   );
-  const offer = () => currentOffer(context.secrets, services);
+  const offer = () => currentOffer(() => delivery.unconfigured(), services);
 
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.declareIncident, async (argument?: object) => {
@@ -139,6 +144,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<FreeLm
       generatePostmortem(context, store, argument),
     ),
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),
+    vscode.commands.registerCommand(Commands.setCredentials, (argument?) =>
+      setCredentials(credentials, argument),
+    ),
+    vscode.commands.registerCommand(Commands.retryDelivery, (argument?: RetryArgument) => {
+      if (argument && 'state' in argument)
+        return delivery.retry(argument.incident.id, argument.state.key);
+      if (argument && 'key' in argument) return delivery.retry(argument.incidentId, argument.key);
+      return delivery.flush();
+    }),
     vscode.window.registerWebviewPanelSerializer(DECLARE_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => {
         await DeclarePanel.adopt(panel, context.extensionUri, offer, declare, log.for('declare'));
@@ -162,7 +176,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FreeLm
 
   const activationMs = performance.now() - started;
   log.for('extension').info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, store, cluster };
+  return { activationMs, store, cluster, delivery };
 }
 
 export function deactivate(): void {

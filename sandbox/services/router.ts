@@ -28,6 +28,7 @@ import { requestUrl, sendJson } from './http';
 import { PAGERDUTY_MOUNT, PagerDutyApi } from './pagerduty';
 import { SLACK_MOUNT, SlackApi } from './slack';
 import { STATUS_PAGE_MOUNT, StatusPageApi } from './statuspage';
+import { SANDBOX_PAGERDUTY_FROM, SANDBOX_TOKENS } from './tokens';
 
 export interface ServiceRoutesDeps {
   /** Whether the scenario's api-gateway deployment has a ready pod; drives actuator health. */
@@ -62,8 +63,18 @@ export interface ServiceRoutes {
 /** The endpoints these services have on a server reachable at `origin` (`http://127.0.0.1:P`). */
 export function serviceEndpoints(
   origin: string,
-): Pick<SandboxEndpoints, 'pagerduty' | 'slack' | 'flags' | 'health' | 'statusPage' | 'control'> {
+): Pick<
+  SandboxEndpoints,
+  'pagerduty' | 'slack' | 'flags' | 'health' | 'statusPage' | 'control' | 'sandboxAccess'
+> {
   return {
+    sandboxAccess: {
+      tokens: { ...SANDBOX_TOKENS },
+      pagerdutyFrom: SANDBOX_PAGERDUTY_FROM,
+      // The services and users seeded in pagerduty-model.ts and slack-model.ts.
+      pagerdutyServiceIds: ['PFLS001', 'PFLS002', 'PFLS003', 'PFLS004', 'PFLS005'],
+      slackResponders: ['U0FLUSR01', 'U0FLUSR02'],
+    },
     pagerduty: `${origin}${PAGERDUTY_MOUNT}`,
     slack: `${origin}${SLACK_MOUNT}/`,
     flags: origin,

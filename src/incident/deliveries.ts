@@ -164,7 +164,9 @@ export function planDeliveries(
         );
     }
   });
-  return plan;
+  // A service the responder opted out of when declaring gets nothing for this incident.
+  const notify = events[0]?.type === 'declared' ? events[0].notify : undefined;
+  return plan.filter((delivery) => notify?.[delivery.target] !== false);
 }
 
 function slackLine(text: string): string {

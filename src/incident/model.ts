@@ -72,6 +72,11 @@ export interface DeclaredEvent extends EventBase {
   security?: boolean;
   /** Set when the incident was joined from an existing PagerDuty incident. */
   pagerdutyIncidentId?: string;
+  /**
+   * Where the responder chose to send the incident when declaring. Absent means everywhere
+   * configured; `false` keeps that service out of this incident entirely.
+   */
+  notify?: { pagerduty?: boolean; slack?: boolean };
 }
 
 export interface AcknowledgedEvent extends EventBase {

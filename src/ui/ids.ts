@@ -5,6 +5,8 @@
 export const Commands = {
   declareIncident: 'freelms.declareIncident',
   showLog: 'freelms.showLog',
+  setCredentials: 'freelms.setCredentials',
+  retryDelivery: 'freelms.retryDelivery',
   addNote: 'freelms.addNote',
   assignRole: 'freelms.assignRole',
   changeSeverity: 'freelms.changeSeverity',

@@ -21,7 +21,8 @@ async function until<T>(
   for (;;) {
     const value = probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} ${JSON.stringify(context())}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what} ${JSON.stringify(context())}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -61,10 +61,13 @@ describe('the FreeLMS workbench, as a responder sees it', () => {
       '',
       'the commander defaults to me',
     );
-    assert.match(
-      (await form.locator('#integrations-hint').textContent()) ?? '',
-      /Slack and PagerDuty not configured/,
+    // The run's sandbox stands in for PagerDuty and Slack, with its tokens in secret storage.
+    assert.equal(await form.getByLabel('Page PagerDuty').isChecked(), true);
+    assert.equal(
+      await form.getByLabel('Create the Slack channel and post the declaration').isChecked(),
+      true,
     );
+    assert.equal(await form.locator('#integrations-hint').textContent(), '');
     await page.screenshot({ path: join(SCREENSHOTS, 'declare-form.png') });
   });
 
@@ -110,10 +113,10 @@ describe('the FreeLMS workbench, as a responder sees it', () => {
     await form
       .locator('#steps li[data-state="done"]', { hasText: 'Write the incident to its journal' })
       .waitFor();
-    assert.match(
-      (await form.locator('#steps li', { hasText: 'Page PagerDuty' }).textContent()) ?? '',
-      /not sent: PagerDuty is not configured/,
-    );
+    await form.locator('#steps li[data-state="done"]', { hasText: 'Page PagerDuty' }).waitFor();
+    await form
+      .locator('#steps li[data-state="done"]', { hasText: 'Create the Slack channel' })
+      .waitFor();
 
     const view = page.locator('[id="workbench.view.extension.freelms"]');
     const row = view.locator('.monaco-list-row', { hasText: 'api-gateway returns 502' });

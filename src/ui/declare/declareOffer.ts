@@ -1,10 +1,7 @@
 import { userInfo } from 'node:os';
 
-import * as vscode from 'vscode';
-
 import { SEVERITIES, type Severity } from '../../incident/model';
 import { RESPONSE_TARGET_TEXT } from '../../incident/timers';
-import { SETTINGS_SECTION } from '../ids';
 import type { DeclareOffer } from './declarePanel';
 import type { SeverityOption } from './protocol';
 
@@ -26,27 +23,18 @@ export const SEVERITY_OPTIONS: SeverityOption[] = SEVERITIES.map((id) => ({
 }));
 
 /**
- * What the form offers now: the settings decide which integrations are on, the cluster (when
- * the Cluster view is connected) which services can be picked.
+ * What the form offers now: the settings and secrets decide which integrations are on, the
+ * cluster (when it can be reached) which services can be picked.
  */
 export async function currentOffer(
-  secrets: vscode.SecretStorage,
+  unconfigured: () => Promise<{ pagerduty?: string; slack?: string }>,
   services: () => Promise<string[]>,
 ): Promise<DeclareOffer> {
-  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
-  const [slackToken, pagerdutyToken, serviceNames] = await Promise.all([
-    secrets.get('freelms.slack.token'),
-    secrets.get('freelms.pagerduty.token'),
-    services().catch(() => []),
-  ]);
-  const pagerdutyServices = config.get<string[]>('pagerduty.serviceIds', []);
+  const [missing, serviceNames] = await Promise.all([unconfigured(), services().catch(() => [])]);
   return {
     severities: SEVERITY_OPTIONS,
     services: serviceNames,
     commander: userInfo().username,
-    integrations: {
-      slack: Boolean(slackToken),
-      pagerduty: Boolean(pagerdutyToken) && pagerdutyServices.length > 0,
-    },
+    integrations: { slack: !missing.slack, pagerduty: !missing.pagerduty },
   };
 }

@@ -1,13 +1,15 @@
+import type { DeliveryState, Target } from '../../incident/deliveries';
 import type { NewEvent, Role } from '../../incident/model';
 import type { IncidentStore } from '../../incident/store';
 import type { DeclareHandler } from '../declare/declarePanel';
 import { validateDeclareForm, type DeclareForm, type DeclareStep } from '../declare/protocol';
+import type { Unconfigured } from '../delivery/deliveryService';
 
-/** Where declaring sends the incident besides the journal, and whether each place is reachable. */
-export interface DeclareTargets {
-  /** Why PagerDuty will not be paged, or undefined when it will be. */
-  pagerdutyUnavailable(): Promise<string | undefined>;
-  slackUnavailable(): Promise<string | undefined>;
+/** What declaring needs of the outbox: the DeliveryService, narrowed for tests. */
+export interface DeclareDelivery {
+  unconfigured(): Promise<Unconfigured>;
+  deliveries(id: string): Promise<DeliveryState[]>;
+  onDidChange(listener: (id: string) => void): { dispose(): void };
 }
 
 const ROLE_FIELDS: ReadonlyArray<[Role, keyof DeclareForm]> = [
@@ -16,15 +18,20 @@ const ROLE_FIELDS: ReadonlyArray<[Role, keyof DeclareForm]> = [
   ['communications', 'communications'],
 ];
 
+/** How long the form waits for PagerDuty and Slack before saying the rest goes on in the background. */
+const SETTLE_MS = 20_000;
+
 /**
  * Declares from the form: the incident and its roles are written to the journal first, and only
- * then is anything sent elsewhere, so a crash or an unreachable service loses nothing typed.
+ * then does the outbox send anything, so a crash or an unreachable service loses nothing typed.
+ * The form follows the outbox until PagerDuty and Slack answered, or says what is still pending.
  */
 export function declareFromForm(
   store: IncidentStore,
-  targets: DeclareTargets,
+  delivery: DeclareDelivery,
   me: () => string,
   onDeclared: (id: string) => void,
+  settleMs = SETTLE_MS,
 ): DeclareHandler {
   return async (form, report) => {
     const journal: DeclareStep = { name: 'Write the incident to its journal', state: 'pending' };
@@ -36,6 +43,11 @@ export function declareFromForm(
     const steps = [journal, pagerduty, slack];
     report(steps);
 
+    const unconfigured = await delivery.unconfigured();
+    // An unconfigured service's box is off because it cannot be ticked, not by choice: its
+    // deliveries wait in the journal and go out once it is configured.
+    const optedOut = (requested: boolean, missing: string | undefined) =>
+      !requested && !missing ? false : undefined;
     const incident = await store.declare({
       title: form.title,
       severity: form.severity,
@@ -43,6 +55,10 @@ export function declareFromForm(
       services: form.affectedServices,
       usersImpacted: form.usersImpacted || undefined,
       dataAtRisk: form.dataAtRisk,
+      notify: {
+        pagerduty: optedOut(form.pagePagerDuty, unconfigured.pagerduty),
+        slack: optedOut(form.createSlackChannel, unconfigured.slack),
+      },
       by: me(),
     });
     const roles: NewEvent[] = [];
@@ -55,34 +71,85 @@ export function declareFromForm(
     onDeclared(incident.id);
     report(steps);
 
-    await settle(pagerduty, form.pagePagerDuty, 'not requested', targets.pagerdutyUnavailable);
-    await settle(slack, form.createSlackChannel, 'not requested', targets.slackUnavailable);
+    const targets: Array<[DeclareStep, Target, boolean, string | undefined]> = [
+      [pagerduty, 'pagerduty', form.pagePagerDuty, unconfigured.pagerduty],
+      [slack, 'slack', form.createSlackChannel, unconfigured.slack],
+    ];
+    const followed = targets.filter(([step, , requested, missing]) => {
+      if (missing) Object.assign(step, { state: 'skipped', detail: `not sent: ${missing}` });
+      else if (!requested) Object.assign(step, { state: 'skipped', detail: 'not requested' });
+      return !missing && requested;
+    });
     report(steps);
+    if (followed.length)
+      await follow(incident.id, followed, delivery, () => report(steps), settleMs);
     return incident.id;
   };
 }
 
-async function settle(
-  step: DeclareStep,
-  requested: boolean,
-  notRequested: string,
-  unavailable: () => Promise<string | undefined>,
+/** Updates the steps from the outbox's deliveries until they settle or `settleMs` passes. */
+async function follow(
+  id: string,
+  followed: Array<[DeclareStep, Target, boolean, string | undefined]>,
+  delivery: DeclareDelivery,
+  report: () => void,
+  settleMs: number,
 ): Promise<void> {
-  // An unconfigured service is named as such even when its box was off (the form disables it),
-  // so the responder knows what to set up rather than thinking they chose it.
-  const reason = await unavailable();
-  if (reason) {
-    Object.assign(step, { state: 'skipped', detail: reason });
-  } else if (!requested) {
-    Object.assign(step, { state: 'skipped', detail: notRequested });
-  } else {
-    // Delivery through the outbox is not wired into the form yet: nothing is sent, and the
-    // form says so rather than pretending.
-    Object.assign(step, {
-      state: 'skipped',
-      detail: 'not sent: delivery to this service is not built yet',
-    });
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const update = async () => {
+    const states = await delivery.deliveries(id);
+    const settled = followed.map(([step, target]) =>
+      describeStep(
+        step,
+        states.filter((s) => s.target === target),
+      ),
+    );
+    report();
+    if (settled.every(Boolean)) done();
+  };
+  const subscription = delivery.onDidChange((changed) => {
+    if (changed === id) void update();
+  });
+  const timer = setTimeout(done, settleMs);
+  try {
+    await update();
+    await finished;
+  } finally {
+    clearTimeout(timer);
+    subscription.dispose();
   }
+}
+
+/** Sets a step from its target's first deliveries; true once it will not change on its own. */
+function describeStep(step: DeclareStep, states: readonly DeliveryState[]): boolean {
+  // The declaration's own deliveries come first in journal order: opening the incident or the
+  // channel, then the declaration message.
+  const first = states.filter(
+    (state) => state.op !== 'slack.invite' && !state.op.startsWith('slack.bookmark'),
+  );
+  const relevant = first.slice(0, step.name.startsWith('Page') ? 1 : 2);
+  const failed = relevant.find((state) => state.status === 'failed');
+  if (failed) {
+    Object.assign(step, {
+      state: 'failed',
+      detail: `${failed.reason ?? 'failed'}; retry from the Incidents view`,
+    });
+    return true;
+  }
+  if (relevant.length && relevant.every((state) => state.status === 'sent')) {
+    Object.assign(step, {
+      state: 'done',
+      detail: relevant.map((state) => state.note ?? state.label).join('; '),
+    });
+    return true;
+  }
+  const waiting = relevant.find((state) => state.status !== 'sent');
+  Object.assign(step, {
+    state: 'pending',
+    detail: `${waiting?.reason ?? 'sending'}; it keeps trying in the background, nothing is lost`,
+  });
+  return false;
 }
 
 /**

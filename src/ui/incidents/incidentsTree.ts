@@ -6,6 +6,7 @@ import {
   type ItemState,
   type PhaseState,
 } from '../../incident/checklist';
+import type { DeliveryState, DeliveryStatus } from '../../incident/deliveries';
 import { describeEvent, formatTime } from '../../incident/describe';
 import { ROLE_TITLES, type Incident, type IncidentEvent, type Role } from '../../incident/model';
 import type { IncidentStore } from '../../incident/store';
@@ -13,11 +14,28 @@ import type { TimerConfig } from '../../incident/timers';
 import { ContextKeys } from '../ids';
 import { bySeverity, clockText } from './clock';
 
+type Section = 'roles' | 'checklist' | 'deliveries' | 'timeline';
+
+/** The outbox as the view needs it. */
+export interface DeliveriesSource {
+  deliveries(id: string): Promise<DeliveryState[]>;
+  onDidChange(listener: (id: string) => void): vscode.Disposable;
+}
+
+const DELIVERY_ICONS: Readonly<Record<DeliveryStatus, vscode.ThemeIcon>> = {
+  sent: new vscode.ThemeIcon('check', new vscode.ThemeColor('testing.iconPassed')),
+  pending: new vscode.ThemeIcon('sync'),
+  blocked: new vscode.ThemeIcon('clock'),
+  failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')),
+  notConfigured: new vscode.ThemeIcon('circle-slash'),
+};
+
 /** One row of the Incidents view. */
 export type IncidentNode =
   | { kind: 'incident'; incident: Incident }
   | { kind: 'resolved'; incidents: Incident[] }
-  | { kind: 'section'; incident: Incident; section: 'roles' | 'checklist' | 'timeline' }
+  | { kind: 'section'; incident: Incident; section: Section }
+  | { kind: 'delivery'; incident: Incident; state: DeliveryState }
   | { kind: 'role'; incident: Incident; role: Role }
   | { kind: 'phase'; incident: Incident; phase: PhaseState }
   | { kind: 'item'; incident: Incident; item: ItemState }
@@ -50,6 +68,7 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
   private incidents: Incident[] = [];
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private readonly now: () => Date;
+  private deliveriesSource: DeliveriesSource | undefined;
 
   constructor(
     private readonly store: IncidentStore,
@@ -59,6 +78,12 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
     this.disposables.push(store.onDidChange(() => void this.reload()));
     const tick = setInterval(() => this.changed.fire(undefined), 30_000);
     this.disposables.push({ dispose: () => clearInterval(tick) });
+  }
+
+  /** Shows each incident's deliveries to PagerDuty and Slack, and follows them. */
+  attachDeliveries(source: DeliveriesSource): void {
+    this.deliveriesSource = source;
+    this.disposables.push(source.onDidChange(() => this.changed.fire(undefined)));
   }
 
   /** Reads every journal again and redraws. */
@@ -82,7 +107,7 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
     return incident ? { kind: 'incident', incident } : undefined;
   }
 
-  getChildren(node?: IncidentNode): IncidentNode[] {
+  getChildren(node?: IncidentNode): IncidentNode[] | Promise<IncidentNode[]> {
     if (!node) {
       const resolved = this.incidents.filter((incident) => incident.status === 'resolved');
       const rows: IncidentNode[] = this.active.map((incident) => ({ kind: 'incident', incident }));
@@ -95,7 +120,7 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
           .sort((a, b) => (b.resolvedAt ?? '').localeCompare(a.resolvedAt ?? ''))
           .map((incident) => ({ kind: 'incident', incident }));
       case 'incident':
-        return (['roles', 'checklist', 'timeline'] as const).map((section) => ({
+        return (['roles', 'checklist', 'deliveries', 'timeline'] as const).map((section) => ({
           kind: 'section',
           incident: node.incident,
           section,
@@ -111,10 +136,16 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
     }
   }
 
+  private async deliveryRows(incident: Incident): Promise<IncidentNode[]> {
+    const states = (await this.deliveriesSource?.deliveries(incident.id)) ?? [];
+    return states.map((state) => ({ kind: 'delivery', incident, state }));
+  }
+
   private sectionChildren(
     incident: Incident,
-    section: 'roles' | 'checklist' | 'timeline',
-  ): IncidentNode[] {
+    section: Section,
+  ): IncidentNode[] | Promise<IncidentNode[]> {
+    if (section === 'deliveries') return this.deliveryRows(incident);
     if (section === 'roles') {
       return (Object.keys(ROLE_TITLES) as Role[]).map((role) => ({ kind: 'role', incident, role }));
     }
@@ -177,14 +208,21 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
         return item;
       }
       case 'section': {
-        const labels = { roles: 'Roles', checklist: 'Runbook', timeline: 'Timeline' };
+        const labels = {
+          roles: 'Roles',
+          checklist: 'Runbook',
+          deliveries: 'Deliveries',
+          timeline: 'Timeline',
+        };
         const item = new vscode.TreeItem(
           labels[node.section],
           node.section === 'checklist' ? Expanded : Collapsed,
         );
         item.id = `${node.incident.id}:${node.section}`;
         item.iconPath = new vscode.ThemeIcon(
-          { roles: 'person', checklist: 'checklist', timeline: 'history' }[node.section],
+          { roles: 'person', checklist: 'checklist', deliveries: 'send', timeline: 'history' }[
+            node.section
+          ],
         );
         return item;
       }
@@ -215,6 +253,19 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
         item.iconPath = new vscode.ThemeIcon(node.item.ticked ? 'pass' : 'circle-large-outline');
         if (node.item.tickedAt)
           item.description = formatTime(node.item.tickedAt, this.options.timeZone(), 'HH:mm');
+        return item;
+      }
+      case 'delivery': {
+        const { state } = node;
+        const item = new vscode.TreeItem(state.label, vscode.TreeItemCollapsibleState.None);
+        item.id = `${node.incident.id}:delivery:${state.key}`;
+        item.iconPath = DELIVERY_ICONS[state.status];
+        item.description =
+          state.status === 'sent' ? (state.note ?? 'sent') : (state.reason ?? state.status);
+        item.tooltip = `${state.label}\n${state.status}${state.reason ? `: ${state.reason}` : ''}${
+          state.attempts ? `\n${state.attempts} attempt(s)` : ''
+        }`;
+        item.contextValue = `delivery.${state.status}`;
         return item;
       }
       case 'event': {

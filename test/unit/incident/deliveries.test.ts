@@ -21,6 +21,18 @@ const declared: IncidentEvent = {
 const both = { pagerduty: true, slack: true };
 
 describe('deliveries planned from the journal', () => {
+  it('sends nothing to PagerDuty for the whole incident when the responder chose not to page', () => {
+    const quiet: IncidentEvent = { ...declared, notify: { pagerduty: false } };
+    const note: IncidentEvent = { type: 'note', id: 'n1', at: '2026-12-03T10:05:00.000Z', text: 'looking' };
+    const plan = planDeliveries(deriveIncident([quiet, note]));
+    assert.deepEqual(
+      plan.filter((d) => d.target === 'pagerduty'),
+      [],
+    );
+    assert.ok(plan.some((d) => d.key === 'd1:slack.channel'));
+    assert.ok(plan.some((d) => d.key.startsWith('n1:slack')));
+  });
+
   it('plans the PagerDuty incident, channel, declaration, invites and bookmarks for a declaration', () => {
     const plan = planDeliveries(deriveIncident([declared]), {
       responders: ['U1'],
