@@ -39,6 +39,7 @@ const statusText = $('status');
 
 let items: Item[] = [];
 let itemLines = 0;
+let noticeCount = 0;
 let lineBudget = 50_000;
 let workload = false;
 let streamState = 'connecting';
@@ -57,21 +58,29 @@ function linesOf(item: Item): number {
   return item.row ? 1 + item.row.continuation.length : 1;
 }
 
-/** The text of an item's first line as rendered (prefixes included), for wrap arithmetic. */
-function firstLineLength(item: Item): number {
-  if (!item.row) return item.notice.message.length + 2;
-  let length = expandedLength(visibleText(item.row.text));
-  if (state?.view.timestamps && item.row.timestamp) length += item.row.timestamp.length + 1;
-  if (item.row.pod) length += item.row.pod.length + 1;
-  return length;
+/** Visible lengths of an item's lines, computed once: ANSI parsing a million rows is slow. */
+const lengths = new WeakMap<Item, number[]>();
+
+function lengthsOf(item: Item): number[] {
+  let known = lengths.get(item);
+  if (!known) {
+    known = item.row
+      ? [item.row.text, ...item.row.continuation].map((line) =>
+          expandedLength(line.includes('\u001b') ? visibleText(line) : line),
+        )
+      : [item.notice.message.length + 2];
+    lengths.set(item, known);
+  }
+  return known;
 }
 
 function heightOf(item: Item): number {
   if (!state?.view.wrap) return linesOf(item);
-  let height = wrappedLines(firstLineLength(item), columns);
-  for (const line of item.row?.continuation ?? []) {
-    height += wrappedLines(expandedLength(visibleText(line)), columns);
-  }
+  const [first = 0, ...rest] = lengthsOf(item);
+  let prefix = item.row?.pod ? item.row.pod.length + 1 : 0;
+  if (state.view.timestamps && item.row?.timestamp) prefix += item.row.timestamp.length + 1;
+  let height = wrappedLines(first + prefix, columns);
+  for (const length of rest) height += wrappedLines(length, columns);
   return height;
 }
 
@@ -109,7 +118,7 @@ function render(): void {
 }
 
 function showStatus(): void {
-  const count = items.filter((item) => item.row).length;
+  const count = items.length - noticeCount;
   const where = detail ? ` · ${detail}` : '';
   statusText.textContent = `${streamState}${where} · ${count.toLocaleString('en')} entries shown`;
 }
@@ -117,7 +126,11 @@ function showStatus(): void {
 /** Drops the oldest rows while the page holds more lines than the budget. */
 function trim(): void {
   let drop = 0;
-  while (itemLines > lineBudget && drop < items.length - 1) itemLines -= linesOf(items[drop++]!);
+  while (itemLines > lineBudget && drop < items.length - 1) {
+    const item = items[drop++]!;
+    itemLines -= linesOf(item);
+    if (item.notice) noticeCount--;
+  }
   if (drop > 0) {
     items = items.slice(drop);
     layout.dropFront(drop);
@@ -125,8 +138,11 @@ function trim(): void {
 }
 
 function add(newItems: Item[]): void {
-  for (const item of newItems) itemLines += linesOf(item);
-  items.push(...newItems);
+  for (const item of newItems) {
+    itemLines += linesOf(item);
+    if (item.notice) noticeCount++;
+    items.push(item);
+  }
   layout.append(newItems.map(heightOf));
   trim();
   render();
@@ -134,6 +150,7 @@ function add(newItems: Item[]): void {
 
 function reset(rows: LogRow[]): void {
   items = rows.map((row) => ({ row }));
+  noticeCount = 0;
   itemLines = items.reduce((sum, item) => sum + linesOf(item), 0);
   trim();
   stickToBottom = true;
