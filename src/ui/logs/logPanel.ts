@@ -137,7 +137,7 @@ export class LogPanel implements vscode.Disposable {
     private options: StreamOptions,
     private filter: FilterSpec,
   ) {
-    this.rows = new LogRows(deps.lineBudget());
+    this.rows = new LogRows(deps.lineBudget(), target.kind === 'workload');
     this.key = panelKey(target, options.container);
     LogPanel.open.get(this.key)?.dispose();
     LogPanel.open.set(this.key, this);

@@ -18,11 +18,11 @@ export function readableRow(json: Record<string, unknown>): {
 }
 
 /** The row the page renders for an entry. */
-export function rowOf(entry: LogEntry, seq: number): LogRow {
+export function rowOf(entry: LogEntry, seq: number, tagPod = true): LogRow {
   const readable = entry.json ? readableRow(entry.json) : undefined;
   return {
     seq,
-    pod: entry.pod,
+    pod: tagPod ? entry.pod : undefined,
     timestamp: entry.timestamp,
     level: entry.level,
     text: readable?.text ?? entry.text,
@@ -55,7 +55,11 @@ export class LogRows {
   private seq = 0;
   private readonly seqs = new WeakMap<LogEntry, number>();
 
-  constructor(lineBudget: number) {
+  /** `tagPods`: rows name their pod (workload mode); one pod's panel says it in its title. */
+  constructor(
+    lineBudget: number,
+    private readonly tagPods = false,
+  ) {
     this.buffer = new LogBuffer(lineBudget);
   }
 
@@ -91,14 +95,16 @@ export class LogRows {
       const seq = ++this.seq;
       this.seqs.set(entry, seq);
       this.buffer.push(entry);
-      if (this.filter.matches(entry)) rows.push(rowOf(entry, seq));
+      if (this.filter.matches(entry)) rows.push(rowOf(entry, seq, this.tagPods));
     }
     return rows;
   }
 
   /** Every held entry passing the filter, as rows: what the page shows after a change. */
   visibleRows(): LogRow[] {
-    return this.buffer.filter(this.filter).map((entry) => rowOf(entry, this.seqs.get(entry) ?? 0));
+    return this.buffer
+      .filter(this.filter)
+      .map((entry) => rowOf(entry, this.seqs.get(entry) ?? 0, this.tagPods));
   }
 
   /** The entries to copy or save: those passing the filter, or all of them. */
