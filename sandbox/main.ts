@@ -15,7 +15,8 @@ const USAGE = `usage: tsx sandbox/main.ts [options]
   --port N          port on 127.0.0.1 (default 0: a free one)
   --pods N          scale the scenario to N pods (benchmarks use 10000)
   --seed DIR        also load Kubernetes objects from the JSON/YAML files in DIR
-  --logs DIR        serve recorded logs: DIR/<namespace>/<pod>/<container>.log, DIR/<pod>/<container>.log or DIR/<pod>.log
+  --logs DIR        serve recorded logs: DIR/<namespace>/<pod>/<container>.log,
+                    DIR/<pod>/<container>.log or DIR/<pod>.log
   --log-rate N      log entries per second per container (default 1)
   --fault SPEC      switch a fault on, e.g. slack:chat.postMessage:429:retry-after=2 (repeatable)
   --clock-speed N   run the cluster N times faster than real time (default 1)

@@ -302,7 +302,8 @@ export class KubeApi {
       const decoded = decodeContinue(token);
       if (decoded.rv < this.store.oldestResumableVersion) {
         throw gone(
-          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+          'The provided continue parameter is too old to display a consistent list result. You can ' +
+            'start a new list without the continue parameter.',
         );
       }
       listRv = decoded.rv;
@@ -446,7 +447,8 @@ export class KubeApi {
           throw new ApiError(
             422,
             'Invalid',
-            `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+            `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ` +
+              `${JSON.stringify(replicas)}: must be greater than or equal to 0`,
           );
         }
         const rv = scale.metadata?.resourceVersion;
@@ -527,7 +529,8 @@ export class KubeApi {
       throw badRequest('the request body must be an object');
     if (body.kind && body.kind !== info.kind) {
       throw badRequest(
-        `the API version in the data (${body.apiVersion}) does not match the expected API version (${groupVersion(info)})`,
+        `the API version in the data (${body.apiVersion}) does not match the expected API version ` +
+          `(${groupVersion(info)})`,
       );
     }
     const obj = deepClone(body);

@@ -86,7 +86,10 @@ export async function runCommand(argv: string[], ctx: CommandContext): Promise<C
         stdout: '',
         stderr: '',
         exitCode: 126,
-        startError: `Internal error occurred: error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: "${command}": executable file not found in $PATH: unknown`,
+        startError:
+          `Internal error occurred: error executing command in container: failed to exec ` +
+          `in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start ` +
+          `container process: exec: "${command}": executable file not found in $PATH: unknown`,
       };
   }
 }
@@ -302,7 +305,9 @@ async function psql(args: string[], ctx: CommandContext): Promise<CommandResult>
   } catch (error) {
     return {
       stdout: '',
-      stderr: `psql: error: connection to server at "${ctx.postgres.host}", port ${ctx.postgres.port} failed: ${(error as Error).message}\n`,
+      stderr:
+        `psql: error: connection to server at "${ctx.postgres.host}", port ` +
+        `${ctx.postgres.port} failed: ${(error as Error).message}\n`,
       exitCode: 2,
     };
   }
@@ -425,6 +430,10 @@ const GROUPS: Array<{
   },
 ];
 
+function hex8(n: number): string {
+  return (n >>> 0).toString(16).padStart(8, '0');
+}
+
 /** The groups' partitions at `now`: offsets grow steadily; notification-service falls behind. */
 export function consumerLag(now: number): Partition[] {
   const minutes = Math.floor(now / 60_000) % 100_000;
@@ -445,7 +454,7 @@ export function consumerLag(now: number): Partition[] {
         partition: p,
         current: end - lag,
         end,
-        consumer: `${client}-${(seed >>> 0).toString(16).padStart(8, '0')}-4b1e-9a3c-${(fnv1a(client) >>> 0).toString(16).padStart(8, '0')}0c1d`,
+        consumer: `${client}-${hex8(seed)}-4b1e-9a3c-${hex8(fnv1a(client))}0c1d`,
         host: `/${g.ip.replace(/\d+$/, (n) => String((Number(n) + consumerIndex) % 250))}`,
         client,
       });

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects are open JSON, read field by field as the API server does */
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects are open JSON */
 /**
  * The defaults and validation the real API server applies on create and update, limited to
  * what the controllers and kubectl rely on (replicas, strategy, selectors, pod spec defaults).
@@ -64,7 +64,8 @@ export function applyDefaults(resource: string, obj: KObject): void {
       obj.kind,
       obj.metadata.name,
       'metadata.name',
-      `Invalid value: "${obj.metadata.name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
+      `Invalid value: "${obj.metadata.name}": a lowercase RFC 1123 subdomain must consist of lower ` +
+        `case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
     );
   }
   switch (resource) {

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects are open JSON, read field by field as the API server does */
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects are open JSON */
 /**
  * The Deployment controller, after the real one: a template change makes a new ReplicaSet
  * with the next `deployment.kubernetes.io/revision` (a rollback revives the old ReplicaSet
@@ -292,7 +292,8 @@ export class DeploymentController {
       d,
       'Normal',
       'ScalingReplicaSet',
-      `${direction === 'Scaled' ? (replicas > from ? 'Scaled up' : 'Scaled down') : direction} replica set ${rs.metadata.name} from ${from} to ${replicas}`,
+      `${direction === 'Scaled' ? (replicas > from ? 'Scaled up' : 'Scaled down') : direction} ` +
+        `replica set ${rs.metadata.name} from ${from} to ${replicas}`,
       { component: 'deployment-controller' },
     );
     return updated;

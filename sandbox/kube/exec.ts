@@ -88,7 +88,8 @@ export class ExecService {
         error instanceof ApiError ? error : new ApiError(500, 'InternalError', String(error));
       const body = JSON.stringify(apiError.toStatus());
       socket.end(
-        `HTTP/1.1 ${apiError.code} ${apiError.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        `HTTP/1.1 ${apiError.code} ${apiError.reason}\r\nContent-Type: ` +
+          `application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );
     }
     return true;
@@ -159,7 +160,9 @@ export class ExecService {
       status = {
         metadata: {},
         status: 'Failure',
-        message: `command terminated with non-zero exit code: error executing command [${command.join(' ')}], exit code ${result.exitCode}`,
+        message:
+          `command terminated with non-zero exit code: error executing command ` +
+          `[${command.join(' ')}], exit code ${result.exitCode}`,
         reason: 'NonZeroExitCode',
         details: { causes: [{ reason: 'ExitCode', message: String(result.exitCode) }] },
       };

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects are open JSON, read field by field as the API server does */
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects are open JSON */
 /**
  * The pods' lifecycle, as a scheduler and kubelet would drive it: Pending → scheduled →
  * init containers → Running → Ready, and the failures on-call engineers meet: crash loops
@@ -430,7 +430,8 @@ export class Kubelet {
       const message =
         total === 0
           ? 'no nodes available to schedule pods'
-          : `0/${total} nodes are available: ${total} Insufficient memory. preemption: 0/${total} nodes are available: ${total} No preemption victims found for incoming pod.`;
+          : `0/${total} nodes are available: ${total} Insufficient memory. preemption: 0/${total} ` +
+            `nodes are available: ${total} No preemption victims found for incoming pod.`;
       this.setCondition(rt, 'PodScheduled', 'False', at, 'Unschedulable', message);
       this.events.record(this.podObject(rt), 'Warning', 'FailedScheduling', message, {
         component: 'default-scheduler',
@@ -581,7 +582,9 @@ export class Kubelet {
       c.state = {
         kind: 'waiting',
         reason: 'CrashLoopBackOff',
-        message: `back-off ${Math.round(delay / 1000)}s restarting failed container=${c.name} pod=${rt.name}_${rt.namespace}(${rt.uid})`,
+        message:
+          `back-off ${Math.round(delay / 1000)}s restarting failed container=${c.name} ` +
+          `pod=${rt.name}_${rt.namespace}(${rt.uid})`,
       };
       this.event(
         rt,
@@ -606,7 +609,9 @@ export class Kubelet {
     c.state = {
       kind: 'waiting',
       reason: 'ErrImagePull',
-      message: `failed to pull and unpack image "${c.image}": failed to resolve reference "${c.image}": ${c.image}: not found`,
+      message:
+        `failed to pull and unpack image "${c.image}": failed to resolve reference ` +
+        `"${c.image}": ${c.image}: not found`,
     };
     for (const other of rt.main.slice(1))
       if (other.state.kind === 'waiting')
@@ -647,7 +652,9 @@ export class Kubelet {
     rt.evicted = true;
     rt.phase = 'Failed';
     rt.reason = 'Evicted';
-    rt.message = `The node was low on resource: memory. Threshold quantity: 100Mi, available: 41276Ki. Container ${c.name} was using 1483212Ki, request is 512Mi, has larger consumption of memory. `;
+    rt.message =
+      `The node was low on resource: memory. Threshold quantity: 100Mi, available: ` +
+      `41276Ki. Container ${c.name} was using 1483212Ki, request is 512Mi, has larger consumption of memory. `;
     this.setCondition(
       rt,
       'DisruptionTarget',

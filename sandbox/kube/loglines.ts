@@ -104,7 +104,10 @@ function springLine(
           .map((p, i, all) => (i < all.length - 1 ? p[0] : p))
           .join('.')
       : logger;
-  return `${time} ${level.padStart(5)} 1 --- [${app}] [${thread.slice(-15).padStart(15)}] ${shortLogger.padEnd(40)}: ${message}`;
+  return (
+    `${time} ${level.padStart(5)} 1 --- [${app}] [${thread.slice(-15).padStart(15)}] ` +
+    `${shortLogger.padEnd(40)}: ${message}`
+  );
 }
 
 function stackTrace(
@@ -125,17 +128,20 @@ function stackTrace(
       ];
     case 'startup':
       return [
-        `org.springframework.beans.factory.BeanCreationException: Error creating bean with name 'dataSource': Failed to initialize pool`,
+        `org.springframework.beans.factory.BeanCreationException: Error creating bean with name ` +
+          `'dataSource': Failed to initialize pool`,
         `\tat org.springframework.beans.factory.support.AbstractAutowireCapableBeanFactory.initializeBean(AbstractAutowireCapableBeanFactory.java:1806)`,
         `\tat org.springframework.boot.SpringApplication.run(SpringApplication.java:335)`,
         `\tat ${base}.${className(app)}.main(${className(app)}.java:12)`,
-        `Caused by: org.postgresql.util.PSQLException: FATAL: remaining connection slots are reserved for roles with the SUPERUSER attribute`,
+        `Caused by: org.postgresql.util.PSQLException: FATAL: remaining connection slots are ` +
+          `reserved for roles with the SUPERUSER attribute`,
         `\tat org.postgresql.core.v3.ConnectionFactoryImpl.doAuthentication(ConnectionFactoryImpl.java:693)`,
         `\t... 42 common frames omitted`,
       ];
     case 'timeout':
       return [
-        `org.springframework.web.client.ResourceAccessException: I/O error on GET request for "http://${pick(random, ['user-service', 'course-service', 'payment-service'])}/internal/v1/lookup": Read timed out`,
+        `org.springframework.web.client.ResourceAccessException: I/O error on GET request for ` +
+          `"http://${pick(random, ['user-service', 'course-service', 'payment-service'])}/internal/v1/lookup": Read timed out`,
         `\tat org.springframework.web.client.RestTemplate.doExecute(RestTemplate.java:915)`,
         `\tat ${base}.client.DownstreamClient.fetch(DownstreamClient.java:61)`,
         `\tat ${base}.web.GatewayController.route(GatewayController.java:47)`,
@@ -199,7 +205,8 @@ function springEntry(
         app,
         'main',
         main,
-        `Started ${className(app)} in ${(4 + random() * 4).toFixed(3)} seconds (process running for ${(5 + random() * 4).toFixed(3)})`,
+        `Started ${className(app)} in ${(4 + random() * 4).toFixed(3)} seconds (process running for ` +
+          `${(5 + random() * 4).toFixed(3)})`,
       ),
   ];
   if (ending === 2 && ctx.endReason === 'OOMKilled') {
@@ -256,7 +263,9 @@ function springEntry(
         app,
         pick(random, THREADS),
         'com.zaxxer.hikari.pool.HikariPool',
-        `HikariPool-1 - Connection is not available, request timed out after ${Math.floor(1000 + random() * 29000)}ms (total=20, active=20, idle=0, waiting=${Math.floor(random() * 40)})`,
+        `HikariPool-1 - Connection is not available, request timed out after ` +
+          `${Math.floor(1000 + random() * 29000)}ms (total=20, active=20, idle=0, ` +
+          `waiting=${Math.floor(random() * 40)})`,
       ),
     ];
   }
@@ -331,7 +340,8 @@ function jsonEntry(
       thread_name: 'kafka-listener-0-C-1',
       message: 'Failed to send digest e-mail',
       stack_trace:
-        'jakarta.mail.MessagingException: Could not connect to SMTP host: smtp.freelms.internal, port: 587\n\tat org.eclipse.angus.mail.smtp.SMTPTransport.openServer(SMTPTransport.java:2259)\n\tat com.freelms.notification.mail.SmtpSender.send(SmtpSender.java:42)',
+        'jakarta.mail.MessagingException: Could not connect to SMTP host: smtp.freelms.internal, ' +
+        'port: 587\n\tat org.eclipse.angus.mail.smtp.SMTPTransport.openServer(SMTPTransport.java:2259)\n\tat com.freelms.notification.mail.SmtpSender.send(SmtpSender.java:42)',
     });
   }
   if (roll < 0.12) {
@@ -348,7 +358,9 @@ function jsonEntry(
     level: 'INFO',
     logger_name: `${pkg(ctx.app)}.consumer.EnrollmentEventsConsumer`,
     thread_name: 'kafka-listener-0-C-1',
-    message: `Sent ${pick(random, ['welcome', 'digest', 'password-reset', 'course-completed'])} notification to user ${Math.floor(random() * 90000 + 10000)}`,
+    message:
+      `Sent ${pick(random, ['welcome', 'digest', 'password-reset', 'course-completed'])} ` +
+      `notification to user ${Math.floor(random() * 90000 + 10000)}`,
   });
 }
 
@@ -360,10 +372,19 @@ function postgresEntry(k: number, at: number, random: () => number): string {
   if (roll < 0.05)
     return `${time} [${pid}] FATAL:  remaining connection slots are reserved for roles with the SUPERUSER attribute`;
   if (roll < 0.15)
-    return `${time} [${pid}] LOG:  duration: ${(500 + random() * 4000).toFixed(3)} ms  statement: SELECT * FROM enrollments WHERE course_id = $1 ORDER BY created_at DESC`;
+    return (
+      `${time} [${pid}] LOG:  duration: ${(500 + random() * 4000).toFixed(3)} ms  statement: ` +
+      `SELECT * FROM enrollments WHERE course_id = $1 ORDER BY created_at DESC`
+    );
   if (roll < 0.2)
-    return `${time} [27] LOG:  checkpoint complete: wrote ${Math.floor(random() * 900)} buffers (${(random() * 5).toFixed(1)}%); 0 WAL file(s) added, 0 removed, 1 recycled`;
-  return `${time} [${pid}] LOG:  connection authorized: user=freelms database=freelms application_name=PostgreSQL JDBC Driver`;
+    return (
+      `${time} [27] LOG:  checkpoint complete: wrote ${Math.floor(random() * 900)} buffers ` +
+      `(${(random() * 5).toFixed(1)}%); 0 WAL file(s) added, 0 removed, 1 recycled`
+    );
+  return (
+    `${time} [${pid}] LOG:  connection authorized: user=freelms database=freelms ` +
+    `application_name=PostgreSQL JDBC Driver`
+  );
 }
 
 function redisEntry(k: number, at: number, random: () => number): string {
@@ -382,7 +403,9 @@ function redisEntry(k: number, at: number, random: () => number): string {
     'Nov',
     'Dec',
   ];
-  const time = `${String(d.getUTCDate()).padStart(2, '0')} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()} ${d.toISOString().slice(11, 23)}`;
+  const time =
+    `${String(d.getUTCDate()).padStart(2, '0')} ${months[d.getUTCMonth()]} ` +
+    `${d.getUTCFullYear()} ${d.toISOString().slice(11, 23)}`;
   if (k === 0) return `1:M ${time} * Ready to accept connections tcp`;
   const roll = random();
   if (roll < 0.5)
@@ -403,14 +426,25 @@ function kafkaEntry(k: number, at: number, random: () => number): string {
     'course-updates',
   ]);
   if (random() < 0.1)
-    return `[${time}] WARN [GroupCoordinator 1]: Member consumer-notification-service-1 in group notification-service has failed, removing it from the group (kafka.coordinator.group.GroupCoordinator)`;
-  return `[${time}] INFO [LocalLog partition=${topic}-${Math.floor(random() * 6)}, dir=/bitnami/kafka/data] Rolled new log segment at offset ${Math.floor(random() * 1e7)} in ${Math.floor(random() * 9)} ms. (kafka.log.LocalLog)`;
+    return (
+      `[${time}] WARN [GroupCoordinator 1]: Member consumer-notification-service-1 in group ` +
+      `notification-service has failed, removing it from the group (kafka.coordinator.group.GroupCoordinator)`
+    );
+  return (
+    `[${time}] INFO [LocalLog partition=${topic}-${Math.floor(random() * 6)}, ` +
+    `dir=/bitnami/kafka/data] Rolled new log segment at offset ${Math.floor(random() * 1e7)} in ` +
+    `${Math.floor(random() * 9)} ms. (kafka.log.LocalLog)`
+  );
 }
 
 function envoyEntry(at: number, random: () => number): string {
   const path = pick(random, PATHS).replace('{id}', String(Math.floor(random() * 9000 + 1000)));
   const code = random() < 0.9 ? 200 : pick(random, [503, 504, 429]);
-  return `[${new Date(at).toISOString()}] "GET ${path} HTTP/1.1" ${code} - 0 ${Math.floor(random() * 20000)} ${Math.floor(random() * 300)} - "-" "Mozilla/5.0" "${Math.floor(random() * 2 ** 32).toString(16)}" "api-gateway:8080"`;
+  return (
+    `[${new Date(at).toISOString()}] "GET ${path} HTTP/1.1" ${code} - 0 ` +
+    `${Math.floor(random() * 20000)} ${Math.floor(random() * 300)} - "-" "Mozilla/5.0" ` +
+    `"${Math.floor(random() * 2 ** 32).toString(16)}" "api-gateway:8080"`
+  );
 }
 
 /** The profile of a container, from its pod's `app` label and its name. */

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects are open JSON, read field by field as the API server does */
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects are open JSON */
 /**
  * `GET …/pods/{name}/log`: the logs of a container run, with `follow`, `container`,
  * `previous`, `sinceSeconds`, `sinceTime`, `tailLines`, `timestamps` and `limitBytes`, as the
@@ -95,7 +95,9 @@ export class LogService {
       if (containers.length === 1) name = containers[0].name;
       else {
         throw badRequest(
-          `a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.map((c) => c.name).join(' ')}] or one of the init containers: [${inits.map((c) => c.name).join(' ')}]`,
+          `a container name must be specified for pod ${pod.metadata.name}, choose one of: ` +
+            `[${containers.map((c) => c.name).join(' ')}] or one of the init containers: ` +
+            `[${inits.map((c) => c.name).join(' ')}]`,
         );
       }
     }

@@ -135,7 +135,8 @@ export class ReplicaSetController {
     const diff = active.length - desired;
     if (diff < 0) {
       for (let i = 0; i < -diff; i++) {
-        const name = `${rs.metadata.name}-${safeEncode(fnv1a(`${rs.metadata.uid}/${this.suffixCounter++}/${this.clock.now()}`), 5)}`;
+        const seed = fnv1a(`${rs.metadata.uid}/${this.suffixCounter++}/${this.clock.now()}`);
+        const name = `${rs.metadata.name}-${safeEncode(seed, 5)}`;
         if (this.store.get('pods', rs.metadata.namespace, name)) continue;
         const pod = this.store.create('pods', podFromTemplate(rs, name));
         active.push(pod);

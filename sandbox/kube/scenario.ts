@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects are open JSON, read field by field as the API server does */
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects are open JSON */
 /**
  * The FreeLMS cluster the sandbox starts with: namespace `freelms`, the five services as
  * Deployments with revision history, postgres-0/redis-0/kafka-0 from StatefulSets, and a few
@@ -240,7 +240,9 @@ export function loadScenario(store: ObjectStore, options: ScenarioOptions): numb
   }
 
   const extraDeployments =
-    options.pods && options.pods > 40 ? Math.min(45, Math.ceil(options.pods / 200)) : 0;
+    options.pods && options.pods > 40
+      ? Math.min(50 - SERVICES.length - 1, Math.ceil(options.pods / 200))
+      : 0;
   const nodeCount = Math.max(3, Math.ceil((options.pods ?? 0) / 100) + 1);
   for (let i = 1; i <= nodeCount; i++) {
     create('nodes', {

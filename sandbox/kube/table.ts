@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects are open JSON, read field by field as the API server does */
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects are open JSON */
 /**
  * Server-side printing: the `Table` kubectl asks for with `Accept: …;as=Table`. The cells are
  * computed as the API server's printers compute them, so `kubectl get` shows the STATUS,
@@ -34,7 +34,8 @@ const col = (name: string, type: Column['type'] = 'string', priority = 0, format
 
 function describe(name: string): string {
   return name === 'Name'
-    ? 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically.'
+    ? 'Name must be unique within a namespace. Is required when creating resources, although some ' +
+        'resources may allow a client to request the generation of an appropriate name automatically.'
     : name === 'Age'
       ? 'CreationTimestamp is a timestamp representing the server time when this object was created.'
       : `${name} of the object.`;
@@ -144,6 +145,10 @@ export function podSummary(
   };
 }
 
+function isTrue(conditions: any[], type: string): boolean {
+  return conditions.find((c) => c.type === type)?.status === 'True';
+}
+
 function containerCells(template: any): [string, string] {
   const containers: any[] = template?.spec?.containers ?? [];
   return [containers.map((c) => c.name).join(','), containers.map((c) => c.image).join(',')];
@@ -167,7 +172,7 @@ const PRINTERS: Record<string, Printer> = {
       const gates: any[] = pod.spec?.readinessGates ?? [];
       const conditions: any[] = pod.status?.conditions ?? [];
       const gateCell = gates.length
-        ? `${gates.filter((g) => conditions.find((c) => c.type === g.conditionType)?.status === 'True').length}/${gates.length}`
+        ? `${gates.filter((g) => isTrue(conditions, g.conditionType)).length}/${gates.length}`
         : '<none>';
       return [
         pod.metadata.name,

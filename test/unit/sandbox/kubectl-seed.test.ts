@@ -120,7 +120,8 @@ describe('sandbox replaying captured manifests and logs (--seed, --logs)', funct
     ]);
     assert.equal(
       tail,
-      '2025-01-14T10:01:47Z INFO indexed batch 47\n2025-01-14T10:01:48Z INFO indexed batch 48\n2025-01-14T10:01:49Z INFO indexed batch 49\n',
+      '2025-01-14T10:01:47Z INFO indexed batch 47\n2025-01-14T10:01:48Z INFO indexed batch ' +
+        '48\n2025-01-14T10:01:49Z INFO indexed batch 49\n',
     );
     const since = await k.ok([
       'logs',
@@ -133,5 +134,35 @@ describe('sandbox replaying captured manifests and logs (--seed, --logs)', funct
       '2025-01-14T10:01:45Z',
     ]);
     assert.equal(since.trim().split('\n').length, 5);
+  });
+});
+
+describe('sandbox Kubernetes API with faults switched on', function () {
+  this.timeout(60_000);
+  let k: KubectlHarness;
+
+  before(async () => {
+    k = await KubectlHarness.start({
+      faults: [
+        'kubernetes:GET /api/v1/namespaces/freelms/pods:503:times=1',
+        'kubernetes:pods/*/log:cut=300',
+      ],
+    });
+  });
+
+  after(async () => {
+    await k.stop();
+  });
+
+  it('answers kubectl with the faulted Status once, then normally', async () => {
+    const failed = await k.run(['get', 'pods']);
+    assert.notEqual(failed.code, 0);
+    assert.match(failed.stderr, /Error from server \(ServiceUnavailable\)/);
+    assert.match(await k.ok(['get', 'pods']), /api-gateway-/);
+  });
+
+  it('cuts a log stream part-way', async () => {
+    const logs = await k.run(['logs', 'deploy/user-service']);
+    assert.ok(logs.stdout.length <= 300, `at most the first 300 bytes, got ${logs.stdout.length}`);
   });
 });
