@@ -46,7 +46,9 @@ async function waitFor(
       timeoutMs,
     );
   } catch (error) {
-    throw new Error(`${(error as Error).message}; last snapshot ${JSON.stringify(last)}`);
+    throw new Error(`${(error as Error).message}; last snapshot ${JSON.stringify(last)}`, {
+      cause: error,
+    });
   }
 }
 

@@ -1,6 +1,3 @@
-import { writeFile } from 'node:fs/promises';
-
-import type { V1Pod, V1PodSpec, V1PodTemplateSpec } from '@kubernetes/client-node';
 import * as v from 'valibot';
 import * as vscode from 'vscode';
 
@@ -9,10 +6,11 @@ import type { KubeConnection } from '../../platform/kube/connection';
 import { LogFilterError } from '../../platform/kube/logFilter';
 import { webviewOptions, renderPage } from '../webviewHtml';
 import { Batcher } from './batcher';
+import { copyLog, saveLog, type ExportSource } from './logExport';
 import { LogFeed } from './logFeed';
+import { containersOf, defaultContainer, readPodSpec, type PodSpecView } from './podSpec';
 import {
   FromLogPageSchema,
-  type ContainerChoice,
   type FilterSpec,
   type LogNotice,
   type LogRow,
@@ -21,7 +19,7 @@ import {
   type StreamState,
   type ToLogPage,
 } from './protocol';
-import { LogRows, plainText } from './rows';
+import { LogRows } from './rows';
 
 export const LOG_VIEW_TYPE = 'freelms.logs';
 
@@ -214,10 +212,10 @@ export class LogPanel implements vscode.Disposable {
         this.applyFilter(message.filter);
         break;
       case 'copy':
-        await this.copy(message.selection);
+        await copyLog(this.exportSource(), message.selection);
         break;
       case 'save':
-        await this.save(message.filtered);
+        await saveLog(this.exportSource(), message.filtered);
         break;
       case 'clear':
         this.batcher.discard();
@@ -245,7 +243,9 @@ export class LogPanel implements vscode.Disposable {
       // The page was reloaded: give it what the buffer holds.
       this.post({ type: 'reset', rows: this.rows.visibleRows() });
     }
-    const containers = await this.containers().catch(() => []);
+    const containers = await this.readSpec()
+      .then(containersOf)
+      .catch(() => []);
     if (containers.length > 0) {
       this.post({
         type: 'init',
@@ -259,54 +259,13 @@ export class LogPanel implements vscode.Disposable {
     }
   }
 
-  /** The pod spec (or the Deployment's template), read once: containers and the default one. */
-  private spec: Promise<{ spec?: V1PodSpec; annotations?: Record<string, string> }> | undefined;
+  /** The pod spec (or the Deployment's template), read once for the container picker. */
+  private spec: Promise<PodSpecView> | undefined;
 
-  private readSpec(): Promise<{ spec?: V1PodSpec; annotations?: Record<string, string> }> {
-    this.spec ??= (async () => {
-      const connection = await this.deps.connection();
-      const ns = encodeURIComponent(connection.namespace);
-      if (this.target.kind === 'pod') {
-        const pod = await connection.getJson<V1Pod>(
-          { verb: 'get', resource: 'pods', name: this.target.pod },
-          `/api/v1/namespaces/${ns}/pods/${encodeURIComponent(this.target.pod)}`,
-        );
-        return { spec: pod.spec, annotations: pod.metadata?.annotations };
-      }
-      const deployment = await connection.getJson<{ spec?: { template?: V1PodTemplateSpec } }>(
-        { verb: 'get', resource: 'deployments', name: this.target.deployment },
-        `/apis/apps/v1/namespaces/${ns}/deployments/${encodeURIComponent(this.target.deployment)}`,
-      );
-      const template = deployment.spec?.template;
-      return { spec: template?.spec, annotations: template?.metadata?.annotations };
-    })();
+  private readSpec(): Promise<PodSpecView> {
+    this.spec ??= this.deps.connection().then((connection) => readPodSpec(connection, this.target));
     this.spec.catch(() => (this.spec = undefined));
     return this.spec;
-  }
-
-  /** The containers to choose from, init containers first, as the pod runs them. */
-  private async containers(): Promise<ContainerChoice[]> {
-    const { spec } = await this.readSpec();
-    return [
-      ...(spec?.initContainers ?? []).map((c) => ({ name: c.name, init: true })),
-      ...(spec?.containers ?? []).map((c) => ({ name: c.name, init: false })),
-    ];
-  }
-
-  /**
-   * The container read when none is chosen: the one the pod's
-   * `kubectl.kubernetes.io/default-container` annotation names, else the first, as kubectl
-   * does. Without one the server refuses a pod with a sidecar.
-   */
-  private async defaultContainer(): Promise<string | undefined> {
-    const { spec, annotations } = await this.readSpec().catch(() => ({
-      spec: undefined,
-      annotations: undefined,
-    }));
-    const named = annotations?.['kubectl.kubernetes.io/default-container'];
-    const containers = spec?.containers ?? [];
-    if (containers.length < 2) return undefined;
-    return containers.some((c) => c.name === named) ? named : containers[0]?.name;
   }
 
   private restart(options: StreamOptions): void {
@@ -342,7 +301,8 @@ export class LogPanel implements vscode.Disposable {
       this.setState('failed');
       return;
     }
-    const container = options.container ?? (await this.defaultContainer());
+    const container =
+      options.container ?? (await this.readSpec().then(defaultContainer, () => undefined));
     if (this.options !== options || this.disposed) return;
     const feed = new LogFeed(
       connection,
@@ -380,59 +340,15 @@ export class LogPanel implements vscode.Disposable {
     this.post({ type: 'reset', rows: this.rows.visibleRows() });
   }
 
-  private text(filtered: boolean): { text: string; count: number } {
-    const entries = this.rows.entries(filtered);
-    const pod = this.target.kind === 'workload';
-    const text = entries.map((e) => plainText(e, { pod, timestamps: true })).join('\n');
-    return { text: text ? `${text}\n` : '', count: entries.length };
-  }
-
-  private async copy(selection: string | undefined): Promise<void> {
-    if (selection) {
-      await vscode.env.clipboard.writeText(selection);
-      vscode.window.setStatusBarMessage('Copied the selected log lines.', 3000);
-      return;
-    }
-    const { text, count } = this.text(true);
-    await vscode.env.clipboard.writeText(text);
-    vscode.window.setStatusBarMessage(`Copied ${count} log entries.`, 3000);
-  }
-
-  private async save(preferFiltered: boolean): Promise<void> {
-    const filterActive = Boolean(
-      this.filter.levels.length || this.filter.include || this.filter.exclude,
-    );
-    let filtered = false;
-    if (filterActive) {
-      const shown = { label: 'Lines passing the filter', filtered: true };
-      const all = { label: 'Every line held by the panel', filtered: false };
-      const choice = await vscode.window.showQuickPick(
-        preferFiltered ? [shown, all] : [all, shown],
-        {
-          title: 'Save which lines?',
-        },
-      );
-      if (!choice) return;
-      filtered = choice.filtered;
-    }
-    const name = this.key.replace(/^(pod|deployment)\//, '').replace(/\//g, '-');
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const uri = await vscode.window.showSaveDialog({
-      title: `Save the log of ${name}`,
-      defaultUri: folder ? vscode.Uri.joinPath(folder, `${name}.log`) : undefined,
-      filters: { Logs: ['log', 'txt'] },
-    });
-    if (!uri) return;
-    const { text, count } = this.text(filtered);
-    try {
-      if (uri.scheme === 'file') await writeFile(uri.fsPath, text, 'utf8');
-      else await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-      vscode.window.setStatusBarMessage(`Saved ${count} log entries to ${uri.fsPath}.`, 5000);
-    } catch (error) {
-      void vscode.window.showErrorMessage(
-        `Could not save the log of ${name} to ${uri.fsPath}: ${(error as Error).message}. Choose another folder.`,
-      );
-    }
+  private exportSource(): ExportSource {
+    return {
+      name: this.key.replace(/^(pod|deployment)\//, '').replace(/\//g, '-'),
+      entries: (filtered) => this.rows.entries(filtered),
+      workload: this.target.kind === 'workload',
+      filterActive: Boolean(
+        this.filter.levels.length || this.filter.include || this.filter.exclude,
+      ),
+    };
   }
 
   dispose(): void {
