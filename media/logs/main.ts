@@ -336,6 +336,7 @@ window.addEventListener('message', (event: MessageEvent<ToLogPage>) => {
     }
     case 'reset':
       $('banner').hidden = true;
+      $('dropped').hidden = true;
       reset(message.rows);
       vscode.postMessage({ type: 'rendered', rows: items.length });
       break;

@@ -183,6 +183,13 @@ export class LogPanel implements vscode.Disposable {
     if (notice.severity === 'error') this.deps.log.warn(`${this.key}: ${notice.message}`);
   }
 
+  /** Replaces the page's rows; the page hides its dropped marker, so it is sent again. */
+  private reset(rows: LogRow[]): void {
+    this.post({ type: 'reset', rows });
+    this.droppedSent = 0;
+    this.postDropped();
+  }
+
   private postDropped(): void {
     const dropped = this.rows.stats.droppedLines;
     if (dropped !== this.droppedSent) {
@@ -220,7 +227,7 @@ export class LogPanel implements vscode.Disposable {
       case 'clear':
         this.batcher.discard();
         this.rows.clear();
-        this.post({ type: 'reset', rows: [] });
+        this.reset([]);
         break;
       case 'rendered':
         this.pageRows = message.rows;
@@ -241,7 +248,7 @@ export class LogPanel implements vscode.Disposable {
     if (!this.feed) this.restart(this.options);
     else {
       // The page was reloaded: give it what the buffer holds.
-      this.post({ type: 'reset', rows: this.rows.visibleRows() });
+      this.reset(this.rows.visibleRows());
     }
     const containers = await this.readSpec()
       .then(containersOf)
@@ -283,7 +290,7 @@ export class LogPanel implements vscode.Disposable {
     this.panel.title = titleOf(this.target, options);
     this.batcher.discard();
     this.rows.clear();
-    this.post({ type: 'reset', rows: [] });
+    this.reset([]);
     this.setState('connecting');
     void this.startFeed(options);
   }
@@ -337,7 +344,7 @@ export class LogPanel implements vscode.Disposable {
     this.filter = filter;
     this.post({ type: 'filterError' });
     this.batcher.discard();
-    this.post({ type: 'reset', rows: this.rows.visibleRows() });
+    this.reset(this.rows.visibleRows());
   }
 
   private exportSource(): ExportSource {

@@ -53,6 +53,7 @@ export class LogRows {
   private buffer: LogBuffer;
   private filter: LogFilter = NO_FILTER;
   private seq = 0;
+  private droppedBefore = 0;
   private readonly seqs = new WeakMap<LogEntry, number>();
 
   /** `tagPods`: rows name their pod (workload mode); one pod's panel says it in its title. */
@@ -72,7 +73,7 @@ export class LogRows {
     return {
       entries: this.buffer.length,
       lines: this.buffer.lines,
-      droppedLines: this.buffer.dropped.lines,
+      droppedLines: this.buffer.dropped.lines - this.droppedBefore,
     };
   }
 
@@ -112,7 +113,9 @@ export class LogRows {
     return filtered ? this.buffer.filter(this.filter) : this.buffer.slice();
   }
 
+  /** Forgets every entry; the dropped count starts again, as the page's marker does. */
   clear(): void {
+    this.droppedBefore = this.buffer.dropped.lines;
     this.buffer.clear();
   }
 }

@@ -5,6 +5,7 @@ import { EntryAssembler } from '../../../src/platform/kube/logEntries';
 import type { LogEntry } from '../../../src/platform/kube/logEntries';
 import { LogFilterError } from '../../../src/platform/kube/logFilter';
 import { hintFor } from '../../../src/ui/logs/logFeed';
+import { containersOf, defaultContainer } from '../../../src/ui/logs/podSpec';
 import { LogRows, plainText, readableRow } from '../../../src/ui/logs/rows';
 
 const NO_FILTER = { levels: [], include: '', exclude: '' };
@@ -123,5 +124,40 @@ describe('what a log panel holds and shows', () => {
     assert.match(hintFor(new KubeError('forbidden', 'x'), options)!, /RBAC/);
     assert.match(hintFor(new KubeError('badRequest', 'x'), options)!, /Choose a container/);
     assert.equal(hintFor(undefined, options), undefined);
+  });
+});
+
+describe('which container a log panel reads', () => {
+  const spec = (names: string[], init: string[] = []) => ({
+    containers: names.map((name) => ({ name })),
+    initContainers: init.map((name) => ({ name })),
+  });
+
+  it('lets the server pick a single container, and picks the first of a pod with a sidecar', () => {
+    assert.equal(defaultContainer({ spec: spec(['course-service']) }), undefined);
+    assert.equal(defaultContainer({ spec: spec(['api-gateway', 'envoy']) }), 'api-gateway');
+  });
+
+  it('follows the kubectl.kubernetes.io/default-container annotation, as kubectl does', () => {
+    const annotations = { 'kubectl.kubernetes.io/default-container': 'envoy' };
+    assert.equal(defaultContainer({ spec: spec(['api-gateway', 'envoy']), annotations }), 'envoy');
+    const stale = { 'kubectl.kubernetes.io/default-container': 'gone' };
+    assert.equal(defaultContainer({ spec: spec(['a', 'b']), annotations: stale }), 'a');
+  });
+
+  it('offers init containers first in the picker', () => {
+    assert.deepEqual(containersOf({ spec: spec(['app'], ['wait-for-kafka']) }), [
+      { name: 'wait-for-kafka', init: true },
+      { name: 'app', init: false },
+    ]);
+  });
+
+  it('starts the dropped count again after a clear', () => {
+    const rows = new LogRows(4);
+    rows.add(entries(SPRING));
+    rows.add(entries(SPRING));
+    assert.ok(rows.stats.droppedLines > 0);
+    rows.clear();
+    assert.equal(rows.stats.droppedLines, 0);
   });
 });
