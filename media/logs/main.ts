@@ -309,7 +309,12 @@ window.addEventListener('message', (event: MessageEvent<ToLogPage>) => {
       $<HTMLInputElement>('wrap').checked = view.wrap;
       document.body.classList.toggle('wrap', view.wrap);
       container.replaceChildren(
-        Object.assign(document.createElement('option'), { value: '', textContent: 'default' }),
+        Object.assign(document.createElement('option'), {
+          value: '',
+          textContent: message.defaultContainer
+            ? `default (${message.defaultContainer})`
+            : 'default',
+        }),
         ...message.containers.map((c) =>
           Object.assign(document.createElement('option'), {
             value: c.name,

@@ -11,6 +11,7 @@ import { LogFeed } from './logFeed';
 import { containersOf, defaultContainer, readPodSpec, type PodSpecView } from './podSpec';
 import {
   FromLogPageSchema,
+  type ContainerChoice,
   type FilterSpec,
   type LogNotice,
   type LogRow,
@@ -235,35 +236,30 @@ export class LogPanel implements vscode.Disposable {
     }
   }
 
-  private async init(): Promise<void> {
+  private postInit(containers: ContainerChoice[], fallback: string | undefined): void {
     this.post({
       type: 'init',
       target: this.target,
       title: this.panel.title,
-      containers: [],
+      containers,
+      defaultContainer: fallback,
       options: this.options,
       filter: this.filter,
       lineBudget: this.rows.lineBudget,
     });
+  }
+
+  private async init(): Promise<void> {
+    // The page shows its toolbar at once; the container picker fills in when the spec is read.
+    this.postInit([], undefined);
     if (!this.feed) this.restart(this.options);
     else {
-      // The page was reloaded: give it what the buffer holds.
+      // The page was reloaded (a hidden tab shown again): give it what the buffer holds.
       this.reset(this.rows.visibleRows());
+      this.post({ type: 'state', state: this.state });
     }
-    const containers = await this.readSpec()
-      .then(containersOf)
-      .catch(() => []);
-    if (containers.length > 0) {
-      this.post({
-        type: 'init',
-        target: this.target,
-        title: this.panel.title,
-        containers,
-        options: this.options,
-        filter: this.filter,
-        lineBudget: this.rows.lineBudget,
-      });
-    }
+    const spec = await this.readSpec().catch(() => undefined);
+    if (spec) this.postInit(containersOf(spec), defaultContainer(spec));
   }
 
   /** The pod spec (or the Deployment's template), read once for the container picker. */

@@ -103,6 +103,8 @@ export type ToLogPage =
       target: LogTarget;
       title: string;
       containers: ContainerChoice[];
+      /** The container read when none is chosen (kubectl's choice), for the picker's label. */
+      defaultContainer?: string;
       options: StreamOptions;
       filter: FilterSpec;
       /** Most lines the page keeps; older ones are dropped with a marker. */
