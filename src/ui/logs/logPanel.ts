@@ -24,6 +24,9 @@ import { LogRows } from './rows';
 
 export const LOG_VIEW_TYPE = 'freelms.logs';
 
+/** Rows per message when the page's rows are replaced. */
+const RESET_SLICE = 20_000;
+
 /** What a panel needs from the extension. */
 export interface LogPanelDeps {
   extensionUri: vscode.Uri;
@@ -186,7 +189,11 @@ export class LogPanel implements vscode.Disposable {
 
   /** Replaces the page's rows; the page hides its dropped marker, so it is sent again. */
   private reset(rows: LogRow[]): void {
-    this.post({ type: 'reset', rows });
+    // In slices: one message holding a million rows would stall both sides while it is copied.
+    this.post({ type: 'reset', rows: rows.slice(0, RESET_SLICE) });
+    for (let from = RESET_SLICE; from < rows.length; from += RESET_SLICE) {
+      this.post({ type: 'append', rows: rows.slice(from, from + RESET_SLICE) });
+    }
     this.droppedSent = 0;
     this.postDropped();
   }
