@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 
 import { defaultChecklist, type ChecklistPhase } from './incident/checklist';
 import { IncidentStore } from './incident/store';
+import { joinFromPagerDuty, type JoinArgument } from './ui/commands/pagerdutyCommands';
 import { generatePostmortem } from './ui/commands/postmortemCommand';
 import {
   addNote,
@@ -144,6 +145,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<FreeLm
       generatePostmortem(context, store, argument),
     ),
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),
+    vscode.commands.registerCommand(Commands.acknowledgeAlert, (argument?: JoinArgument) =>
+      joinFromPagerDuty(store, delivery, true, argument),
+    ),
+    vscode.commands.registerCommand(Commands.joinIncident, (argument?: JoinArgument) =>
+      joinFromPagerDuty(store, delivery, false, argument),
+    ),
     vscode.commands.registerCommand(Commands.setCredentials, (argument?) =>
       setCredentials(credentials, argument),
     ),

@@ -5,6 +5,8 @@
 export const Commands = {
   declareIncident: 'freelms.declareIncident',
   showLog: 'freelms.showLog',
+  acknowledgeAlert: 'freelms.acknowledgeAlert',
+  joinIncident: 'freelms.joinIncident',
   setCredentials: 'freelms.setCredentials',
   retryDelivery: 'freelms.retryDelivery',
   addNote: 'freelms.addNote',

@@ -44,7 +44,8 @@ describe('declaring pages PagerDuty and opens the Slack channel through the outb
         const declaration = ['pd.create', 'slack.channel', 'slack.message'].map((op) =>
           all.find((state) => state.op === op),
         );
-        return declaration.every((state) => state?.status === 'sent') ? all : undefined;
+        const done = declaration.every(Boolean) && all.every((state) => state.status === 'sent');
+        return done ? all : undefined;
       },
       'the declaration to be delivered',
       20_000,
@@ -97,5 +98,52 @@ describe('declaring pages PagerDuty and opens the Slack channel through the outb
       'the PagerDuty incident to be opened after the fault',
       40_000,
     );
+  });
+});
+
+describe('acknowledging and joining PagerDuty incidents', function () {
+  before(function () {
+    if (!sandbox()) this.skip();
+  });
+
+  async function pagerduty(
+    path: string,
+  ): Promise<{ incidents: Array<{ id: string; status: string; title: string }> }> {
+    const endpoints = sandbox()!;
+    const response = await fetch(`${endpoints.pagerduty}${path}`, {
+      headers: {
+        authorization: `Token token=${endpoints.sandboxAccess.tokens.pagerduty}`,
+        accept: 'application/vnd.pagerduty+json;version=2',
+      },
+    });
+    return (await response.json()) as {
+      incidents: Array<{ id: string; status: string; title: string }>;
+    };
+  }
+
+  it('acknowledges a triggered alert: a local incident with the PagerDuty link, acknowledged there through the outbox', async () => {
+    const { store } = await api();
+    await control('POST', '/services/reset');
+    const [triggered] = (await pagerduty('/incidents?statuses[]=triggered')).incidents;
+    assert.ok(triggered, 'the sandbox has a triggered incident');
+
+    const id = await vscode.commands.executeCommand<string>(Commands.acknowledgeAlert, {
+      pagerdutyIncidentId: triggered.id,
+      severity: 'P2',
+    });
+    const incident = (await store.get(id))!;
+    assert.equal(incident.title, triggered.title);
+    assert.equal(incident.pagerduty?.incidentId, triggered.id);
+    assert.ok(incident.acknowledgedAt, 'acknowledged on the timeline');
+
+    await until(async () => {
+      const { incidents } = await pagerduty('/incidents?statuses[]=acknowledged');
+      return incidents.some((candidate) => candidate.id === triggered.id) ? true : undefined;
+    }, 'PagerDuty to show the incident acknowledged');
+
+    const again = await vscode.commands.executeCommand<string>(Commands.joinIncident, {
+      pagerdutyIncidentId: triggered.id,
+    });
+    assert.equal(again, id, 'joining the same PagerDuty incident again reuses the local one');
   });
 });

@@ -101,13 +101,14 @@ export class PagerDutyClient {
     return incidents.length > 0 ? toRef(incidents[0]) : undefined;
   }
 
-  /** Triggered incidents of the given services, for the "join an incident" picker. */
+  /** Incidents of the given services in the given states, for the "join an incident" picker. */
   async listTriggered(
     serviceIds: readonly string[] = [this.config.serviceId],
+    statuses: readonly ('triggered' | 'acknowledged')[] = ['triggered'],
   ): Promise<PagerDutyIncidentRef[]> {
     const data = await this.request('GET /incidents', 'GET', '/incidents', undefined, {
       'service_ids[]': [...serviceIds],
-      'statuses[]': ['triggered'],
+      'statuses[]': [...statuses],
       limit: '100',
     });
     return (Array.isArray(data.incidents) ? data.incidents : []).map(toRef);

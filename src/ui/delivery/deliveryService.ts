@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Log } from '../../common/log';
 import type { DeliveryState, Target } from '../../incident/deliveries';
 import { Outbox, type OutboxConfig } from '../../incident/outbox';
+import { PagerDutyClient } from '../../platform/pagerduty/client';
 import type { IncidentStore } from '../../incident/store';
 import type { Credentials } from '../credentials';
 import { SETTINGS_SECTION } from '../ids';
@@ -92,6 +93,21 @@ export class DeliveryService implements vscode.Disposable {
       result.slack = 'Slack has no token: run FreeLMS: Set Credentials';
     }
     return result;
+  }
+
+  /**
+   * A PagerDuty client for the commands that read PagerDuty directly (acknowledge, join), with
+   * the configured services. Throws saying what to set when PagerDuty is not configured.
+   */
+  async pagerduty(): Promise<{ client: PagerDutyClient; serviceIds: string[] }> {
+    const missing = (await this.unconfigured()).pagerduty;
+    const config = outboxConfig().pagerduty;
+    const token = await this.credentials.get('pagerduty');
+    if (missing || !config || !token) throw new Error(missing ?? 'PagerDuty is not configured');
+    const serviceIds = vscode.workspace
+      .getConfiguration(SETTINGS_SECTION)
+      .get<string[]>('pagerduty.serviceIds', []);
+    return { client: new PagerDutyClient(config, token, this.log), serviceIds };
   }
 
   dispose(): void {
