@@ -68,7 +68,7 @@ function lengthsOf(item: Item): number[] {
       ? [item.row.text, ...item.row.continuation].map((line) =>
           expandedLength(line.includes('\u001b') ? visibleText(line) : line),
         )
-      : [item.notice.message.length + 2];
+      : [`— ${item.notice.message} ${item.notice.hint ?? ''}`.length];
     lengths.set(item, known);
   }
   return known;
@@ -340,7 +340,6 @@ window.addEventListener('message', (event: MessageEvent<ToLogPage>) => {
       break;
     }
     case 'reset':
-      $('banner').hidden = true;
       $('dropped').hidden = true;
       reset(message.rows);
       vscode.postMessage({ type: 'rendered', rows: items.length });
@@ -353,6 +352,8 @@ window.addEventListener('message', (event: MessageEvent<ToLogPage>) => {
       showNotice(message.notice);
       break;
     case 'state':
+      // A new stream starts: the last one's error no longer applies.
+      if (message.state === 'connecting') $('banner').hidden = true;
       streamState = message.state;
       detail = message.state === 'streaming' ? '' : (message.detail ?? '');
       showStatus();

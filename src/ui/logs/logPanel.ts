@@ -127,11 +127,6 @@ export class LogPanel implements vscode.Disposable {
     return logPanel;
   }
 
-  /** Every open panel's snapshot. */
-  static snapshots(): LogPanelSnapshot[] {
-    return [...LogPanel.open.values()].map((panel) => panel.snapshot());
-  }
-
   private constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly deps: LogPanelDeps,
@@ -150,7 +145,7 @@ export class LogPanel implements vscode.Disposable {
     try {
       this.rows.setFilter(filter);
     } catch {
-      // A restored filter that no longer compiles starts empty; the page shows the reset bar.
+      // A restored filter that no longer compiles starts empty; `init` shows the page the empty one.
       this.filter = DEFAULT_FILTER;
     }
     panel.iconPath = new vscode.ThemeIcon('output');
