@@ -342,11 +342,11 @@ window.addEventListener('message', (event: MessageEvent<ToLogPage>) => {
     case 'reset':
       $('dropped').hidden = true;
       reset(message.rows);
-      vscode.postMessage({ type: 'rendered', rows: items.length });
+      vscode.postMessage({ type: 'rendered', rows: items.length - noticeCount });
       break;
     case 'append':
       add(message.rows.map((row) => ({ row })));
-      vscode.postMessage({ type: 'rendered', rows: items.length });
+      vscode.postMessage({ type: 'rendered', rows: items.length - noticeCount });
       break;
     case 'notice':
       showNotice(message.notice);

@@ -131,10 +131,10 @@ export const FromLogPageSchema = v.variant('type', [
     type: v.literal('copy'),
     selection: v.optional(v.pipe(v.string(), v.maxLength(10_000_000))),
   }),
-  /** Saves every line passing the filter (`filtered`) or the whole buffer. */
+  /** Saves to a file; `filtered`: a filter is on, so its lines are offered before the whole buffer. */
   v.object({ type: v.literal('save'), filtered: v.boolean() }),
   v.object({ type: v.literal('clear') }),
-  /** Rows the page holds after a batch, so tests and the log can tell what reached the screen. */
+  /** Log entries (not notices) the page holds after a batch: what reached the screen. */
   v.object({ type: v.literal('rendered'), rows: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
 ]);
 export type FromLogPage = v.InferInput<typeof FromLogPageSchema>;
