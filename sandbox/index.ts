@@ -15,6 +15,7 @@ import { silentLog, type Log } from '../src/common/log';
 import type { SandboxEndpoints } from './endpoints';
 import { FaultRegistry } from './faults';
 import { KubeApi } from './kube/api';
+import { CHURN_PATH, churnControl } from './kube/churn';
 import { DEFAULT_TIMINGS, SandboxClock, type Timings } from './kube/clock';
 import { DeploymentController } from './kube/deployment';
 import { EventRecorder } from './kube/events';
@@ -140,9 +141,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     log,
   });
 
+  const churn = churnControl(store, NAMESPACE);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
     const started = Date.now();
+    if (path === CHURN_PATH) return churn(req, res);
     if (KubeApi.owns(path)) {
       res.once('finish', () =>
         log.debug(

@@ -6,7 +6,7 @@
  * changed while the sandbox runs; only the last `retainEntries` of a run are kept, as log
  * rotation would. With `--logs DIR`, a file per pod/container is served instead.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 
@@ -287,6 +287,13 @@ export class LogService {
     file: string,
     options: { timestamps: boolean; tailLines?: number; limitBytes?: number; since?: number },
   ): void {
+    if (options.since === undefined && options.tailLines === undefined && !options.limitBytes) {
+      // A whole recorded log is streamed as it is: benchmarks serve millions of lines, more
+      // than one string can hold.
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      createReadStream(file, { highWaterMark: 256 * 1024 }).pipe(res);
+      return;
+    }
     let lines = readFileSync(file, 'utf8').split('\n');
     if (lines.at(-1) === '') lines.pop();
     if (options.since !== undefined) {
