@@ -5,7 +5,11 @@ import * as vscode from 'vscode';
 import { defaultChecklist, type ChecklistPhase } from './incident/checklist';
 import { IncidentStore } from './incident/store';
 import { joinFromPagerDuty, type JoinArgument } from './ui/commands/pagerdutyCommands';
+import { openDashboard, type Dashboard } from './ui/commands/dashboardCommand';
+import { resolveIncident, type IncidentArgument } from './ui/commands/pickIncident';
 import { generatePostmortem } from './ui/commands/postmortemCommand';
+import { ComposePanel, postUpdate } from './ui/compose/composePanel';
+import type { TemplateId } from './ui/compose/protocol';
 import {
   addNote,
   assignRole,
@@ -28,6 +32,9 @@ import { DeliveryService } from './ui/delivery/deliveryService';
 import { ExtensionLog } from './ui/logging';
 import { registerLogCommands } from './ui/logs/logCommands';
 import { incidentsFolder, timeZone, timerConfig } from './ui/settings';
+
+/** `{ incidentId, template, text }` posts without the composer. */
+type PostUpdateArgument = IncidentArgument & { template?: TemplateId; text?: string };
 
 /** A failed delivery's row, or `{ incidentId, key }` from a script. */
 type RetryArgument =
@@ -137,6 +144,30 @@ export async function activate(context: vscode.ExtensionContext): Promise<FreeLm
     ),
     vscode.commands.registerCommand(Commands.updateStatus, (argument?) =>
       updateStatus(store, argument),
+    ),
+    vscode.commands.registerCommand(Commands.postUpdate, async (argument?: PostUpdateArgument) => {
+      const incident = await resolveIncident(store, argument);
+      if (!incident) return undefined;
+      if (argument?.text) {
+        await postUpdate(store, incident.id, argument.template ?? 'internal', argument.text);
+        return incident.id;
+      }
+      const slackUnavailable = async () => (await delivery.unconfigured()).slack;
+      await ComposePanel.show(
+        context.extensionUri,
+        store,
+        incident,
+        slackUnavailable,
+        log.for('compose'),
+      );
+      return incident.id;
+    }),
+    vscode.commands.registerCommand(
+      Commands.openDashboard,
+      async (argument?: IncidentArgument & { dashboard?: Dashboard }) => {
+        const incident = await resolveIncident(store, argument, { includeResolved: true });
+        return incident ? openDashboard(incident, argument?.dashboard) : undefined;
+      },
     ),
     vscode.commands.registerCommand(Commands.resolveIncident, (argument?) =>
       resolveIncidentCommand(store, argument),

@@ -15,6 +15,8 @@ export const Commands = {
   updateStatus: 'freelms.updateStatus',
   resolveIncident: 'freelms.resolveIncident',
   generatePostmortem: 'freelms.generatePostmortem',
+  postUpdate: 'freelms.postUpdate',
+  openDashboard: 'freelms.openDashboard',
   selectContext: 'freelms.selectContext',
   refreshCluster: 'freelms.refreshCluster',
   showUnhealthyPods: 'freelms.showUnhealthyPods',

@@ -127,3 +127,45 @@ describe('running an incident from the palette, scripted', () => {
     assert.match(regenerated, /- \[ \] Alert on webhook p95 latency \(sam\)/);
   });
 });
+
+describe('keeping everyone informed', () => {
+  it('posts a customer update from an argument object onto the timeline, which resets the 30-minute reminder', async () => {
+    const { store } = await api();
+    const id = await vscode.commands.executeCommand<string>(Commands.declareIncident, {
+      title: 'Video lessons buffer',
+      severity: 'P3',
+      createSlackChannel: false,
+      pagePagerDuty: false,
+    });
+    await vscode.commands.executeCommand(Commands.postUpdate, {
+      incidentId: id,
+      template: 'customer',
+      text: 'We are currently experiencing issues with video playback.',
+    });
+    const incident = (await store.get(id))!;
+    const update = incident.events.find((event) => event.type === 'update.posted');
+    assert.equal(update?.type === 'update.posted' && update.audience, 'customer');
+    assert.ok(incident.lastCustomerUpdateAt, 'the customer update is counted');
+  });
+
+  it('opens the composer with the customer template filled from the incident', async () => {
+    const { store } = await api();
+    const [incident] = (await store.list()).filter(
+      (candidate) => candidate.title === 'Video lessons buffer',
+    );
+    await vscode.commands.executeCommand(Commands.postUpdate, { incidentId: incident!.id });
+    const tab = await new Promise<vscode.Tab | undefined>((resolve) => {
+      const deadline = Date.now() + 10_000;
+      const poll = () => {
+        const found = vscode.window.tabGroups.all
+          .flatMap((group) => group.tabs)
+          .find((candidate) => candidate.label === 'Update: Video lessons buffer');
+        if (found || Date.now() > deadline) resolve(found);
+        else setTimeout(poll, 100);
+      };
+      poll();
+    });
+    assert.ok(tab, 'the composer tab is open');
+    await vscode.window.tabGroups.close(tab);
+  });
+});

@@ -1,0 +1,77 @@
+import * as vscode from 'vscode';
+
+import type { Incident } from '../../incident/model';
+import { SETTINGS_SECTION } from '../ids';
+
+export type Dashboard = 'grafana' | 'jaeger';
+
+/**
+ * The dashboard's address with the incident's time window, where the tool takes one in its URL:
+ * Grafana's `from`/`to` in epoch milliseconds; Jaeger's search `start`/`end` in microseconds and
+ * a `lookback` of `custom`. The window opens 15 minutes before detection so the onset shows.
+ */
+export function dashboardUrl(
+  base: string,
+  dashboard: Dashboard,
+  incident: Incident,
+  now: Date,
+): string {
+  const url = new URL(base);
+  const from = Date.parse(incident.detectedAt) - 15 * 60_000;
+  const to = incident.resolvedAt ? Date.parse(incident.resolvedAt) + 15 * 60_000 : undefined;
+  if (dashboard === 'grafana') {
+    url.searchParams.set('from', String(from));
+    url.searchParams.set('to', to ? String(to) : 'now');
+  } else {
+    if (url.pathname === '/' || url.pathname === '') url.pathname = '/search';
+    url.searchParams.set('start', String(from * 1000));
+    url.searchParams.set('end', String((to ?? now.getTime()) * 1000));
+    url.searchParams.set('lookback', 'custom');
+  }
+  return url.toString();
+}
+
+/** `FreeLMS: Open Dashboard`: Grafana or Jaeger from settings, at the incident's time window. */
+export async function openDashboard(
+  incident: Incident,
+  which?: Dashboard,
+): Promise<string | undefined> {
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  const configured = (['grafana', 'jaeger'] as const)
+    .map((dashboard) => ({ dashboard, base: config.get<string>(`dashboards.${dashboard}Url`, '') }))
+    .filter((entry) => entry.base);
+  if (configured.length === 0) {
+    const choice = await vscode.window.showWarningMessage(
+      'No dashboard is configured: set freelms.dashboards.grafanaUrl or freelms.dashboards.jaegerUrl.',
+      'Open Settings',
+    );
+    if (choice)
+      void vscode.commands.executeCommand('workbench.action.openSettings', 'freelms.dashboards');
+    return undefined;
+  }
+  const entry =
+    configured.find((candidate) => candidate.dashboard === which) ??
+    (configured.length === 1 && !which
+      ? configured[0]
+      : (
+          await vscode.window.showQuickPick(
+            configured.map((candidate) => ({
+              label: candidate.dashboard === 'grafana' ? 'Grafana' : 'Jaeger',
+              candidate,
+            })),
+            { title: 'Open which dashboard?' },
+          )
+        )?.candidate);
+  if (!entry) return undefined;
+  let url: string;
+  try {
+    url = dashboardUrl(entry.base, entry.dashboard, incident, new Date());
+  } catch {
+    void vscode.window.showErrorMessage(
+      `freelms.dashboards.${entry.dashboard}Url is not a valid URL: ${entry.base}`,
+    );
+    return undefined;
+  }
+  await vscode.env.openExternal(vscode.Uri.parse(url));
+  return url;
+}
