@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { defaultChecklist, type ChecklistPhase } from './incident/checklist';
 import { IncidentStore } from './incident/store';
 import { joinFromPagerDuty, type JoinArgument } from './ui/commands/pagerdutyCommands';
-import { openDashboard, type Dashboard } from './ui/commands/dashboardCommand';
+import { openDashboard } from './ui/commands/dashboardCommand';
+import type { Dashboard } from './ui/commands/dashboardUrl';
 import { resolveIncident, type IncidentArgument } from './ui/commands/pickIncident';
 import { generatePostmortem } from './ui/commands/postmortemCommand';
 import { ComposePanel, postUpdate } from './ui/compose/composePanel';
@@ -26,6 +27,7 @@ import { ClusterTree, type ClusterNode } from './ui/cluster/clusterTree';
 import { Commands, ContextKeys, Views } from './ui/ids';
 import { declareFromForm, formFromArgument } from './ui/incidents/declareIncident';
 import { IncidentsTree, type IncidentNode } from './ui/incidents/incidentsTree';
+import { ReminderNotifier } from './ui/incidents/reminderNotifier';
 import { IncidentStatusBar } from './ui/incidents/statusBar';
 import { adoptSandboxCredentials, Credentials, setCredentials } from './ui/credentials';
 import { DeliveryService } from './ui/delivery/deliveryService';
@@ -117,6 +119,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<FreeLm
   const delivery = new DeliveryService(store, credentials, log.for('outbox'));
   context.subscriptions.push(delivery);
   tree.attachDeliveries(delivery);
+  context.subscriptions.push(
+    new ReminderNotifier(tree, store, timerConfig, context.workspaceState),
+  );
 
   const declare: DeclareHandler = declareFromForm(
     store,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 
 import type { Incident } from '../../../src/incident/model';
-import { dashboardUrl } from '../../../src/ui/commands/dashboardCommand';
+import { dashboardUrl } from '../../../src/ui/commands/dashboardUrl';
 
 const incident = {
   detectedAt: '2026-12-03T03:12:00.000Z',
