@@ -1,0 +1,146 @@
+import { Writable } from 'node:stream';
+
+import { Exec } from '@kubernetes/client-node';
+import type { V1Pod, V1Status } from '@kubernetes/client-node';
+
+import type { KubeConnection } from './connection';
+import { KubeError, toKubeError } from './errors';
+
+/** What a command run in a container printed, and how it ended. */
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  /** 0 on success; the command's exit code otherwise. */
+  exitCode: number;
+  elapsedMs: number;
+}
+
+/** Options of `execInPod`. */
+export interface ExecOptions {
+  /** The container; the pod's default container (annotation, else the first) when absent. */
+  container?: string;
+  /** Default 30 s. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Output kept per stream; the rest is dropped (default 8 MiB). */
+  maxBytes?: number;
+}
+
+class Collector extends Writable {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(private readonly max: number) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    if (this.size < this.max) {
+      this.chunks.push(chunk.subarray(0, this.max - this.size));
+      this.size += chunk.length;
+    }
+    done();
+  }
+
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+function exitCodeOf(status: V1Status | undefined): number {
+  if (!status || status.status === 'Success') {
+    return 0;
+  }
+  const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
+  const code = Number(cause?.message);
+  return Number.isInteger(code) ? code : 1;
+}
+
+/**
+ * `kubectl exec <pod> -c <container> -- <command…>`: runs a command without a TTY or stdin over
+ * client-node's websocket exec (`v5.channel.k8s.io`) and collects what it printed. A non-zero
+ * exit is a result, not an error; a pod or container that cannot run it, a refused upgrade
+ * (403), a timeout or a cancel throw `KubeError`.
+ */
+export async function execInPod(
+  connection: KubeConnection,
+  pod: string,
+  command: string[],
+  options: ExecOptions = {},
+): Promise<ExecResult> {
+  const info = { verb: 'create', resource: 'pods/exec', name: pod };
+  const started = Date.now();
+  let container = options.container;
+  if (!container) {
+    const p = await connection.getJson<V1Pod>(
+      { verb: 'get', resource: 'pods', name: pod },
+      `/api/v1/namespaces/${encodeURIComponent(connection.namespace)}/pods/${encodeURIComponent(pod)}`,
+      {},
+      options.signal,
+    );
+    container =
+      p.metadata?.annotations?.['kubectl.kubernetes.io/default-container'] ??
+      p.spec?.containers?.[0]?.name ??
+      '';
+  }
+  const stdout = new Collector(options.maxBytes ?? 8 * 1024 * 1024);
+  const stderr = new Collector(options.maxBytes ?? 8 * 1024 * 1024);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  return connection.call(info, async () => {
+    const exec = new Exec(connection.kubeConfig);
+    let status: V1Status | undefined;
+    const socket = await exec.exec(
+      connection.namespace,
+      pod,
+      container,
+      command,
+      stdout,
+      stderr,
+      null,
+      false,
+      (s) => {
+        status = s;
+      },
+    );
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        socket.close();
+        reject(
+          new KubeError(
+            'unreachable',
+            `\`${command.join(' ')}\` in ${pod} gave no result within ${timeoutMs / 1000} s.`,
+            connection.target(info),
+          ),
+        );
+      }, timeoutMs);
+      const onAbort = () => {
+        socket.close();
+        reject(new KubeError('cancelled', 'Cancelled.', connection.target(info)));
+      };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      socket.on('close', () => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
+      socket.on('error', (err) => {
+        clearTimeout(timer);
+        reject(toKubeError(err, connection.target(info)));
+      });
+    });
+    if (status?.status === 'Failure' && status.reason !== 'NonZeroExitCode') {
+      throw new KubeError(
+        'serverError',
+        `Could not run \`${command.join(' ')}\` in ${pod}/${container}: ${status.message ?? 'failed'}.`,
+        connection.target(info),
+        { status: { ...status, kind: 'Status' } },
+      );
+    }
+    return {
+      stdout: stdout.text(),
+      stderr: stderr.text(),
+      exitCode: exitCodeOf(status),
+      elapsedMs: Date.now() - started,
+    };
+  });
+}
