@@ -76,7 +76,7 @@ function sslOf(mode: DatabaseTarget['sslmode']): ClientConfig['ssl'] {
 
 const AUTH_STATES = new Set(['28000', '28P01']);
 
-/** Turns whatever `pg` threw into a `DatabaseError` that says what failed, where, and what to do. */
+/** Turns what `pg` threw into a `DatabaseError` saying what failed, where, and what to do. */
 export function toDatabaseError(
   err: unknown,
   target: DatabaseTarget,

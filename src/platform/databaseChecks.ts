@@ -57,13 +57,16 @@ const COLUMNS: [string, string][] = [
   ['query', 'left(query, 500)'],
 ];
 
+const ACTIVITY_COLUMN = new RegExp(
+  '\\b(pid|usename|datname|application_name|client_addr|state|wait_event_type|wait_event|' +
+    'query_start|xact_start|query)\\b',
+  'g',
+);
+
 /** The backend columns of `pg_stat_activity` row `alias`, named `<prefix><field>`. */
 function backendColumns(alias: string, prefix = ''): string {
   return COLUMNS.map(([name, expr]) => {
-    const qualified = expr.replace(
-      /\b(pid|usename|datname|application_name|client_addr|state|wait_event_type|wait_event|query_start|xact_start|query)\b/g,
-      `${alias}.$1`,
-    );
+    const qualified = expr.replace(ACTIVITY_COLUMN, `${alias}.$1`);
     return `${qualified} AS "${prefix}${name}"`;
   }).join(',\n  ');
 }

@@ -76,7 +76,7 @@ function errorText(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** One indicator, Boot 2+ (`details` and nested `components`) or Boot 1.x (fields beside status). */
+/** One indicator: Boot 2+ (`details`, nested `components`) or Boot 1.x (fields beside status). */
 function component(name: string, value: Json, parent: string): HealthComponent {
   const path = parent ? `${parent}/${name}` : name;
   let details: Json = {};

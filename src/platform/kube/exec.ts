@@ -74,7 +74,8 @@ export async function execInPod(
   if (!container) {
     const p = await connection.getJson<V1Pod>(
       { verb: 'get', resource: 'pods', name: pod },
-      `/api/v1/namespaces/${encodeURIComponent(connection.namespace)}/pods/${encodeURIComponent(pod)}`,
+      `/api/v1/namespaces/${encodeURIComponent(connection.namespace)}` +
+        `/pods/${encodeURIComponent(pod)}`,
       {},
       options.signal,
     );
@@ -131,7 +132,8 @@ export async function execInPod(
     if (status?.status === 'Failure' && status.reason !== 'NonZeroExitCode') {
       throw new KubeError(
         'serverError',
-        `Could not run \`${command.join(' ')}\` in ${pod}/${container}: ${status.message ?? 'failed'}.`,
+        `Could not run \`${command.join(' ')}\` in ${pod}/${container}: ` +
+          `${status.message ?? 'failed'}.`,
         connection.target(info),
         { status: { ...status, kind: 'Status' } },
       );

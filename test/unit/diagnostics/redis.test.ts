@@ -6,8 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 import type { KubeError } from '../../../src/platform/kube/errors';
-import { parseRedisInfo, redisInfo, redisInfoViaExec } from '../../../src/platform/redis';
+import { redisInfo, redisInfoViaExec } from '../../../src/platform/redis';
 import type { RedisError } from '../../../src/platform/redis';
+import { parseRedisInfo } from '../../../src/platform/redisInfo';
 import { memoryLog, startCluster } from '../mitigation/helpers';
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');

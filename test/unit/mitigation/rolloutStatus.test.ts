@@ -29,12 +29,10 @@ describe('rollout status (kubectl rollout status)', function () {
     assert.equal(result.message, 'deployment "api-gateway" successfully rolled out');
     assert.equal(result.last?.revision, 4);
     const messages = seen.map((p) => p.message);
+    const updating =
+      /^Waiting for deployment "api-gateway" rollout to finish: \d out of 3 new replicas have been updated\.\.\.$/;
     assert.ok(
-      messages.some((m) =>
-        /^Waiting for deployment "api-gateway" rollout to finish: \d out of 3 new replicas have been updated\.\.\.$/.test(
-          m,
-        ),
-      ),
+      messages.some((m) => updating.test(m)),
       messages.join('\n'),
     );
     assert.equal(new Set(messages).size, messages.length, 'each line reported once');
