@@ -4,7 +4,8 @@ import { Exec } from '@kubernetes/client-node';
 import type { V1Pod, V1Status } from '@kubernetes/client-node';
 
 import type { KubeConnection } from './connection';
-import { KubeError, toKubeError } from './errors';
+import { errorFromResponse, KubeError, toKubeError } from './errors';
+import type { RequestInfo } from './connection';
 
 /** What a command run in a container printed, and how it ended. */
 export interface ExecResult {
@@ -45,6 +46,34 @@ class Collector extends Writable {
   text(): string {
     return Buffer.concat(this.chunks).toString('utf8');
   }
+}
+
+/**
+ * client-node's websocket reports a refused upgrade only as `Unexpected server response: 400`,
+ * without the Status body: the status alone gives the kind, and a 400 on exec means the
+ * container is missing or not running.
+ */
+function upgradeError(
+  err: unknown,
+  connection: KubeConnection,
+  info: RequestInfo,
+  pod: string,
+  container: string,
+): KubeError {
+  const code = /Unexpected server response: (\d+)/.exec((err as Error)?.message ?? '')?.[1];
+  if (code === undefined) {
+    return toKubeError(err, connection.target(info));
+  }
+  if (code === '400') {
+    return new KubeError(
+      'badRequest',
+      `Cannot run a command in container "${container}" of pod ${pod} ` +
+        `(namespace ${connection.namespace}): the container is not in the pod or not running.`,
+      connection.target(info),
+      { httpStatus: 400, cause: err },
+    );
+  }
+  return errorFromResponse(Number(code), undefined, undefined, connection.target(info));
 }
 
 function exitCodeOf(status: V1Status | undefined): number {
@@ -90,19 +119,13 @@ export async function execInPod(
   return connection.call(info, async () => {
     const exec = new Exec(connection.kubeConfig);
     let status: V1Status | undefined;
-    const socket = await exec.exec(
-      connection.namespace,
-      pod,
-      container,
-      command,
-      stdout,
-      stderr,
-      null,
-      false,
-      (s) => {
+    const socket = await exec
+      .exec(connection.namespace, pod, container, command, stdout, stderr, null, false, (s) => {
         status = s;
-      },
-    );
+      })
+      .catch((err: unknown) => {
+        throw upgradeError(err, connection, info, pod, container);
+      });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         socket.close();

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+
+import type { KubeError } from '../../../src/platform/kube/errors';
+import { execInPod } from '../../../src/platform/kube/exec';
+import { startCluster } from '../mitigation/helpers';
+import type { Cluster } from '../mitigation/helpers';
+
+describe('running a command in a pod (kubectl exec)', function () {
+  this.timeout(20_000);
+  let c: Cluster;
+  before(async () => {
+    c = await startCluster();
+  });
+  after(async () => {
+    await c.stop();
+  });
+
+  it('collects what the command prints in the default container', async () => {
+    const result = await execInPod(c.connection, 'redis-0', ['hostname']);
+    assert.deepEqual([result.stdout.trim(), result.exitCode], ['redis-0', 0]);
+  });
+
+  it('reports a non-zero exit as a result with its code, as kubectl does', async () => {
+    const result = await execInPod(c.connection, 'redis-0', ['sh', '-c', 'exit 3']);
+    assert.equal(result.exitCode, 3);
+    const kubectl = await c.kubectl('exec', 'redis-0', '--', 'sh', '-c', 'exit 3');
+    assert.equal(kubectl.ok, false);
+    assert.match(kubectl.out, /exit code 3/);
+  });
+
+  it('fails for a pod that does not exist and for a container that is not in the pod', async () => {
+    await assert.rejects(
+      execInPod(c.connection, 'redis-9', ['hostname']),
+      (e: KubeError) => e.kind === 'notFound' && /redis-9/.test(e.message),
+    );
+    await assert.rejects(
+      execInPod(c.connection, 'redis-0', ['hostname'], { container: 'nope' }),
+      (e: KubeError) =>
+        e.kind === 'badRequest' && /container "nope" of pod redis-0/.test(e.message),
+    );
+  });
+
+  it('stops when cancelled', async () => {
+    const abort = new AbortController();
+    abort.abort();
+    await assert.rejects(
+      execInPod(c.connection, 'redis-0', ['hostname'], { signal: abort.signal }),
+      (e: KubeError) => e.kind === 'cancelled',
+    );
+  });
+});
