@@ -116,6 +116,73 @@ describe('rollback (kubectl rollout undo)', function () {
     });
   }
 
+  it('rolls a rollback back again the same way kubectl does', async () => {
+    const [ours, theirs] = [await cluster(), await cluster()];
+    for (let i = 0; i < 2; i++) {
+      await undoRollout(ours.connection, 'api-gateway');
+      const kubectl = await theirs.kubectl('rollout', 'undo', 'deployment/api-gateway');
+      assert.ok(kubectl.ok, kubectl.out);
+      await Promise.all([settled(ours, 'api-gateway'), settled(theirs, 'api-gateway')]);
+    }
+    assert.equal(rolledBackState(ours, 'api-gateway'), rolledBackState(theirs, 'api-gateway'));
+    const history = await rolloutHistory(ours.connection, 'api-gateway');
+    assert.deepEqual(
+      history.revisions.map((r) => [r.revision, r.images[0]?.split(':')[1], r.current]),
+      [
+        [1, '2.3.0', false],
+        [4, '2.4.0', false],
+        [5, '2.4.1', true],
+      ],
+    );
+  });
+
+  it('checks a rollback with a server dry run and changes nothing', async () => {
+    const c = await cluster();
+    const before = rolledBackState(c, 'api-gateway');
+    const result = await undoRollout(c.connection, 'api-gateway', { dryRun: true });
+    assert.equal(result.outcome, 'dryRun');
+    assert.deepEqual(result.toImages, [
+      'registry.freelms.io/api-gateway:2.4.0',
+      'envoyproxy/envoy:v1.31.2',
+    ]);
+    assert.equal(rolledBackState(c, 'api-gateway'), before);
+  });
+
+  it('refuses when the Deployment has no earlier revision, as kubectl does', async () => {
+    const c = await cluster();
+    // POSTed as JSON: `kubectl create deployment` sends protobuf, which the sandbox does not read.
+    const labels = { app: 'solo' };
+    const created = await fetch(
+      `${c.sandbox.endpoints.kubernetes}/apis/apps/v1/namespaces/${NS}/deployments`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'solo', labels },
+          spec: {
+            replicas: 1,
+            selector: { matchLabels: labels },
+            template: {
+              metadata: { labels },
+              spec: { containers: [{ name: 'solo', image: 'nginx:1.27' }] },
+            },
+          },
+        }),
+      },
+    );
+    assert.equal(created.status, 201, await created.text());
+    await until(async () => (await rolloutHistory(c.connection, 'solo')).revisions.length === 1);
+    const kubectl = await c.kubectl('rollout', 'undo', 'deployment/solo');
+    assert.match(kubectl.out, /no rollout history found for deployment "solo"/);
+    await assert.rejects(undoRollout(c.connection, 'solo'), (e: RolloutError) => {
+      assert.equal(e.kind, 'noHistory');
+      assert.match(e.message, /no rollout history found for deployment "solo"/);
+      return true;
+    });
+  });
+
   it('skips the rollback when the Deployment already runs that revision', async () => {
     const c = await cluster();
     const before = rolledBackState(c, 'api-gateway');
