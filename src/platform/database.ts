@@ -67,6 +67,8 @@ function sslOf(mode: DatabaseTarget['sslmode']): ClientConfig['ssl'] {
     case 'require':
       return { rejectUnauthorized: false };
     case 'verify-ca':
+      // The chain is checked, the host name is not: what libpq's verify-ca means.
+      return { rejectUnauthorized: true, checkServerIdentity: () => undefined };
     case 'verify-full':
       return { rejectUnauthorized: true };
     default:

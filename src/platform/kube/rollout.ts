@@ -215,15 +215,20 @@ export async function rolloutHistory(
 }
 
 /** kubectl's `deploymentRevision`: the given revision, or the second newest for 0. */
-function targetOf(name: string, replicaSets: V1ReplicaSet[], toRevision: number): V1ReplicaSet {
+function targetOf(
+  name: string,
+  where: string,
+  replicaSets: V1ReplicaSet[],
+  toRevision: number,
+): V1ReplicaSet {
   const existing = [...new Set(replicaSets.map(revisionOf))].sort((a, b) => a - b);
-  if (toRevision > 0) {
+  if (toRevision !== 0) {
     const found = replicaSets.find((rs) => revisionOf(rs) === toRevision);
     if (!found) {
       throw new RolloutError(
         'revisionNotFound',
-        `unable to find specified revision ${toRevision} in history of deployment ${name}. ` +
-          `Revisions in history: ${existing.join(', ') || 'none'}.`,
+        `unable to find specified revision ${toRevision} in history of deployment ${name} ` +
+          `(${where}). Revisions in history: ${existing.join(', ') || 'none'}; pick one of them.`,
         name,
         existing,
       );
@@ -235,8 +240,8 @@ function targetOf(name: string, replicaSets: V1ReplicaSet[], toRevision: number)
   if (!previous) {
     throw new RolloutError(
       'noHistory',
-      `no rollout history found for deployment "${name}": it has no earlier revision to roll ` +
-        'back to.',
+      `no rollout history found for deployment "${name}" (${where}): it has no earlier ` +
+        'revision to roll back to. Fix forward, scale, or switch the feature off instead.',
       name,
       existing,
     );
@@ -272,7 +277,8 @@ export async function undoRollout(
 ): Promise<UndoResult> {
   const toRevision = options.toRevision ?? 0;
   const { deployment, replicaSets } = await ownedReplicaSets(connection, name, options.signal);
-  const target = targetOf(name, replicaSets, toRevision);
+  const where = `namespace ${connection.namespace}, context ${connection.context}`;
+  const target = targetOf(name, where, replicaSets, toRevision);
   if (deployment.spec?.paused) {
     throw new RolloutError(
       'paused',

@@ -219,9 +219,14 @@ describe('rollback (kubectl rollout undo)', function () {
         assert.equal(e.kind, 'revisionNotFound');
         assert.deepEqual(e.revisions, [1, 2, 3]);
         assert.match(e.message, /unable to find specified revision 9 in history/);
-        assert.match(e.message, /Revisions in history: 1, 2, 3/);
+        assert.match(e.message, /\(namespace freelms, context freelms-sandbox\)/);
+        assert.match(e.message, /Revisions in history: 1, 2, 3; pick one of them/);
         return true;
       },
+    );
+    await assert.rejects(
+      undoRollout(c.connection, 'api-gateway', { toRevision: -1 }),
+      (e: RolloutError) => e.kind === 'revisionNotFound',
     );
   });
 
