@@ -126,6 +126,18 @@ describe('log filters', () => {
     assert.equal(entries.filter((e) => exclude.matches(e)).length, 2);
   });
 
+  it('matches a plain word as a regular expression would: any case, Unicode folding, the stack trace', () => {
+    const word = compileLogFilter({ include: 'enrolmentservice' });
+    assert.deepEqual(
+      entries.filter((e) => word.matches(e)).map((e) => e.plain),
+      ['ERROR enrolment failed'],
+    );
+    // U+212A KELVIN SIGN folds to k, as RE2 folds it.
+    const [kelvin] = assemble(['2026-03-10T11:00:04Z ERROR \u212Aafka consumer lag']);
+    assert.equal(compileLogFilter({ include: 'kafka' }).matches(kelvin!), true);
+    assert.equal(compileLogFilter({ exclude: 'health check' }).matches(entries.at(-1)!), false);
+  });
+
   it('cannot be hung by a catastrophic pattern on a long line', () => {
     const [line] = assemble(['a'.repeat(50_000) + '!']);
     const f = compileLogFilter({ include: '(a+)+$' });
