@@ -47,6 +47,9 @@ export interface OutboxOptions {
 
 type RemoteError = PagerDutyError | SlackApiError;
 
+/** Deliveries whose effect does not depend on what was sent before them. */
+const UNORDERED_OPS: ReadonlySet<DeliveryState['op']> = new Set(['slack.invite', 'slack.bookmark']);
+
 const isRemote = (e: unknown): e is RemoteError =>
   e instanceof PagerDutyError || e instanceof SlackApiError;
 
@@ -62,7 +65,8 @@ const isRemote = (e: unknown): e is RemoteError =>
  * - Transient failures (429, 5xx, timeouts, dropped connections) are retried with backoff,
  *   honouring `Retry-After` and PagerDuty's `ratelimit-reset`; they stay pending for ever,
  *   never dropped. Permanent ones (bad token, rejected input) wait for `retry()` with their
- *   reason shown. Order is kept per service: nothing overtakes a pending delivery.
+ *   reason shown. Order is kept per service: nothing overtakes a pending delivery; only
+ *   invites and bookmarks, which need no order, go out beside the delivery ahead of them.
  * - Only one window delivers an incident at a time: a lock beside its journal
  *   (`proper-lockfile`, stale after 20 s so a crashed window does not block the others).
  */
@@ -240,14 +244,40 @@ export class Outbox {
     while (!this.abort.signal.aborted) {
       const incident = await this.store.get(id);
       if (!incident) return;
-      const next = this.statesOf(incident, configured).find(
+      const queue = this.statesOf(incident, configured).filter(
         (d) => d.target === target && (d.status === 'pending' || d.status === 'blocked'),
       );
-      if (!next || next.status === 'blocked') return;
-      if (next.nextAttemptAt && Date.parse(next.nextAttemptAt) > this.now().getTime()) return;
-      const delivered = await this.deliverOne(incident, next, clients);
-      if (!delivered) return;
+      const batch = this.nextBatch(queue);
+      if (batch.length === 0) return;
+      const delivered = await Promise.all(batch.map((d) => this.deliverOne(incident, d, clients)));
+      if (delivered.includes(false)) return;
     }
+  }
+
+  /**
+   * What can go out now from the head of one service's queue. Invites and bookmarks have no
+   * order to keep, so they go beside the message ahead of them in one round trip instead of one
+   * each (declaring: the channel, then message, invite and both bookmarks at once); messages
+   * and notes still go one at a time, in journal order.
+   */
+  private nextBatch(queue: readonly DeliveryState[]): DeliveryState[] {
+    const now = this.now().getTime();
+    const ready = (d: DeliveryState) =>
+      d.status === 'pending' && !(d.nextAttemptAt && Date.parse(d.nextAttemptAt) > now);
+    const head = queue[0];
+    if (!head || !ready(head)) return [];
+    const batch = [head];
+    if (head.blocking) return batch;
+    let ordered = !UNORDERED_OPS.has(head.op);
+    for (const d of queue.slice(1)) {
+      if (!ready(d) || d.blocking) break;
+      if (!UNORDERED_OPS.has(d.op)) {
+        if (ordered) break;
+        ordered = true;
+      }
+      batch.push(d);
+    }
+    return batch;
   }
 
   /** One delivery with in-round retries; false when it must wait (order is kept behind it). */

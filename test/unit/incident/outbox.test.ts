@@ -95,6 +95,21 @@ describe('outbox to PagerDuty and Slack (sandbox)', () => {
     assert.equal(slackCalls('chat.postMessage').length, 1);
   });
 
+  it('invites and bookmarks beside the declaration message, not behind it', async () => {
+    sandbox.faults.addSpec('slack:chat.postMessage:timeout:times=1');
+    const box = outbox();
+    const { id } = await store.declare(gatewayDown);
+    await box.flush();
+
+    const posts = slackCalls('chat.postMessage');
+    assert.equal(posts.length, 2, 'the first post timed out and was sent again');
+    const retry = posts[1]!.seq;
+    for (const call of [...slackCalls('conversations.invite'), ...slackCalls('bookmarks.add')])
+      assert.ok(call.seq < retry, `${call.path} went out while the message was still pending`);
+    assert.equal(channelOf(id).messages.length, 1);
+    assert.equal(byStatus(await box.deliveries(id), 'sent').length, 6);
+  });
+
   it('acknowledges, writes notes for the timeline and resolves in PagerDuty, with Slack messages', async () => {
     const box = outbox();
     const { id } = await store.declare(gatewayDown);
