@@ -33,6 +33,7 @@ import { adoptSandboxCredentials, Credentials, setCredentials } from './ui/crede
 import { DeliveryService } from './ui/delivery/deliveryService';
 import { ExtensionLog } from './ui/logging';
 import { registerLogCommands } from './ui/logs/logCommands';
+import { registerMitigationCommands } from './ui/mitigation/registerMitigation';
 import { incidentsFolder, timeZone, timerConfig } from './ui/settings';
 
 /** `{ incidentId, template, text }` posts without the composer. */
@@ -214,6 +215,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<FreeLm
     vscode.window.registerTreeDataProvider(Views.diagnostics, new EmptyView()),
   );
   context.subscriptions.push(...registerLogCommands(context, cluster, log.for('logs')));
+  context.subscriptions.push(
+    ...registerMitigationCommands({ store, cluster, credentials, log: log.for('mitigation') }),
+  );
   void tree.reload();
   void vscode.commands.executeCommand('setContext', ContextKeys.activated, true);
 

@@ -23,6 +23,17 @@ export const Commands = {
   showAllPods: 'freelms.showAllPods',
   showLogs: 'freelms.showLogs',
   showRecentErrors: 'freelms.showRecentErrors',
+  rollbackDeployment: 'freelms.rollbackDeployment',
+  scaleDeployment: 'freelms.scaleDeployment',
+  toggleFeatureFlag: 'freelms.toggleFeatureFlag',
+  runCorrectiveQuery: 'freelms.runCorrectiveQuery',
+  runHealthCheck: 'freelms.runHealthCheck',
+  checkDatabase: 'freelms.checkDatabase',
+  redisStatus: 'freelms.redisStatus',
+  kafkaLag: 'freelms.kafkaLag',
+  initialAssessment: 'freelms.initialAssessment',
+  /** Internal: a Diagnostics view row's click re-runs its check. */
+  rerunDiagnostic: 'freelms.rerunDiagnostic',
   /** Internal: reveals an incident in the Incidents view (the status bar's click). */
   revealIncident: 'freelms.revealIncident',
 } as const;
