@@ -1,5 +1,7 @@
 import { fetch } from 'undici';
 
+import { networkCause } from './networkCause';
+
 /** Why an HTTP request got no answer at all. */
 export type TransportFailureKind = 'timeout' | 'unreachable' | 'tls' | 'cancelled';
 
@@ -35,37 +37,6 @@ export interface HttpRequestOptions {
   /** Whole-request deadline (connect, headers and body). */
   timeoutMs: number;
   signal?: AbortSignal;
-}
-
-const NETWORK_CAUSES: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'DNS lookup failed',
-  ECONNRESET: 'connection reset',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  UND_ERR_SOCKET: 'connection closed',
-  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
-};
-
-const TLS_CAUSES: Record<string, string> = {
-  CERT_HAS_EXPIRED: 'its TLS certificate has expired',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed',
-  SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate chain is not trusted',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate is not trusted',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its TLS certificate issuer is not trusted',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name',
-};
-
-function codeOf(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e && depth < 4; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') {
-      return code;
-    }
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 /**
@@ -111,11 +82,11 @@ export async function httpRequest(url: string, options: HttpRequestOptions): Pro
         cause: err,
       });
     }
-    const code = codeOf(err);
-    if (code && TLS_CAUSES[code]) {
-      throw new TransportFailure('tls', TLS_CAUSES[code], { cause: err });
+    const cause = networkCause(err);
+    if (cause?.tls) {
+      throw new TransportFailure('tls', cause.why, { cause: err });
     }
-    const why = (code && NETWORK_CAUSES[code]) ?? (err as Error).message ?? String(err);
+    const why = cause?.why ?? (err as Error).message ?? String(err);
     throw new TransportFailure('unreachable', why, { cause: err });
   }
 }

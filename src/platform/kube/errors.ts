@@ -1,5 +1,7 @@
 import { ApiException } from '@kubernetes/client-node';
 
+import { errorCode, networkCause } from '../networkCause';
+
 /**
  * What went wrong talking to Kubernetes, in the categories an on-call engineer acts on
  * differently: fix the kubeconfig, log in again, ask for RBAC, pick another namespace, wait.
@@ -231,34 +233,6 @@ export function namespaceMissing(target: KubeTarget, extra: KubeError['extra'] =
   );
 }
 
-const NETWORK_CODES: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'DNS lookup failed',
-  ECONNRESET: 'connection reset',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ETIMEDOUT: 'timed out',
-  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
-  UND_ERR_HEADERS_TIMEOUT: 'no answer in time',
-  UND_ERR_SOCKET: 'connection closed',
-  CERT_HAS_EXPIRED: 'its TLS certificate has expired',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is not trusted',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate is not trusted',
-  SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate is not trusted',
-};
-
-function errorCode(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e && depth < 4; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') {
-      return code;
-    }
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
 /**
  * Turns whatever client-node, undici or a credential plugin threw into a `KubeError`:
  * `ApiException` (code, Status body as text, headers), the Watch's `{ statusCode }` errors,
@@ -291,8 +265,9 @@ export function toKubeError(err: unknown, target: KubeTarget): KubeError {
       { cause: err },
     );
   }
-  if (e?.name === 'TimeoutError' || (code && NETWORK_CODES[code])) {
-    const why = code && NETWORK_CODES[code] ? NETWORK_CODES[code] : 'timed out';
+  const cause = networkCause(err);
+  if (e?.name === 'TimeoutError' || cause) {
+    const why = cause?.why ?? 'timed out';
     return new KubeError(
       'unreachable',
       `Cannot reach the Kubernetes API ${target.server ?? ''} of context ${target.context ?? '?'}: ` +
