@@ -235,6 +235,7 @@ window.addEventListener('message', (event: MessageEvent<ToForm>) => {
     case 'progress':
       state.steps = message.steps;
       renderProgress();
+      $('progress').scrollIntoView({ block: 'nearest' });
       save();
       break;
     case 'declared':
