@@ -16,13 +16,22 @@ interface ChildReport {
   entries: number;
   dropped: number;
   maxRssMB: number;
+  liveHeapMB: number;
   ms: number;
 }
 
 async function child(endpointsFile: string, pod: string, budget: number): Promise<ChildReport> {
   const proc = spawn(
     join(ensureNode24(), 'bin', 'node'),
-    ['--import', 'tsx', join(root, 'bench', 'logMemoryChild.ts'), endpointsFile, pod, `${budget}`],
+    [
+      '--expose-gc',
+      '--import',
+      'tsx',
+      join(root, 'bench', 'logMemoryChild.ts'),
+      endpointsFile,
+      pod,
+      `${budget}`,
+    ],
     { cwd: root, env: node24Env(), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -51,6 +60,7 @@ export async function logMemory(
       return report.maxRssMB;
     });
   const small = await measure(pods.small);
+  const smallReport = reports.at(-1)!;
   const large = await measure(pods.large);
   const last = reports.at(-1)!;
   ctx.log(
@@ -65,7 +75,10 @@ export async function logMemory(
       ours: small,
       goal: 'peak RSS ≤ 600 MB',
       met: small.median <= 600,
-      extra: { 'baseline RSS MB (modules loaded, nothing read)': baseline.maxRssMB },
+      extra: {
+        'baseline RSS MB (modules loaded, nothing read)': baseline.maxRssMB,
+        'live heap after GC MB': smallReport.liveHeapMB,
+      },
     },
     {
       name: `log memory, ${fmt(lines.large)} lines (budget ${fmt(budget)})`,
@@ -76,7 +89,7 @@ export async function logMemory(
       ratio: large.median / small.median,
       goal: `≤ 1.2× the RSS at ${fmt(lines.small)} lines (flat past the budget)`,
       met: large.median / small.median <= 1.2,
-      extra: { 'lines dropped': last.dropped },
+      extra: { 'lines dropped': last.dropped, 'live heap after GC MB': last.liveHeapMB },
     },
   ];
 }

@@ -1,8 +1,8 @@
 /**
  * Run by `logMemory.ts` in a process of its own, so its peak RSS is the log panel's alone:
  * streams one pod's log into a LogBuffer with the largest line budget, as a panel following that
- * pod would, and prints `{ lines, entries, dropped, maxRssMB, ms }` as JSON.
- *   node --import tsx bench/logMemoryChild.ts ENDPOINTS_JSON POD BUDGET
+ * pod would, and prints `{ lines, entries, dropped, maxRssMB, liveHeapMB, ms }` as JSON.
+ *   node --expose-gc --import tsx bench/logMemoryChild.ts ENDPOINTS_JSON POD BUDGET
  * With POD `-`, prints the RSS of the process with the same modules loaded and nothing read.
  */
 import { readFileSync } from 'node:fs';
@@ -29,14 +29,18 @@ async function main(): Promise<void> {
     });
     await stream.start().done;
   }
-  // `maxRSS` is in kibibytes.
+  // `maxRSS` is in kibibytes. The heap after a full collection is what the buffer really holds;
+  // the peak also counts garbage V8 let pile up before collecting.
   const maxRssMB = process.resourceUsage().maxRSS / 1024;
+  (globalThis as { gc?: () => void }).gc?.();
+  const liveHeapMB = process.memoryUsage().heapUsed / 1048576;
   process.stdout.write(
     JSON.stringify({
       lines,
       entries: buffer.length,
       dropped: buffer.dropped.lines,
       maxRssMB,
+      liveHeapMB,
       ms: performance.now() - started,
     }) + '\n',
   );
