@@ -20,7 +20,6 @@ import {
 } from './ui/commands/timelineCommands';
 import { DECLARE_VIEW_TYPE, DeclarePanel, type DeclareHandler } from './ui/declare/declarePanel';
 import { currentOffer } from './ui/declare/declareOffer';
-import { EmptyView } from './ui/emptyView';
 import { selectContext, showUnhealthyPods } from './ui/cluster/clusterCommands';
 import { ClusterSession } from './ui/cluster/clusterSession';
 import { ClusterTree, type ClusterNode } from './ui/cluster/clusterTree';
@@ -34,6 +33,7 @@ import { DeliveryService } from './ui/delivery/deliveryService';
 import { ExtensionLog } from './ui/logging';
 import { registerLogCommands } from './ui/logs/logCommands';
 import { registerMitigationCommands } from './ui/mitigation/registerMitigation';
+import { registerDiagnostics } from './ui/diagnostics/registerDiagnostics';
 import { incidentsFolder, timeZone, timerConfig } from './ui/settings';
 
 /** `{ incidentId, template, text }` posts without the composer. */
@@ -212,11 +212,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<FreeLm
     vscode.commands.registerCommand(Commands.showAllPods, () =>
       clusterTree.setOnlyUnhealthy(false),
     ),
-    vscode.window.registerTreeDataProvider(Views.diagnostics, new EmptyView()),
   );
   context.subscriptions.push(...registerLogCommands(context, cluster, log.for('logs')));
   context.subscriptions.push(
     ...registerMitigationCommands({ store, cluster, credentials, log: log.for('mitigation') }),
+  );
+  context.subscriptions.push(
+    ...registerDiagnostics({ store, cluster, credentials, log: log.for('diagnostics') }),
   );
   void tree.reload();
   void vscode.commands.executeCommand('setContext', ContextKeys.activated, true);
