@@ -11,8 +11,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 
 import type { SandboxClock } from './clock';
-import type { ContainerRun, Kubelet } from './kubelet';
+import type { Kubelet } from './kubelet';
 import { logEntry, profileFor, type RunContext } from './loglines';
+import type { ContainerRun } from './podruntime';
 import { ApiError, badRequest } from './status';
 import type { KObject } from './types';
 

@@ -18,7 +18,7 @@ import { fnv1a, safeEncode } from './clock';
 import { applyDefaults } from './defaults';
 import { CHANGE_CAUSE, REVISION, templateHash } from './deployment';
 import { resourceForKind } from './kinds';
-import { BEHAVIOUR_ANNOTATION, BEHAVIOURS, type Behaviour } from './kubelet';
+import { BEHAVIOUR_ANNOTATION, BEHAVIOURS, type Behaviour } from './podruntime';
 import type { ObjectStore } from './store';
 import { deepClone, type KObject } from './types';
 
