@@ -50,7 +50,9 @@ const SETTINGS_OF: Partial<Record<CheckKind, string>> = {
 };
 
 /** Database settings and the password from secret storage; never logged. */
-export async function databaseTarget(deps: DiagnosticsDeps): Promise<DatabaseTarget> {
+export async function databaseTarget(
+  deps: Pick<DiagnosticsDeps, 'credentials' | 'log'>,
+): Promise<DatabaseTarget> {
   const c = config();
   return {
     host: c.get<string>('database.host', '127.0.0.1'),

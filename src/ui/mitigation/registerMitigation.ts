@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 
 import type { Credentials } from '../credentials';
 import { Commands } from '../ids';
+import { runCorrectiveQuery, type CorrectiveArgument } from './correctiveQuery';
 import { toggleFeatureFlag, type FlagArgument } from './flagCommand';
 import { rollbackDeployment } from './rollbackCommand';
 import { scaleDeploymentCommand } from './scaleCommand';
@@ -23,6 +24,9 @@ export function registerMitigationCommands(deps: MitigationDeps): vscode.Disposa
     ),
     vscode.commands.registerCommand(Commands.toggleFeatureFlag, (argument?: FlagArgument) =>
       toggleFeatureFlag(deps, argument),
+    ),
+    vscode.commands.registerCommand(Commands.runCorrectiveQuery, (argument?: CorrectiveArgument) =>
+      runCorrectiveQuery(deps, argument),
     ),
   ];
 }
