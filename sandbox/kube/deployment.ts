@@ -14,6 +14,7 @@
 import type { SandboxClock } from './clock';
 import { fnv1a, safeEncode } from './clock';
 import type { EventRecorder } from './events';
+import { ownerRef } from './replicaset';
 import { objectKey, type ObjectStore } from './store';
 import { controllerOf, deepClone, type KObject } from './types';
 import { WorkQueue } from './workqueue';
@@ -221,16 +222,7 @@ export class DeploymentController {
         namespace: d.metadata.namespace,
         labels: template.metadata.labels,
         annotations,
-        ownerReferences: [
-          {
-            apiVersion: 'apps/v1',
-            kind: 'Deployment',
-            name: d.metadata.name,
-            uid: d.metadata.uid,
-            controller: true,
-            blockOwnerDeletion: true,
-          },
-        ],
+        ownerReferences: ownerRef(d),
       } as KObject['metadata'],
       spec: {
         replicas: 0,

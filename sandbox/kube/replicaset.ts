@@ -25,7 +25,8 @@ export function isPodActive(pod: KObject): boolean {
   );
 }
 
-function ownerRef(owner: KObject): KObject['metadata']['ownerReferences'] {
+/** The `ownerReferences` that make `owner` the controller of an object (as kube-controller-manager sets them). */
+export function ownerRef(owner: KObject): KObject['metadata']['ownerReferences'] {
   return [
     {
       apiVersion: owner.apiVersion,

@@ -1,0 +1,89 @@
+/**
+ * `--seed DIR`: the objects of every JSON and YAML file under a folder (lists and multi-document
+ * YAML too) loaded into the store as they are, with their namespaces created where missing. An
+ * object seeded with a deletion timestamp keeps a finalizer, so it stays Terminating.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { parseAllDocuments } from 'yaml';
+
+import { applyDefaults } from './defaults';
+import { resourceForKind } from './kinds';
+import type { ObjectStore } from './store';
+import type { KObject } from './types';
+
+/** Loads every object of the JSON/YAML files under `dir` (lists and multi-document YAML too). */
+export function loadSeed(store: ObjectStore, dir: string): number {
+  let count = 0;
+  const files = listFiles(dir)
+    .filter((f) => /\.(json|ya?ml)$/i.test(f))
+    .sort();
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    const docs: unknown[] = file.toLowerCase().endsWith('.json')
+      ? [JSON.parse(text)]
+      : parseAllDocuments(text).map((d) => d.toJSON());
+    for (const doc of docs.flatMap(flattenList)) {
+      const obj = doc as KObject;
+      if (!obj?.kind || !obj.apiVersion || !obj.metadata?.name) continue;
+      const info = resourceForKind(obj.apiVersion, obj.kind);
+      if (!info)
+        throw new Error(`${file}: the sandbox does not serve ${obj.apiVersion} ${obj.kind}`);
+      if (info.namespaced) {
+        obj.metadata.namespace ??= 'default';
+        if (!store.get('namespaces', undefined, obj.metadata.namespace)) {
+          const ns: KObject = {
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: { name: obj.metadata.namespace } as KObject['metadata'],
+          };
+          applyDefaults('namespaces', ns);
+          store.create('namespaces', ns);
+        }
+      } else {
+        delete obj.metadata.namespace;
+      }
+      delete (obj.metadata as Record<string, unknown>).resourceVersion;
+      if (obj.metadata.deletionTimestamp && !obj.metadata.finalizers?.length)
+        obj.metadata.finalizers = ['sandbox.freelms.io/seeded'];
+      const deletion = obj.metadata.deletionTimestamp;
+      applyDefaults(info.resource, obj);
+      if (store.get(info.resource, obj.metadata.namespace, obj.metadata.name))
+        store.remove(info.resource, obj.metadata.namespace, obj.metadata.name);
+      const created = store.create(info.resource, obj);
+      if (deletion) {
+        store.mutate(info.resource, created.metadata.namespace, created.metadata.name, (o) => {
+          o.metadata.deletionTimestamp = deletion;
+        });
+      }
+      count++;
+    }
+  }
+  return count;
+}
+
+function flattenList(doc: unknown): unknown[] {
+  const obj = doc as { kind?: string; items?: unknown[] };
+  if (
+    obj &&
+    typeof obj.kind === 'string' &&
+    obj.kind.endsWith('List') &&
+    Array.isArray(obj.items)
+  ) {
+    const itemKind = obj.kind.slice(0, -4);
+    return obj.items.map((item) => ({
+      kind: itemKind,
+      apiVersion: (obj as { apiVersion?: string }).apiVersion,
+      ...(item as object),
+    }));
+  }
+  return [doc];
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? listFiles(path) : [path];
+  });
+}
