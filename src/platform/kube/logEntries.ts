@@ -147,9 +147,12 @@ export class EntryAssembler {
 
   constructor(private readonly source: { pod?: string; container?: string } = {}) {}
 
-  /** Adds one raw line (with or without a timestamp prefix); returns the entries it completed. */
-  push(raw: string): LogEntry[] {
-    const { timestamp, text } = splitTimestamp(raw);
+  /**
+   * Adds one raw line (with or without a timestamp prefix); returns the entries it completed.
+   * `split` is the line already split by `splitTimestamp`, when the caller did that.
+   */
+  push(raw: string, split = splitTimestamp(raw)): LogEntry[] {
+    const { timestamp, text } = split;
     // Most lines carry no escape codes; skipping strip-ansi for them doubles throughput.
     const plain = text.includes('\u001b') || text.includes('\u009b') ? stripAnsi(text) : text;
     if (this.pending && isContinuation(plain)) {

@@ -227,17 +227,21 @@ export class LogStream {
     return this.lastRaw !== undefined;
   }
 
-  /** Accepts a raw line unless it was already delivered before a reconnect. */
-  private accept(line: string): boolean {
-    const { timestamp } = splitTimestamp(line);
-    if (!timestamp) return true;
+  /**
+   * Accepts a raw line unless it was already delivered before a reconnect; returns it split
+   * from its timestamp (the assembler needs that too), or undefined when it is skipped.
+   */
+  private accept(line: string): { timestamp?: string; text: string } | undefined {
+    const split = splitTimestamp(line);
+    const timestamp = split.timestamp;
+    if (!timestamp) return split;
     const key = timestampKey(timestamp);
-    if (key < this.lastKey) return false;
+    if (key < this.lastKey) return undefined;
     if (key === this.lastKey) {
       const skip = this.skip.get(line) ?? 0;
       if (skip > 0) {
         this.skip.set(line, skip - 1);
-        return false;
+        return undefined;
       }
     } else {
       this.lastKey = key;
@@ -247,13 +251,14 @@ export class LogStream {
       if (this.skip.size > 0) this.skip = new Map();
     }
     this.seenAtLast.push(line);
-    return true;
+    return split;
   }
 
   private deliver(lines: string[]): void {
     const entries: LogEntry[] = [];
     for (const line of lines) {
-      if (this.accept(line)) entries.push(...this.assembler.push(line));
+      const split = this.accept(line);
+      if (split) entries.push(...this.assembler.push(line, split));
     }
     if (entries.length > 0) {
       this.wait = undefined;
