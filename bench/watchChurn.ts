@@ -38,11 +38,14 @@ export async function watchChurn(
   const latencies: number[] = [];
   let startedAt = Infinity;
   let lastAppliedAt = 0;
+  // The kubelet's later status writes carry a churned change again: it counts once, when first seen.
+  const seen = new Set<string>();
   model.onDidChange((change) => {
     const now = Date.now();
     for (const pod of change.pods) {
       const at = pod.containers[0]?.lastTermination?.finishedAt?.getTime();
-      if (at === undefined || at < startedAt) continue;
+      if (at === undefined || at < startedAt || seen.has(`${pod.uid}@${at}`)) continue;
+      seen.add(`${pod.uid}@${at}`);
       latencies.push(now - at);
       lastAppliedAt = now;
     }
