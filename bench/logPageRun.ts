@@ -13,7 +13,7 @@ import { ensureNode24, node24Env } from '../scripts/tools.mjs';
 import { stat, type BenchContext, type BenchResult } from './stats';
 import { root } from './support';
 
-/** Builds the log page into `dist/media/logs/` as `esbuild.config.mjs` does, when no build left it. */
+/** Builds the log page into `dist/media/logs/` as `esbuild.config.mjs` does, when none is there. */
 async function ensureLogPage(): Promise<void> {
   const out = join(root, 'dist', 'media', 'logs');
   if (existsSync(join(out, 'main.js'))) return;
@@ -30,6 +30,17 @@ async function ensureLogPage(): Promise<void> {
     cpSync(join(root, 'media', 'logs', file), join(out, file));
 }
 
+/** The line `logPage.mjs` prints: batches taken in, longest batch, scroll frame, wrap, rows. */
+const FIGURES = new RegExp(
+  [
+    /taken in (\d+) ms /,
+    /\(longest batch of 10,000 with its frame ([\d.]+) ms\); /,
+    /longest scroll frame ([\d.]+) ms; wrap toggle (\d+) ms; (\d+) row elements/,
+  ]
+    .map((part) => part.source)
+    .join(''),
+);
+
 export async function logPage(ctx: BenchContext): Promise<BenchResult> {
   await ensureLogPage();
   const entries = ctx.quick ? 20_000 : 1_000_000;
@@ -42,10 +53,7 @@ export async function logPage(ctx: BenchContext): Promise<BenchResult> {
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
-  const m =
-    /taken in (\d+) ms \(longest batch of 10,000 with its frame ([\d.]+) ms\); longest scroll frame ([\d.]+) ms; wrap toggle (\d+) ms; (\d+) row elements/.exec(
-      out,
-    );
+  const m = FIGURES.exec(out);
   if (code !== 0 || !m) throw new Error(`bench/logPage.mjs exited ${code}: ${out.slice(-600)}`);
   const [, takenMs, longestBatchMs, scrollFrameMs, wrapMs, domRows] = m.map(Number);
   return {

@@ -38,7 +38,7 @@ export async function watchChurn(
   const latencies: number[] = [];
   let startedAt = Infinity;
   let lastAppliedAt = 0;
-  // The kubelet's later status writes carry a churned change again: it counts once, when first seen.
+  // Later kubelet status writes carry a churned change again: it counts once, when first seen.
   const seen = new Set<string>();
   model.onDidChange((change) => {
     const now = Date.now();
