@@ -11,6 +11,7 @@ import type { ClusterSession } from '../cluster/clusterSession';
 import type { ClusterNode } from '../cluster/clusterTree';
 import { Commands, SETTINGS_SECTION } from '../ids';
 import { bySeverity } from '../incidents/clock';
+import { looksLikeProduction } from './production';
 
 /** What every mitigation and diagnostics command needs from the extension. */
 export interface CommandDeps {
@@ -80,11 +81,6 @@ export function deploymentOf(argument: unknown): string | undefined {
 export function preconfirmed(argument: unknown): boolean {
   const a = argument as { kind?: unknown; confirm?: unknown } | undefined;
   return a?.confirm === true && a.kind === undefined;
-}
-
-/** Whether a context's name says it is production (`prod`, `production`, `prd` as a word). */
-export function looksLikeProduction(context: string): boolean {
-  return /(^|[^a-z0-9])(prod|production|prd)([^a-z0-9]|$)/i.test(context);
 }
 
 /**
