@@ -10,7 +10,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 import type { SandboxClock } from './clock';
-import { runCommand, type CommandContext } from './commands';
+import type { CommandContext } from './command-result';
+import { runCommand } from './commands';
 import type { Kubelet } from './kubelet';
 import { ApiError } from './status';
 import type { ObjectStore } from './store';

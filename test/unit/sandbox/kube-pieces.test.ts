@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 
 import { humanDuration } from '../../../sandbox/kube/clock';
-import { formatResult, shellWords } from '../../../sandbox/kube/commands';
+import { formatResult } from '../../../sandbox/kube/command-psql';
+import { shellWords } from '../../../sandbox/kube/commands';
 import {
   applyJsonPatch,
   applyMergePatch,
