@@ -122,6 +122,11 @@ export function prng(seed: number): () => number {
   };
 }
 
+/** One of `items`, chosen by `random` (a `prng`). */
+export function pick<T>(random: () => number, items: readonly T[]): T {
+  return items[Math.floor(random() * items.length)]!;
+}
+
 /** FNV-1a, 32 bit: stable hashes for template hashes, names and log generation. */
 export function fnv1a(text: string, seed = 0x811c9dc5): number {
   let hash = seed >>> 0;
