@@ -7,6 +7,7 @@
  */
 import { ClusterModel } from '../src/platform/kube/clusterModel';
 import type { SandboxEndpoints } from '../sandbox/endpoints';
+import { CHURN_REASON } from '../sandbox/kube/churn';
 import { percentile, stat, type BenchContext, type BenchResult } from './stats';
 import { connectTo } from './support';
 
@@ -43,7 +44,8 @@ export async function watchChurn(
   model.onDidChange((change) => {
     const now = Date.now();
     for (const pod of change.pods) {
-      const at = pod.containers[0]?.lastTermination?.finishedAt?.getTime();
+      const last = pod.containers[0]?.lastTermination;
+      const at = last?.reason === CHURN_REASON ? last.finishedAt?.getTime() : undefined;
       if (at === undefined || at < startedAt || seen.has(`${pod.uid}@${at}`)) continue;
       seen.add(`${pod.uid}@${at}`);
       latencies.push(now - at);

@@ -2,8 +2,8 @@
 /**
  * Pod churn for benchmarks: `POST /_control/churn {"rate": 1000, "seconds": 10}` changes that
  * many pods per second, round-robin over the namespace, each change a watch event (MODIFIED).
- * A change rewrites the first container's `lastState.terminated.finishedAt` with the real time
- * of the change, to the millisecond, so a watcher can tell how long the change took to reach it.
+ * A change rewrites the first container's `lastState.terminated` (reason `BenchChurn`) with the
+ * real time of the change, to the millisecond, so a watcher can tell how long it took to arrive.
  * `GET /_control/churn` answers how many changes were made and whether churn still runs.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,6 +12,9 @@ import { parseJson, readBody, sendJson } from '../services/http';
 import type { ObjectStore } from './store';
 
 export const CHURN_PATH = '/_control/churn';
+
+/** The termination reason of a churned change, so a watcher tells it from the kubelet's own. */
+export const CHURN_REASON = 'BenchChurn';
 
 /** Changes made so far and whether the churn is still running. */
 export interface ChurnState {
@@ -47,7 +50,7 @@ export function churnControl(
           const status = pod.status?.containerStatuses?.[0];
           if (!status || pod.metadata.deletionTimestamp) return false;
           status.lastState = {
-            terminated: { exitCode: 1, reason: 'Error', finishedAt: new Date().toISOString() },
+            terminated: { exitCode: 1, reason: CHURN_REASON, finishedAt: new Date().toISOString() },
           };
           changed = true;
         });
