@@ -8,12 +8,12 @@ import {
   applyMergePatch,
   applyStrategicMergePatch,
 } from '../../../sandbox/kube/patch';
+import { podSummary } from '../../../sandbox/kube/podsummary';
 import {
   parseFieldSelector,
   parseLabelSelector,
   selectorToString,
 } from '../../../sandbox/kube/selectors';
-import { podSummary } from '../../../sandbox/kube/table';
 import type { KObject } from '../../../sandbox/kube/types';
 
 const NOW = Date.parse('2025-01-14T12:00:00Z');
