@@ -24,6 +24,9 @@ export function packageExtension(out = root) {
       '--no-dependencies',
       '--allow-missing-repository',
       '--skip-license',
+      // The README's screenshots ship inside the .vsix and are shown from there, so its
+      // relative links stay as they are (there is no public repository to point them at).
+      '--no-rewrite-relative-links',
       '--out',
       vsix,
     ],

@@ -2,7 +2,7 @@
 // VS Code (the browser build, on loopback) with the extension installed and configured for the
 // sandbox. Prints the address to open; Ctrl-C stops everything.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { packageExtension } from './package.mjs';
@@ -31,7 +31,11 @@ try {
   stops.push(() => sandbox.stop());
   const { endpoints } = sandbox;
 
+  // The sandbox starts afresh, with new PagerDuty and Slack ids, so the demo's incidents and
+  // postmortems start afresh too: journals linked to the previous run's ids would be wrong.
   const workspace = join(stateDir, 'workspace');
+  for (const folder of ['.freelms', 'postmortems'])
+    rmSync(join(workspace, folder), { recursive: true, force: true });
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
   writeFileSync(
     join(workspace, '.vscode', 'settings.json'),

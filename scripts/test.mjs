@@ -100,7 +100,10 @@ async function integrationSuite(sandbox) {
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
   writeFileSync(
     join(workspace, '.vscode', 'settings.json'),
-    JSON.stringify({ ...QUIET_WORKBENCH_SETTINGS, ...(sandbox ? sandboxSettings(sandbox.endpoints) : {}) }),
+    JSON.stringify({
+      ...QUIET_WORKBENCH_SETTINGS,
+      ...(sandbox ? sandboxSettings(sandbox.endpoints) : {}),
+    }),
   );
   let server;
   let browser;
@@ -177,11 +180,11 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 const notes = [];
 
 /**
- * The integration and UI suites run against one sandbox, started before VS Code; its endpoints
- * reach the extension host and the UI checks as FREELMS_SANDBOX_ENDPOINTS.
+ * The integration and UI suites each run against a sandbox of their own, started before VS
+ * Code (a rollback in one suite must not heal the crashing service another suite looks at);
+ * its endpoints reach the extension host and the UI checks as FREELMS_SANDBOX_ENDPOINTS.
  */
-async function sandboxForSuites() {
-  if (!suites.some((suite) => suite !== 'unit')) return undefined;
+async function startSuiteSandbox() {
   try {
     const sandbox = await startSandboxProcess({
       stateDir: mkdtempSync(join(root, '.cache', 'sandbox-')),
@@ -196,16 +199,11 @@ async function sandboxForSuites() {
   }
 }
 
-let sandbox;
-let sandboxTried = false;
 for (const suite of suites) {
   process.stdout.write(`\n== ${suite} tests ==\n`);
   let counts;
+  const sandbox = suite === 'unit' ? undefined : await startSuiteSandbox();
   try {
-    if (suite !== 'unit' && !sandboxTried) {
-      sandboxTried = true;
-      sandbox = await sandboxForSuites();
-    }
     if (suite === 'unit') counts = await mochaSuite('unit', []);
     else if (suite === 'integration') counts = await integrationSuite(sandbox);
     else {
@@ -216,16 +214,17 @@ for (const suite of suites) {
     }
   } catch (error) {
     counts = { passed: 0, failed: 1, note: `${suite}: ${error.message}` };
+  } finally {
+    if (sandbox) {
+      await sandbox.stop();
+      cleanups.delete(sandbox.stop);
+    }
   }
   if (counts.note) notes.push(counts.note);
   process.stdout.write(`== ${suite}: ${counts.passed} passed, ${counts.failed} failed ==\n`);
   totals.passed += counts.passed;
   totals.failed += counts.failed;
   totals.skipped += counts.skipped ?? 0;
-}
-if (sandbox) {
-  await sandbox.stop();
-  cleanups.delete(sandbox.stop);
 }
 for (const note of notes) process.stdout.write(`! ${note}\n`);
 const skipped = totals.skipped ? `, ${totals.skipped} skipped` : '';

@@ -49,11 +49,19 @@ export function ensureNode24() {
   return home;
 }
 
-/** The environment with Node 24 first on PATH, so child processes and npm use it. */
+/**
+ * The environment with Node 24 first on PATH, so child processes and npm use it. The variables
+ * an outer `npm run` set about its own Node go: code-server's install script reads the Node
+ * version from `npm_config_user_agent`, and would refuse a Node 24 install started from Node 20.
+ */
 export function node24Env(extra = {}) {
   const home = ensureNode24();
+  const inherited = { ...process.env };
+  for (const name of ['npm_config_user_agent', 'npm_node_execpath', 'npm_execpath', 'NODE']) {
+    delete inherited[name];
+  }
   return {
-    ...process.env,
+    ...inherited,
     PATH: `${join(home, 'bin')}:${process.env.PATH ?? ''}`,
     npm_config_nodedir: home,
     ...extra,

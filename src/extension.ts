@@ -30,6 +30,7 @@ import { ReminderNotifier } from './ui/incidents/reminderNotifier';
 import { IncidentStatusBar } from './ui/incidents/statusBar';
 import { adoptSandboxCredentials, Credentials, setCredentials } from './ui/credentials';
 import { DeliveryService } from './ui/delivery/deliveryService';
+import { retryDelivery, type RetryArgument } from './ui/delivery/retryCommand';
 import { ExtensionLog } from './ui/logging';
 import { registerLogCommands } from './ui/logs/logCommands';
 import { registerMitigationCommands } from './ui/mitigation/registerMitigation';
@@ -38,10 +39,6 @@ import { incidentsFolder, timeZone, timerConfig } from './ui/settings';
 
 /** `{ incidentId, template, text }` posts without the composer. */
 type PostUpdateArgument = IncidentArgument & { template?: TemplateId; text?: string };
-
-/** A failed delivery's row, or `{ incidentId, key }` from a script. */
-type RetryArgument =
-  Extract<IncidentNode, { kind: 'delivery' }> | { incidentId: string; key: string };
 
 /** What `activate` hands to the integration tests. */
 export interface FreeLmsApi {
@@ -191,12 +188,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<FreeLm
     vscode.commands.registerCommand(Commands.setCredentials, (argument?) =>
       setCredentials(credentials, argument),
     ),
-    vscode.commands.registerCommand(Commands.retryDelivery, (argument?: RetryArgument) => {
-      if (argument && 'state' in argument)
-        return delivery.retry(argument.incident.id, argument.state.key);
-      if (argument && 'key' in argument) return delivery.retry(argument.incidentId, argument.key);
-      return delivery.flush();
-    }),
+    vscode.commands.registerCommand(Commands.retryDelivery, (argument?: RetryArgument) =>
+      retryDelivery(delivery, () => tree.active, argument),
+    ),
     vscode.window.registerWebviewPanelSerializer(DECLARE_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => {
         await DeclarePanel.adopt(panel, context.extensionUri, offer, declare, log.for('declare'));

@@ -99,10 +99,16 @@ const RULES = {
   roles: {
     phase: undefined,
     pattern: /roles/i,
+    // Ticked once all three roles have someone, whether named when declaring or assigned later.
     tick: (incident: Incident) => {
-      const assigned = incident.events.filter((e) => e.type === 'role.assigned');
-      const roles = new Set(assigned.map((e) => (e.type === 'role.assigned' ? e.role : '')));
-      return roles.size >= 3 ? assigned.at(-1)?.at : undefined;
+      let last: string | undefined;
+      const named = new Set<string>();
+      for (const e of incident.events) {
+        if (e.type === 'declared') for (const role of Object.keys(e.roles ?? {})) named.add(role);
+        if (e.type === 'role.assigned') named.add(e.role);
+        if ((e.type === 'declared' && e.roles) || e.type === 'role.assigned') last = e.at;
+      }
+      return named.size >= 3 ? last : undefined;
     },
   },
   rollback: { phase: undefined, pattern: /rollback|roll back/i, tick: action('rollback') },

@@ -30,7 +30,7 @@ export function deriveIncident(events: readonly IncidentEvent[], source = 'journ
     dataAtRisk: first.dataAtRisk,
     majorOutage: first.majorOutage ?? false,
     security: first.security ?? false,
-    roles: {},
+    roles: { ...first.roles },
     responderSlackIds: [],
     pagerduty: first.pagerdutyIncidentId ? { incidentId: first.pagerdutyIncidentId } : undefined,
     followUps: [],

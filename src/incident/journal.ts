@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 
+import { redact } from '../common/log';
 import type { IncidentEvent } from './model';
 
 /**
@@ -34,8 +35,26 @@ export interface JournalContents {
 
 /** Serialises one event as a journal line, `type` and `at` first so the file reads well. */
 export function formatLine(event: IncidentEvent): string {
-  const { type, at, id, ...rest } = event;
+  const { type, at, id, ...rest } = withoutSecrets(event);
   return `${JSON.stringify({ type, at, id, ...rest })}\n`;
+}
+
+/**
+ * Secrets never reach the journal, and so never Slack, PagerDuty or the postmortem either: a
+ * token or password pasted into a title, note or statement is redacted on the way in. The
+ * outbox's own bookkeeping (`delivery.*`) holds no typed text and is written as it is.
+ */
+function withoutSecrets(event: IncidentEvent): IncidentEvent {
+  if (event.type.startsWith('delivery.')) return event;
+  const clean = (value: unknown): unknown => {
+    if (typeof value === 'string') return redact(value);
+    if (Array.isArray(value)) return value.map(clean);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, clean(inner)]));
+    }
+    return value;
+  };
+  return clean(event) as IncidentEvent;
 }
 
 /** Parses journal text; never throws. */

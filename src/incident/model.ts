@@ -77,6 +77,8 @@ export interface DeclaredEvent extends EventBase {
    * configured; `false` keeps that service out of this incident entirely.
    */
   notify?: { pagerduty?: boolean; slack?: boolean };
+  /** The roles named in the declaration, so the declaration message already carries the IC. */
+  roles?: Partial<Record<Role, string>>;
 }
 
 export interface AcknowledgedEvent extends EventBase {

@@ -1,3 +1,6 @@
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+
 import * as vscode from 'vscode';
 
 import type { Log } from '../../common/log';
@@ -67,7 +70,7 @@ export class ClusterSession implements vscode.Disposable {
     const path = vscode.workspace
       .getConfiguration(SETTINGS_SECTION)
       .get<string>('kube.kubeconfig', '');
-    return loadKubeconfig({ kubeconfigPath: path || undefined });
+    return loadKubeconfig({ kubeconfigPath: path ? settingPath(path) : undefined });
   }
 
   /** Switches context and namespace for this workspace, without touching the kubeconfig. */
@@ -151,4 +154,12 @@ function asKubeError(error: unknown): KubeError {
   return error instanceof KubeError
     ? error
     : new KubeError('unknown', String((error as Error)?.message ?? error));
+}
+
+/** A path typed in a setting: `~` is the home folder, a relative path is the workspace's. */
+function settingPath(path: string): string {
+  const expanded = path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
+  const workspace = vscode.workspace.workspaceFolders?.[0];
+  if (isAbsolute(expanded) || !workspace || workspace.uri.scheme !== 'file') return expanded;
+  return resolve(workspace.uri.fsPath, expanded);
 }

@@ -40,6 +40,8 @@ export class DeclarePanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   private submitting = false;
+  private disposed = false;
+  private declared = false;
 
   static async show(
     extensionUri: vscode.Uri,
@@ -47,6 +49,8 @@ export class DeclarePanel implements vscode.Disposable {
     declare: DeclareHandler,
     log: Log,
   ): Promise<DeclarePanel> {
+    // A form whose incident was declared has done its job: the next declaration gets a new one.
+    if (DeclarePanel.current?.declared) DeclarePanel.current.dispose();
     if (DeclarePanel.current) {
       DeclarePanel.current.panel.reveal();
       return DeclarePanel.current;
@@ -89,6 +93,8 @@ export class DeclarePanel implements vscode.Disposable {
   }
 
   private post(message: ToForm): void {
+    // Deliveries are followed after the form may have been closed.
+    if (this.disposed) return;
     void this.panel.webview.postMessage(message);
   }
 
@@ -122,6 +128,7 @@ export class DeclarePanel implements vscode.Disposable {
     this.submitting = true;
     try {
       const id = await this.declare(form, (steps) => this.post({ type: 'progress', steps }));
+      this.declared = true;
       this.post({ type: 'declared', incidentId: id });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -133,6 +140,8 @@ export class DeclarePanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     if (DeclarePanel.current === this) DeclarePanel.current = undefined;
     this.panel.dispose();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();

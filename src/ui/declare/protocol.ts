@@ -21,8 +21,15 @@ export const DeclareFormSchema = v.object({
   description: trimmed(4000),
   /** Deployments picked from the cluster, or typed when the cluster is out of reach. */
   affectedServices: v.pipe(
-    v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(63))),
-    v.maxLength(50),
+    v.array(
+      v.pipe(
+        v.string(),
+        v.trim(),
+        v.minLength(1, 'A service needs a name.'),
+        v.maxLength(63, 'A service name is at most 63 characters, like a Kubernetes name.'),
+      ),
+    ),
+    v.maxLength(50, 'At most 50 services.'),
   ),
   usersImpacted: trimmed(500),
   dataAtRisk: v.picklist(['no', 'unknown', 'yes'], 'Say whether data is at risk.'),

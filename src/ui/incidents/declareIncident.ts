@@ -1,5 +1,5 @@
 import type { DeliveryState, Target } from '../../incident/deliveries';
-import type { NewEvent, Role } from '../../incident/model';
+import type { Role } from '../../incident/model';
 import type { IncidentStore } from '../../incident/store';
 import type { DeclareHandler } from '../declare/declarePanel';
 import { validateDeclareForm, type DeclareForm, type DeclareStep } from '../declare/protocol';
@@ -18,8 +18,12 @@ const ROLE_FIELDS: ReadonlyArray<[Role, keyof DeclareForm]> = [
   ['communications', 'communications'],
 ];
 
-/** How long the form waits for PagerDuty and Slack before saying the rest goes on in the background. */
-const SETTLE_MS = 20_000;
+/**
+ * How long the form keeps following PagerDuty and Slack after declaring. Deliveries go on in the
+ * outbox for as long as it takes; past this the form stops updating and the Incidents view's
+ * Deliveries rows carry on.
+ */
+const FOLLOW_MS = 15 * 60_000;
 
 /**
  * Declares from the form: the incident and its roles are written to the journal first, and only
@@ -31,7 +35,7 @@ export function declareFromForm(
   delivery: DeclareDelivery,
   me: () => string,
   onDeclared: (id: string) => void,
-  settleMs = SETTLE_MS,
+  followMs = FOLLOW_MS,
 ): DeclareHandler {
   return async (form, report) => {
     const journal: DeclareStep = { name: 'Write the incident to its journal', state: 'pending' };
@@ -48,6 +52,11 @@ export function declareFromForm(
     // deliveries wait in the journal and go out once it is configured.
     const optedOut = (requested: boolean, missing: string | undefined) =>
       !requested && !missing ? false : undefined;
+    const roles: Partial<Record<Role, string>> = {};
+    for (const [role, field] of ROLE_FIELDS) {
+      const name = String(form[field]).trim();
+      if (name) roles[role] = name;
+    }
     const incident = await store.declare({
       title: form.title,
       severity: form.severity,
@@ -59,14 +68,9 @@ export function declareFromForm(
         pagerduty: optedOut(form.pagePagerDuty, unconfigured.pagerduty),
         slack: optedOut(form.createSlackChannel, unconfigured.slack),
       },
+      roles,
       by: me(),
     });
-    const roles: NewEvent[] = [];
-    for (const [role, field] of ROLE_FIELDS) {
-      const name = String(form[field]).trim();
-      if (name) roles.push({ type: 'role.assigned', role, name, by: me() });
-    }
-    if (roles.length) await store.append(incident.id, roles);
     Object.assign(journal, { state: 'done', detail: store.journalPath(incident.id) });
     onDeclared(incident.id);
     report(steps);
@@ -81,19 +85,21 @@ export function declareFromForm(
       return !missing && requested;
     });
     report(steps);
+    // The incident exists once it is journaled; the form goes on showing the deliveries as the
+    // outbox makes them, however long a rate limit or an outage holds them.
     if (followed.length)
-      await follow(incident.id, followed, delivery, () => report(steps), settleMs);
+      void follow(incident.id, followed, delivery, () => report(steps), followMs);
     return incident.id;
   };
 }
 
-/** Updates the steps from the outbox's deliveries until they settle or `settleMs` passes. */
+/** Updates the steps from the outbox's deliveries until they settle or `followMs` passes. */
 async function follow(
   id: string,
   followed: Array<[DeclareStep, Target, boolean, string | undefined]>,
   delivery: DeclareDelivery,
   report: () => void,
-  settleMs: number,
+  followMs: number,
 ): Promise<void> {
   let done: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (done = resolve));
@@ -111,7 +117,7 @@ async function follow(
   const subscription = delivery.onDidChange((changed) => {
     if (changed === id) void update();
   });
-  const timer = setTimeout(done, settleMs);
+  const timer = setTimeout(done, followMs);
   try {
     await update();
     await finished;
@@ -131,10 +137,12 @@ function describeStep(step: DeclareStep, states: readonly DeliveryState[]): bool
   const relevant = first.slice(0, step.name.startsWith('Page') ? 1 : 2);
   const failed = relevant.find((state) => state.status === 'failed');
   if (failed) {
-    Object.assign(step, {
-      state: 'failed',
-      detail: `${failed.reason ?? 'failed'}; retry from the Incidents view`,
-    });
+    const reason = failed.reason ?? 'failed';
+    const credentials = /\b401\b|\b403\b|invalid_auth|not_authed|token/i.test(reason);
+    const next = credentials
+      ? 'check the token with FreeLMS: Set Credentials, then retry it from the Incidents view'
+      : 'retry it from the Incidents view once the cause is fixed';
+    Object.assign(step, { state: 'failed', detail: `${reason}; ${next}` });
     return true;
   }
   if (relevant.length && relevant.every((state) => state.status === 'sent')) {

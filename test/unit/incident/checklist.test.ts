@@ -205,3 +205,32 @@ describe('runbook checklist', () => {
     assert.equal(checklistFromMarkdown(markdown).fromRunbook, true);
   });
 });
+
+describe('roles named when declaring', () => {
+  it('count for the checklist and the declaration message', async () => {
+    const { deriveIncident } = await import('../../../src/incident/derive');
+    const { defaultChecklist, evaluateChecklist } = await import('../../../src/incident/checklist');
+    const { declarationMessage } = await import('../../../src/incident/templates');
+    const incident = deriveIncident([
+      {
+        type: 'declared',
+        id: 'd1',
+        at: '2026-12-03T10:00:00.000Z',
+        incidentId: '2026-12-03-api-down',
+        title: 'API down',
+        severity: 'P1',
+        services: [],
+        roles: { commander: 'dana', technicalLead: 'sam', communications: 'lee' },
+      },
+    ]);
+    assert.equal(incident.roles.commander, 'dana');
+    assert.match(declarationMessage(incident, { format: 'plain' }), /IC: dana/);
+    const triage = evaluateChecklist(
+      defaultChecklist(),
+      incident,
+      new Date('2026-12-03T10:01:00.000Z'),
+    ).find((phase) => phase.kind === 'triage')!;
+    const roles = triage.items.find((item) => /roles/i.test(item.title))!;
+    assert.equal(roles.ticked, true);
+  });
+});

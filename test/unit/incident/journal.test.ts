@@ -35,6 +35,23 @@ describe('incident journal', () => {
     assert.equal(second.id, '2026-12-04-api-gateway-down-2');
   });
 
+  it('keeps a token or password pasted into a note out of the journal', async () => {
+    const store = await IncidentStore.open({ folder: folder.path, timeZone: 'UTC' });
+    const incident = await store.declare({
+      ...gatewayDown,
+      description: 'login with password=hunter22 fails',
+    });
+    await store.append(incident.id, {
+      type: 'note',
+      text: 'used xoxb-123456789012-abcdefghijkl and postgres://lms:s3cret@db/lms',
+    });
+    const text = await readFile(store.journalPath(incident.id), 'utf8');
+    for (const secret of ['hunter22', 'abcdefghijkl', 's3cret'])
+      assert.ok(!text.includes(secret), secret);
+    const note = (await store.get(incident.id))!.events.at(-1);
+    assert.equal(note?.type === 'note' && note.text, 'used xoxb-*** and postgres://lms:***@db/lms');
+  });
+
   it('keeps ids within Slack limits for very long titles with accents and emoji', async () => {
     const store = await IncidentStore.open({
       folder: folder.path,
