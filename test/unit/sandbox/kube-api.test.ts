@@ -1,25 +1,15 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- API answers are open JSON, checked field by field */
 import assert from 'node:assert/strict';
 
 import { startSandbox, type Sandbox } from '../../../sandbox/index';
 import { FAST_TIMINGS } from './kube-harness';
+import { apiClient, TABLE, type Status } from './kube-http';
 
-interface Status {
-  kind: string;
-  status: string;
-  reason: string;
-  code: number;
-  message: string;
-  details?: { name?: string; kind?: string; group?: string };
-}
-
-const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
-
-/** The API as any client sees it over HTTP: Status errors, paging, watch, patch types. */
+/** The API as any client sees it over HTTP, reading: Status errors, paging, watch, tables, discovery. */
 describe('sandbox Kubernetes API over HTTP', function () {
   this.timeout(30_000);
   let sandbox: Sandbox;
   let base: string;
+  const { get, send, watch } = apiClient(() => base);
 
   beforeEach(async () => {
     sandbox = await startSandbox({ timings: FAST_TIMINGS, watchHistory: 200 });
@@ -29,56 +19,6 @@ describe('sandbox Kubernetes API over HTTP', function () {
   afterEach(async () => {
     await sandbox.stop();
   });
-
-  const get = async (path: string, headers: Record<string, string> = {}) => {
-    const response = await fetch(base + path, { headers });
-    return { status: response.status, body: (await response.json()) as any };
-  };
-  const send = async (
-    method: string,
-    path: string,
-    body: unknown,
-    contentType = 'application/json',
-  ) => {
-    const response = await fetch(base + path, {
-      method,
-      headers: { 'content-type': contentType },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as any };
-  };
-
-  /** Reads a watch stream until `done` says enough, then aborts it. */
-  const watch = async (
-    path: string,
-    done: (events: any[]) => boolean,
-    timeoutMs = 10_000,
-  ): Promise<any[]> => {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    const events: any[] = [];
-    try {
-      const response = await fetch(base + path, { signal: controller.signal });
-      assert.equal(response.status, 200);
-      const decoder = new TextDecoder();
-      let buffer = '';
-      for await (const chunk of response.body!) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-        let newline: number;
-        while ((newline = buffer.indexOf('\n')) >= 0) {
-          events.push(JSON.parse(buffer.slice(0, newline)));
-          buffer = buffer.slice(newline + 1);
-        }
-        if (done(events)) break;
-      }
-    } catch (error) {
-      if (!controller.signal.aborted) throw error;
-    } finally {
-      clearTimeout(timer);
-      controller.abort();
-    }
-    return events;
-  };
 
   it('answers a missing pod with a NotFound Status, as kubectl expects', async () => {
     const { status, body } = await get('/api/v1/namespaces/freelms/pods/grafana');
@@ -272,88 +212,6 @@ describe('sandbox Kubernetes API over HTTP', function () {
     assert.equal(body.rows[0].object.kind, 'PartialObjectMetadata');
   });
 
-  it('applies JSON, merge and strategic merge patches, and refuses an unknown patch type', async () => {
-    const path = '/apis/apps/v1/namespaces/freelms/deployments/payment-service';
-    const json = await send(
-      'PATCH',
-      path,
-      [
-        { op: 'replace', path: '/spec/revisionHistoryLimit', value: 3 },
-        { op: 'add', path: '/metadata/labels/tier', value: 'backend' },
-      ],
-      'application/json-patch+json',
-    );
-    assert.equal(json.status, 200);
-    assert.equal(json.body.spec.revisionHistoryLimit, 3);
-    assert.equal(json.body.metadata.labels.tier, 'backend');
-
-    const failedTest = await send(
-      'PATCH',
-      path,
-      [{ op: 'test', path: '/spec/replicas', value: 99 }],
-      'application/json-patch+json',
-    );
-    assert.equal(failedTest.status, 422);
-
-    const merge = await send(
-      'PATCH',
-      path,
-      { metadata: { labels: { tier: null } }, spec: { minReadySeconds: 5 } },
-      'application/merge-patch+json',
-    );
-    assert.equal(merge.body.metadata.labels.tier, undefined);
-    assert.equal(merge.body.spec.minReadySeconds, 5);
-
-    const strategic = await send(
-      'PATCH',
-      path,
-      {
-        spec: {
-          template: {
-            spec: {
-              containers: [
-                { name: 'payment-service', image: 'registry.freelms.io/payment-service:1.5.1' },
-              ],
-            },
-          },
-        },
-      },
-      'application/strategic-merge-patch+json',
-    );
-    const container = strategic.body.spec.template.spec.containers[0];
-    assert.equal(container.image, 'registry.freelms.io/payment-service:1.5.1');
-    assert.ok(container.env.length > 0, 'the rest of the container is kept: lists merge by name');
-    assert.equal(
-      strategic.body.metadata.generation,
-      merge.body.metadata.generation + 1,
-      'a spec change bumps the generation',
-    );
-
-    const apply = await send('PATCH', path, 'spec: {}', 'application/apply-patch+yaml');
-    assert.equal(apply.status, 415);
-    assert.equal(apply.body.reason, 'UnsupportedMediaType');
-  });
-
-  it('scales through the scale subresource and answers with an autoscaling/v1 Scale', async () => {
-    const scale = await send(
-      'PATCH',
-      '/apis/apps/v1/namespaces/freelms/deployments/course-service/scale',
-      { spec: { replicas: 5 } },
-      'application/merge-patch+json',
-    );
-    assert.equal(scale.status, 200);
-    assert.equal(scale.body.kind, 'Scale');
-    assert.equal(scale.body.apiVersion, 'autoscaling/v1');
-    assert.equal(scale.body.spec.replicas, 5);
-    assert.equal(scale.body.status.selector, 'app=course-service');
-    const negative = await send(
-      'PUT',
-      '/apis/apps/v1/namespaces/freelms/deployments/course-service/scale',
-      { spec: { replicas: -1 } },
-    );
-    assert.equal(negative.status, 422);
-  });
-
   it('discovers the resources kubectl resolves by short name', async () => {
     const core = (await get('/api/v1')).body;
     const pods = core.resources.find((r: { name: string }) => r.name === 'pods');
@@ -365,57 +223,5 @@ describe('sandbox Kubernetes API over HTTP', function () {
     );
     assert.equal((await get('/version')).body.minor, '35');
     assert.equal((await get('/apis')).body.kind, 'APIGroupList');
-  });
-
-  it('keeps only revisionHistoryLimit old ReplicaSets', async () => {
-    const path = '/apis/apps/v1/namespaces/freelms/deployments/user-service';
-    await send(
-      'PATCH',
-      path,
-      { spec: { revisionHistoryLimit: 1 } },
-      'application/merge-patch+json',
-    );
-    for (const version of ['3.3.0', '3.3.1']) {
-      await send(
-        'PATCH',
-        path,
-        {
-          spec: {
-            template: {
-              spec: {
-                containers: [
-                  { name: 'user-service', image: `registry.freelms.io/user-service:${version}` },
-                ],
-              },
-            },
-          },
-        },
-        'application/strategic-merge-patch+json',
-      );
-      const deadline = Date.now() + 15_000;
-      while (Date.now() < deadline) {
-        const d = (await get(path)).body;
-        if (
-          d.status.updatedReplicas === 2 &&
-          d.status.availableReplicas === 2 &&
-          d.status.replicas === 2
-        )
-          break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    const deadline = Date.now() + 10_000;
-    let sets: Array<{ metadata: { annotations: Record<string, string> } }> = [];
-    while (Date.now() < deadline) {
-      sets = (
-        await get('/apis/apps/v1/namespaces/freelms/replicasets?labelSelector=app%3Duser-service')
-      ).body.items;
-      if (sets.length === 2) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.deepEqual(
-      sets.map((rs) => rs.metadata.annotations['deployment.kubernetes.io/revision']).sort(),
-      ['4', '5'],
-    );
   });
 });
