@@ -4,27 +4,12 @@ import * as vscode from 'vscode';
 
 import type { FreeLmsApi } from '../../src/extension';
 import { Commands } from '../../src/ui/ids';
+import { control, sandbox, until } from './sandbox';
 
 async function api(): Promise<FreeLmsApi> {
   return vscode.extensions
     .getExtension<FreeLmsApi>('freelms.freelms-incident-response')!
     .activate();
-}
-
-async function until<T>(
-  probe: () => T | undefined,
-  what: string,
-  context: () => unknown = () => '',
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what} ${JSON.stringify(context())}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('the Cluster view against the FreeLMS sandbox', function () {
@@ -43,6 +28,7 @@ describe('the Cluster view against the FreeLMS sandbox', function () {
     await until(
       () => (cluster.state.phase === 'live' ? true : undefined),
       'the watches to go live',
+      20_000,
       () => cluster.state,
     );
     assert.equal(cluster.state.context, 'freelms-sandbox');
@@ -81,6 +67,7 @@ describe('the Cluster view against the FreeLMS sandbox', function () {
     const state = await until(
       () => (cluster.state.phase === 'failed' ? cluster.state : undefined),
       'the connection to fail',
+      20_000,
       () => cluster.state,
     );
     assert.match(state.error.message, /freelms-typo/);
@@ -92,7 +79,60 @@ describe('the Cluster view against the FreeLMS sandbox', function () {
     await until(
       () => (cluster.state.phase === 'live' ? true : undefined),
       'the watches to go live again',
+      20_000,
       () => cluster.state,
     );
+  });
+});
+
+describe('the Cluster view follows the cluster and explains refusals', function () {
+  before(function () {
+    if (!sandbox()) this.skip();
+  });
+
+  afterEach(async () => {
+    await control('DELETE', '/faults');
+  });
+
+  it('sees a deleted pod go and its replacement come, by watch', async () => {
+    const { cluster } = await api();
+    await cluster.ensureStarted();
+    const endpoints = sandbox()!;
+    const [victim] = await until(() => {
+      const pods = cluster.model?.pods('Deployment/course-service') ?? [];
+      return pods.length ? pods : undefined;
+    }, 'course-service pods');
+    const response = await fetch(
+      `${endpoints.kubernetes}/api/v1/namespaces/freelms/pods/${victim!.name}?gracePeriodSeconds=0`,
+      { method: 'DELETE' },
+    );
+    assert.ok(response.ok, `DELETE answered ${response.status}`);
+    await until(() => {
+      const names = (cluster.model?.pods('Deployment/course-service') ?? []).map((pod) => pod.name);
+      return !names.includes(victim!.name) && names.length > 0 ? names : undefined;
+    }, `${victim!.name} to be replaced`);
+  });
+
+  it('says which verb and resource were refused when the API answers 403', async () => {
+    const { cluster } = await api();
+    await control('POST', '/faults', {
+      spec: 'kubernetes:GET /api/v1/namespaces/freelms/pods:403',
+    });
+    await vscode.commands.executeCommand(Commands.refreshCluster);
+    const state = await until(
+      () =>
+        (cluster.state.phase === 'failed' || cluster.state.phase === 'retrying') &&
+        'error' in cluster.state
+          ? cluster.state
+          : undefined,
+      'the refusal to show',
+    );
+    assert.equal(state.error.kind, 'forbidden');
+    assert.match(state.error.message, /list/);
+    assert.match(state.error.message, /pods/);
+
+    await control('DELETE', '/faults');
+    await vscode.commands.executeCommand(Commands.refreshCluster);
+    await until(() => (cluster.state.phase === 'live' ? true : undefined), 'the view to recover');
   });
 });
