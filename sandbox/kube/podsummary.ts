@@ -30,13 +30,17 @@ export function podSummary(
     initContainers.find((c) => c.name === name)?.restartPolicy === 'Always';
   total += initContainers.filter((c) => c.restartPolicy === 'Always').length;
 
+  const countRestarts = (c: any) => {
+    restarts += c.restartCount ?? 0;
+    const finished = c.lastState?.terminated?.finishedAt;
+    if (finished) lastRestart = Math.max(lastRestart, Date.parse(finished));
+  };
+
   let initializing = false;
   const initStatuses: any[] = status.initContainerStatuses ?? [];
   for (let i = 0; i < initStatuses.length; i++) {
     const c = initStatuses[i];
-    restarts += c.restartCount ?? 0;
-    const finished = c.lastState?.terminated?.finishedAt;
-    if (finished) lastRestart = Math.max(lastRestart, Date.parse(finished));
+    countRestarts(c);
     const terminated = c.state?.terminated;
     const waiting = c.state?.waiting;
     if (terminated && terminated.exitCode === 0) continue;
@@ -67,9 +71,7 @@ export function podSummary(
     const statuses: any[] = status.containerStatuses ?? [];
     for (let i = statuses.length - 1; i >= 0; i--) {
       const c = statuses[i];
-      restarts += c.restartCount ?? 0;
-      const finished = c.lastState?.terminated?.finishedAt;
-      if (finished) lastRestart = Math.max(lastRestart, Date.parse(finished));
+      countRestarts(c);
       const waiting = c.state?.waiting;
       const terminated = c.state?.terminated;
       if (waiting?.reason) reason = waiting.reason;

@@ -29,32 +29,36 @@ export class ApiError extends Error {
 
 /** `pods "x" not found`, `deployments.apps "x" not found`. */
 export function notFound(qualifiedResource: string, name: string, group = ''): ApiError {
-  const kind = qualifiedResource.split('.')[0]!;
-  return new ApiError(404, 'NotFound', `${qualifiedResource} "${name}" not found`, {
-    name,
-    ...(group ? { group } : {}),
-    kind,
-  });
+  return new ApiError(
+    404,
+    'NotFound',
+    `${qualifiedResource} "${name}" not found`,
+    details(qualifiedResource, name, group),
+  );
 }
 
 export function alreadyExists(qualifiedResource: string, name: string, group = ''): ApiError {
-  const kind = qualifiedResource.split('.')[0]!;
-  return new ApiError(409, 'AlreadyExists', `${qualifiedResource} "${name}" already exists`, {
-    name,
-    ...(group ? { group } : {}),
-    kind,
-  });
+  return new ApiError(
+    409,
+    'AlreadyExists',
+    `${qualifiedResource} "${name}" already exists`,
+    details(qualifiedResource, name, group),
+  );
 }
 
 export function conflict(qualifiedResource: string, name: string, group = ''): ApiError {
-  const kind = qualifiedResource.split('.')[0]!;
   return new ApiError(
     409,
     'Conflict',
     `Operation cannot be fulfilled on ${qualifiedResource} "${name}": ` +
       'the object has been modified; please apply your changes to the latest version and try again',
-    { name, ...(group ? { group } : {}), kind },
+    details(qualifiedResource, name, group),
   );
+}
+
+/** The `details` of a Status about one object: its name, group and resource (`kind`). */
+function details(qualifiedResource: string, name: string, group: string) {
+  return { name, ...(group ? { group } : {}), kind: qualifiedResource.split('.')[0]! };
 }
 
 export function badRequest(message: string): ApiError {
