@@ -10,6 +10,7 @@ import { Commands } from '../../src/ui/ids';
 import type { FlagOutcome } from '../../src/ui/mitigation/flagCommand';
 import type { RollbackOutcome } from '../../src/ui/mitigation/rollbackCommand';
 import type { ScaleOutcome } from '../../src/ui/mitigation/scaleCommand';
+import { crashApiGateway, CRASHING_IMAGE, GOOD_IMAGE } from '../support/apiGateway';
 import { control, sandbox, until } from './sandbox';
 
 async function api(): Promise<FreeLmsApi> {
@@ -18,27 +19,8 @@ async function api(): Promise<FreeLmsApi> {
     .activate();
 }
 
-const BAD = 'registry.freelms.io/api-gateway:2.4.1';
-const GOOD = 'registry.freelms.io/api-gateway:2.4.0';
-
-/**
- * Puts the api-gateway on its crashing release, whatever an earlier suite did to it: the
- * integration and UI suites share one sandbox, and the UI check rolls it back too.
- */
-export async function breakApiGateway(): Promise<void> {
-  const endpoints = sandbox()!;
-  const url =
-    `${endpoints.kubernetes}/apis/apps/v1/namespaces/${endpoints.namespace}` +
-    '/deployments/api-gateway';
-  const response = await fetch(url, {
-    method: 'PATCH',
-    headers: { 'content-type': 'application/strategic-merge-patch+json' },
-    body: JSON.stringify({
-      spec: { template: { spec: { containers: [{ name: 'api-gateway', image: BAD }] } } },
-    }),
-  });
-  assert.ok(response.ok, `PATCH api-gateway: ${response.status} ${await response.text()}`);
-}
+const BAD = CRASHING_IMAGE;
+const GOOD = GOOD_IMAGE;
 
 async function healthStatus(): Promise<string> {
   const response = await fetch(sandbox()!.health);
@@ -58,9 +40,20 @@ describe('mitigation: rollback, scale and feature flags against the sandbox', fu
     });
   });
 
+  after(async () => {
+    // Later suites (the UI's log and rollback checks) expect the seeded, crash-looping gateway.
+    if (sandbox()) await crashApiGateway(sandbox()!);
+  });
+
   it('rolls the crash-looping api-gateway back to 2.4.0: rollout complete, health UP, on the timeline', async () => {
     const { cluster, store } = await api();
-    await breakApiGateway();
+    await crashApiGateway(sandbox()!);
+    const before = await vscode.commands.executeCommand<CheckOutcome>(Commands.runHealthCheck, {
+      incidentId,
+      quiet: true,
+    });
+    assert.equal(before.ok, false, before.summary);
+    assert.match(before.summary, /^DOWN/);
     await cluster.ensureStarted();
     const history = await rolloutHistory(cluster.connection!, 'api-gateway');
     const good = history.revisions.find((entry) => entry.images[0] === GOOD);

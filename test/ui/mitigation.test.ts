@@ -1,29 +1,14 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 
-import { openWorkbench, sandboxEndpoints, SCREENSHOTS, type Workbench } from './workbench';
-
-const BAD = 'registry.freelms.io/api-gateway:2.4.1';
-
-/**
- * Puts the api-gateway on its crashing release. The integration suite, run before in the same
- * sandbox, has rolled it back already; a fresh sandbox starts there anyway.
- */
-async function breakApiGateway(): Promise<void> {
-  const endpoints = sandboxEndpoints()!;
-  const response = await fetch(
-    `${endpoints.kubernetes}/apis/apps/v1/namespaces/${endpoints.namespace}` +
-      '/deployments/api-gateway',
-    {
-      method: 'PATCH',
-      headers: { 'content-type': 'application/strategic-merge-patch+json' },
-      body: JSON.stringify({
-        spec: { template: { spec: { containers: [{ name: 'api-gateway', image: BAD }] } } },
-      }),
-    },
-  );
-  assert.ok(response.ok, `PATCH api-gateway: ${response.status}`);
-}
+import { crashApiGateway } from '../support/apiGateway';
+import {
+  openWorkbench,
+  runCommand,
+  sandboxEndpoints,
+  SCREENSHOTS,
+  type Workbench,
+} from './workbench';
 
 async function healthStatus(): Promise<string> {
   const response = await fetch(sandboxEndpoints()!.health);
@@ -38,12 +23,19 @@ describe('rolling back from the Cluster view, as a responder does it', function 
       console.warn('FREELMS_SANDBOX_ENDPOINTS is not set: the rollback check needs `npm test`');
       this.skip();
     }
-    await breakApiGateway();
+    await crashApiGateway(sandboxEndpoints()!);
     workbench = await openWorkbench();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed')
+      await workbench?.page.screenshot({ path: join(SCREENSHOTS, 'rollback-failed.png') });
   });
 
   after(async () => {
     await workbench?.close();
+    // Leaves the sandbox as seeded, for whatever runs next against it.
+    if (sandboxEndpoints()) await crashApiGateway(sandboxEndpoints()!);
   });
 
   it('rolls the crashing api-gateway back from its context menu, confirmed in a modal, and it heals', async () => {
@@ -53,7 +45,10 @@ describe('rolling back from the Cluster view, as a responder does it', function 
     const row = view.locator('.monaco-list-row', { hasText: /^api-gateway/ }).first();
     await row.waitFor({ timeout: 30_000 });
     await row.click({ button: 'right' });
-    await page.locator('.context-view .action-label', { hasText: 'Rollback Deployment' }).click();
+    const item = page.locator('.context-view .action-label', { hasText: 'Rollback Deployment' });
+    await item.waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'rollback-context-menu.png') });
+    await item.click();
 
     const picks = page.locator('.quick-input-widget .monaco-list-row');
     await picks.first().waitFor();
@@ -71,8 +66,21 @@ describe('rolling back from the Cluster view, as a responder does it', function 
     await page.screenshot({ path: join(SCREENSHOTS, 'rollback-confirm.png') });
     await dialog.getByRole('button', { name: 'Roll Back' }).click();
 
-    const done = page.locator('.notification-list-item-message', { hasText: 'rollout complete' });
-    await done.first().waitFor({ timeout: 90_000 });
+    // The notification center lists the progress and then the outcome (toasts hide by themselves).
+    await runCommand(page, 'Notifications: Show Notifications');
+    const progress = page.locator('.notifications-center .notification-list-item-message', {
+      hasText: 'Rolling back api-gateway',
+    });
+    await progress.first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(SCREENSHOTS, 'rollback-progress.png') });
+    // The center closes when the progress ends; opened again, it holds the outcome.
+    await progress.first().waitFor({ state: 'detached', timeout: 90_000 });
+    await runCommand(page, 'Notifications: Show Notifications');
+    const done = page.locator('.notifications-center .notification-list-item-message', {
+      hasText: 'rollout complete',
+    });
+    await done.first().waitFor({ timeout: 30_000 });
+    assert.match((await done.first().textContent()) ?? '', /api-gateway rolled back from revision/);
     await page.screenshot({ path: join(SCREENSHOTS, 'rollback-complete.png') });
     const deadline = Date.now() + 20_000;
     while ((await healthStatus()) !== 'UP') {
