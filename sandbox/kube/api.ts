@@ -3,8 +3,8 @@
  * create, delete many), the item (get, replace, patch, delete) and its subresources. Everything
  * kubectl 1.35 sends for get, logs, scale, rollout and exec is answered here or in the files
  * this routes to: `api-list.ts` (lists, paging and watch), `api-write.ts` (bodies, patches and
- * delete options), `api-subresources.ts` (status, scale, log, eviction) and `api-http.ts`
- * (see KUBECTL.md in the shared folder for what kubectl sends).
+ * delete options), `api-subresources.ts` (status, scale, log, eviction), with the HTTP plumbing
+ * in `api-http.ts`. See KUBECTL.md in the shared folder for what kubectl sends.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -29,8 +29,6 @@ import { ApiError, methodNotAllowed, notFound } from './status';
 import type { ObjectStore } from './store';
 import { toTable } from './table';
 import type { KObject } from './types';
-
-export type { LogHandler } from './api-subresources';
 
 export interface KubeApiOptions {
   /** The address clients reach the server at, for `/api`'s serverAddressByClientCIDRs. */

@@ -32,9 +32,6 @@ import { objectKey, type ObjectStore } from './store';
 import { controllerOf, deepClone, type KObject } from './types';
 import { WorkQueue } from './workqueue';
 
-// Where the scenario imports these from.
-export { CHANGE_CAUSE, REVISION, templateHash } from './deployment-spec';
-
 export class DeploymentController {
   private readonly queue = new WorkQueue((key) => this.sync(key));
   private readonly deadlineTimers = new Map<string, NodeJS.Timeout>();

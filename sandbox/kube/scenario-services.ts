@@ -8,7 +8,7 @@
  */
 import { fnv1a, safeEncode } from './clock';
 import { applyDefaults } from './defaults';
-import { CHANGE_CAUSE, REVISION, templateHash } from './deployment';
+import { CHANGE_CAUSE, REVISION, templateHash } from './deployment-spec';
 import { BEHAVIOUR_ANNOTATION, BEHAVIOURS, type Behaviour } from './podruntime';
 import { ownerRef } from './replicaset';
 import {
