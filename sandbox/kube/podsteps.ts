@@ -25,7 +25,6 @@ export class PodSteps {
     private readonly events: EventRecorder,
   ) {}
 
-  /** The first step of a new pod: the scheduler places it on a node, or cannot. */
   private plan(rt: PodRt, at: number, run: (at: number) => void): void {
     rt.next = { at, run };
   }
@@ -58,6 +57,7 @@ export class PodSteps {
     );
   }
 
+  /** The first step of a new pod: the scheduler places it on a node, or cannot. */
   created(rt: PodRt, at: number): void {
     const nodes = this.store.list('nodes').filter((n) => !n.spec?.unschedulable);
     if (rt.behaviour === 'unschedulable' || nodes.length === 0) {

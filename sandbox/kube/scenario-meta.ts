@@ -25,10 +25,12 @@ export interface ScenarioBuilder {
   create(resource: string, obj: KObject): KObject;
 }
 
+/** The labels of a FreeLMS object: its `app`, part of `freelms`, and any `extra`. */
 export function labels(app: string, extra: Record<string, string> = {}): Record<string, string> {
   return { app, [PART_OF]: 'freelms', ...extra };
 }
 
+/** Metadata created at `created` (whole seconds, as the API server writes it). */
 export function meta(
   name: string,
   namespace: string | undefined,
