@@ -109,7 +109,8 @@ export async function toggleFeatureFlag(
       if (!confirmed) return { outcome: 'cancelled', flag, message: 'Not confirmed.' };
     }
     const change = await setFlag(target, flag, enabled);
-    const message = `Feature flag ${flag} is now ${onOff(change.readBack)} (read back from ${baseUrl}).`;
+    const message =
+      `Feature flag ${flag} is now ${onOff(change.readBack)} ` + `(read back from ${baseUrl}).`;
     const incidentId = await record(
       deps,
       { type: 'action.taken', action: flagAction(change), ok: true, summary: message, by: me() },

@@ -72,7 +72,9 @@ async function pickRevision(
   const item = (entry: RevisionEntry, index: number) => ({
     label: `Revision ${entry.revision}${index === 0 ? ' (previous)' : ''}`,
     description: entry.changeCause ?? '',
-    detail: `${imageText(entry.images)} · ${entry.age} old · ${entry.readyReplicas}/${entry.replicas} ready`,
+    detail:
+      `${imageText(entry.images)} · ${entry.age} old · ` +
+      `${entry.readyReplicas}/${entry.replicas} ready`,
     revision: entry.revision,
   });
   const current = history.revisions.find((entry) => entry.current);
@@ -113,17 +115,23 @@ function describeEnd(undo: UndoResult, status: RolloutStatusResult): string {
     `${undo.toRevision} (${imageText(undo.toImages)})`;
   switch (status.outcome) {
     case 'complete':
-      return `${moved}: rollout complete, ${status.last?.available ?? '?'} of ${status.last?.desired ?? '?'} available.`;
+      return (
+        `${moved}: rollout complete, ${status.last?.available ?? '?'} of ` +
+        `${status.last?.desired ?? '?'} available.`
+      );
     case 'failed':
     case 'timedOut': {
       const pods = status.podReasons
         .slice(0, 3)
-        .map(
-          (pod) =>
-            `${pod.pod} ${pod.status}${pod.lastTermination ? ` after ${pod.lastTermination}` : ''}`,
-        )
+        .map((pod) => {
+          const after = pod.lastTermination ? ` after ${pod.lastTermination}` : '';
+          return `${pod.pod} ${pod.status}${after}`;
+        })
         .join('; ');
-      return `${moved}, but the rollout did not finish: ${status.message}${pods ? `. ${pods}` : ''}. Look at its pods in the Cluster view.`;
+      return (
+        `${moved}, but the rollout did not finish: ${status.message}` +
+        `${pods ? `. ${pods}` : ''}. Look at its pods in the Cluster view.`
+      );
     }
     case 'cancelled':
       return `${moved}. Stopped following the rollout; it goes on in the cluster (Cluster view).`;

@@ -84,7 +84,8 @@ export async function scaleDeploymentCommand(
     }
     const warnings = validateReplicas(deployment, counts.desired, replicas);
     if (replicas === counts.desired) {
-      const message = `${deployment} already has ${replicas} desired replicas (${where}); nothing changed.`;
+      const message =
+        `${deployment} already has ${replicas} desired replicas (${where}); ` + 'nothing changed.';
       void vscode.window.showInformationMessage(message);
       return {
         outcome: 'unchanged',
@@ -148,7 +149,8 @@ export async function scaleDeploymentCommand(
       incidentId,
     };
   } catch (error) {
-    const message = `Scale of ${deployment ?? 'the Deployment'} (${where}): ${(error as Error).message}`;
+    const what = deployment ?? 'the Deployment';
+    const message = `Scale of ${what} (${where}): ${(error as Error).message}`;
     if (error instanceof ScaleError && error.kind === 'invalidCount') {
       void vscode.window.showErrorMessage(message);
       return { outcome: 'refused', deployment, message };

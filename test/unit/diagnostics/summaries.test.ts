@@ -76,7 +76,8 @@ describe('what the Diagnostics view and the timeline say about each check', () =
   it('reports the worst consumer group first and counts lag above the threshold as a problem', () => {
     const text = [
       'GROUP  TOPIC   PARTITION  CURRENT-OFFSET  LOG-END-OFFSET  LAG   CONSUMER-ID  HOST  CLIENT-ID',
-      `slow   events  0          0               ${KAFKA_LAG_THRESHOLD + 5}            ${KAFKA_LAG_THRESHOLD + 5}  c-1  /10.0.0.1  c`,
+      `slow   events  0          0               ${KAFKA_LAG_THRESHOLD + 5}            ` +
+        `${KAFKA_LAG_THRESHOLD + 5}  c-1  /10.0.0.1  c`,
       '',
       'GROUP  TOPIC   PARTITION  CURRENT-OFFSET  LOG-END-OFFSET  LAG   CONSUMER-ID  HOST  CLIENT-ID',
       'fast   events  0          10              10              0     c-2  /10.0.0.2  c',
