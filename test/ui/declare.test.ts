@@ -135,4 +135,50 @@ describe('the FreeLMS workbench, as a responder sees it', () => {
     assert.match((await status.textContent()) ?? '', /P1 · 0m \/ 15m/);
     await page.screenshot({ path: join(SCREENSHOTS, 'incident-declared.png') });
   });
+
+  it('adds a note, resolves the incident and opens its postmortem, all from the palette', async () => {
+    const { page } = workbench;
+    const view = page.locator('[id="workbench.view.extension.freelms"]');
+    const input = page.locator('.quick-input-widget input');
+
+    await runCommand(page, 'FreeLMS: Add Timeline Note');
+    await input.waitFor();
+    await input.fill('Rolled back api-gateway to revision 3');
+    await page.keyboard.press('Enter');
+    // Fold the runbook checklist so the timeline is in view (the tree only renders what shows).
+    await view.locator('.monaco-list-row', { hasText: 'Runbook' }).first().click();
+    await view.locator('.monaco-list-row', { hasText: 'Timeline' }).first().click();
+    await view
+      .locator('.monaco-list-row', { hasText: 'Rolled back api-gateway to revision 3' })
+      .first()
+      .waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'incident-note.png') });
+
+    await runCommand(page, 'FreeLMS: Resolve Incident');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor();
+    assert.match((await dialog.textContent()) ?? '', /Resolve P1 "api-gateway returns 502"\?/);
+    await dialog.getByRole('button', { name: 'Resolve' }).click();
+    await input.waitFor();
+    await input.fill('Rolled back to revision 3');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'Root cause' }).waitFor();
+    await input.fill('A cache that grew without bound');
+    await page.keyboard.press('Enter');
+    await view
+      .locator('.monaco-list-row', { hasText: /^Resolved/ })
+      .first()
+      .waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'incident-resolved.png') });
+
+    await runCommand(page, 'FreeLMS: Generate Postmortem');
+    await page
+      .locator('.tabs-container .tab', { hasText: /api-gateway-returns-502\.md/ })
+      .waitFor();
+    await page
+      .locator('.monaco-editor .view-lines', { hasText: 'Postmortem: api-gateway returns 502' })
+      .first()
+      .waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'postmortem.png') });
+  });
 });

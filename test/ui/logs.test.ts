@@ -98,7 +98,8 @@ describe('the log panel, as a responder sees it', function () {
     await pod.locator('.action-label[aria-label="Show Logs"]').click();
 
     const { frame, title } = await webviewTitled(page, 'Logs: api-gateway-');
-    await frame.locator('.row').first().waitFor({ timeout: 30_000 });
+    // The current container of a crash-looping pod may have printed nothing yet: the previous
+    // one holds the crash.
     await frame.getByLabel('Previous').check();
     await frame.locator('.status', { hasText: /ended/ }).waitFor({ timeout: 30_000 });
     await frame.locator('.row').first().waitFor();
