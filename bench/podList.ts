@@ -47,8 +47,8 @@ export async function podList(
     peer: pair.peer,
     peerName: 'kubectl get pods -o json',
     ratio: pair.ratio,
-    goal: 'ours ≤ 1× kubectl get pods -o json',
-    met: pair.ratio <= 1,
+    goal: 'ours ≤ 0.8× kubectl get pods -o json',
+    met: pair.ratio <= 0.8,
     extra: { 'pods in the model': shown },
   };
 }

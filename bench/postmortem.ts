@@ -123,8 +123,8 @@ export async function postmortem(ctx: BenchContext): Promise<BenchResult> {
     peer: pair.peer,
     peerName: 'read + JSON.parse',
     ratio: pair.ratio,
-    goal: 'ours ≤ 500 ms',
-    met: pair.ours.median <= 500,
+    goal: 'ours ≤ 200 ms',
+    met: pair.ours.median <= 200,
     extra: { 'postmortem characters': length },
   };
 }

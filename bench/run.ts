@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 
 import { activation } from './activation';
 import { declare } from './declare';
+import { DEFAULT_LINE_BUDGET } from '../src/platform/kube/logBuffer';
 import { logMemory } from './logMemory';
 import { logPage } from './logPageRun';
 import { logThroughput } from './logThroughput';
@@ -51,7 +52,8 @@ async function logBenchmarks(ctx: BenchContext): Promise<BenchResult[]> {
       join(stateDir, 'endpoints.json'),
       { small, large },
       lines,
-      lines.small,
+      // The panel's own default budget: memory must stay flat as the stream goes on.
+      DEFAULT_LINE_BUDGET,
     );
     return [throughput, ...memory];
   } finally {
