@@ -83,7 +83,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   if (options.scenario !== false)
     loadScenario(store, { now: clock.now(), ...(options.pods ? { pods: options.pods } : {}) });
-  if (options.seedDir) loadSeed(store, options.seedDir);
+  if (options.seedDir) loadSeed(store, options.seedDir, (message) => log.warn(`seed: ${message}`));
 
   const kubelet = new Kubelet(store, clock, timings, events, { behaviourOf });
   kubelet.start();
