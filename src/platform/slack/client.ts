@@ -10,6 +10,7 @@ import {
 } from '@slack/web-api';
 
 import { silentLog, type Log } from '../../common/log';
+import { networkCause } from '../networkCause';
 import { SlackApiError } from './errors';
 
 /** Settings of the Slack client; `freelms.slack.*` maps onto it. The token is not here. */
@@ -42,14 +43,16 @@ export interface SlackMessageRef {
  */
 export class SlackClient {
   private readonly web: WebClient;
+  private readonly apiUrl: string;
 
   constructor(
     config: SlackConfig,
     token: string,
     private readonly log: Log = silentLog,
   ) {
+    this.apiUrl = config.apiUrl ?? 'https://slack.com/api/';
     this.web = new WebClient(token, {
-      slackApiUrl: config.apiUrl ?? 'https://slack.com/api/',
+      slackApiUrl: this.apiUrl,
       timeout: config.timeoutMs ?? 10_000,
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
@@ -180,7 +183,7 @@ export class SlackClient {
       this.log.debug(`${method} ok in ${Date.now() - started} ms`);
       return answer;
     } catch (error) {
-      const failure = toSlackError(method, error);
+      const failure = toSlackError(method, error, this.apiUrl);
       if (failure.slackError && harmless.includes(failure.slackError)) {
         this.log.debug(`${method}: ${failure.slackError}, nothing to do`);
         return (error as WebAPIPlatformError).data as T;
@@ -191,7 +194,7 @@ export class SlackClient {
   }
 }
 
-function toSlackError(method: string, error: unknown): SlackApiError {
+function toSlackError(method: string, error: unknown, apiUrl: string): SlackApiError {
   const coded = error as { code?: string };
   switch (coded?.code) {
     case ErrorCode.PlatformError: {
@@ -233,10 +236,17 @@ function toSlackError(method: string, error: unknown): SlackApiError {
     case ErrorCode.RequestError: {
       const original = (error as WebAPIRequestError).original;
       const timedOut = original?.name === 'TimeoutError' || original?.name === 'AbortError';
+      if (timedOut) return new SlackApiError(method, 'timeout', `no answer in time from ${apiUrl}`);
+      // fetch says only "fetch failed" or "terminated"; the socket's own code says why.
+      const why =
+        networkCause(original)?.why ??
+        (original?.message === 'terminated'
+          ? 'the connection closed mid-answer'
+          : original?.message);
       return new SlackApiError(
         method,
-        timedOut ? 'timeout' : 'network',
-        timedOut ? 'no answer in time' : (original?.message ?? 'request failed'),
+        'network',
+        `cannot reach ${apiUrl}: ${why ?? 'request failed'}`,
       );
     }
   }
@@ -244,7 +254,10 @@ function toSlackError(method: string, error: unknown): SlackApiError {
   // The WebClient reports a 429 without a usable Retry-After as a plain error.
   if (/rate limit|retry header/i.test(message))
     return new SlackApiError(method, 'rateLimited', message, 429, 'ratelimited');
-  return new SlackApiError(method, 'network', message);
+  const why =
+    networkCause(error)?.why ??
+    (message === 'terminated' ? 'the connection closed mid-answer' : message);
+  return new SlackApiError(method, 'network', `cannot reach ${apiUrl}: ${why}`);
 }
 
 /** Routes the WebClient's own logging into ours, at debug level, redacted by our logger. */
