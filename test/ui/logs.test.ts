@@ -1,36 +1,14 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 
-import type { FrameLocator, Page } from 'playwright-core';
-
 import {
   openWorkbench,
   runCommand,
   sandboxEndpoints,
+  webviewTitled,
   SCREENSHOTS,
   type Workbench,
 } from './workbench';
-
-/** The inner document of the webview whose title starts with `prefix`, and that title. */
-async function webviewTitled(
-  page: Page,
-  prefix: string,
-): Promise<{ frame: FrameLocator; title: string }> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const outers = page.locator('iframe.webview.ready');
-    const count = await outers.count();
-    for (let index = 0; index < count; index += 1) {
-      const inner = outers.nth(index).contentFrame().locator('#active-frame');
-      const title = await inner.getAttribute('title').catch(() => null);
-      if (title?.startsWith(prefix)) {
-        return { frame: outers.nth(index).contentFrame().frameLocator('#active-frame'), title };
-      }
-    }
-    if (Date.now() > deadline) throw new Error(`no webview titled "${prefix}…" appeared`);
-    await page.waitForTimeout(200);
-  }
-}
 
 describe('the log panel, as a responder sees it', function () {
   let workbench: Workbench;

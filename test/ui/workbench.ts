@@ -101,19 +101,28 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-/** The inner document of the webview whose title is `title`. */
-export async function webview(page: Page, title: string): Promise<FrameLocator> {
+/** The inner document of the webview whose title starts with `prefix`, and that title. */
+export async function webviewTitled(
+  page: Page,
+  prefix: string,
+): Promise<{ frame: FrameLocator; title: string }> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const outers = page.locator('iframe.webview.ready');
     const count = await outers.count();
     for (let index = 0; index < count; index += 1) {
       const inner = outers.nth(index).contentFrame().locator('#active-frame');
-      if ((await inner.getAttribute('title').catch(() => null)) === title) {
-        return outers.nth(index).contentFrame().frameLocator('#active-frame');
+      const title = await inner.getAttribute('title').catch(() => null);
+      if (title?.startsWith(prefix)) {
+        return { frame: outers.nth(index).contentFrame().frameLocator('#active-frame'), title };
       }
     }
-    if (Date.now() > deadline) throw new Error(`no webview titled "${title}" appeared`);
+    if (Date.now() > deadline) throw new Error(`no webview titled "${prefix}…" appeared`);
     await page.waitForTimeout(200);
   }
+}
+
+/** The inner document of the webview whose title is `title`. */
+export async function webview(page: Page, title: string): Promise<FrameLocator> {
+  return (await webviewTitled(page, title)).frame;
 }

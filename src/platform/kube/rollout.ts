@@ -4,6 +4,7 @@ import type { Action } from '../../incident/model';
 import { ageSince, toDate } from './age';
 import type { KubeConnection } from './connection';
 import { kubeRequest } from './request';
+import { selectorOf } from './deploymentSelector';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
@@ -95,19 +96,6 @@ export interface UndoOptions {
 
 const deploymentPath = (ns: string, name: string) =>
   `/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/deployments/${encodeURIComponent(name)}`;
-
-/** The label selector of a Deployment in query form. */
-export function selectorOf(d: V1Deployment): string {
-  const labels = d.spec?.selector?.matchLabels ?? {};
-  const expressions = (d.spec?.selector?.matchExpressions ?? []).map((e) =>
-    e.operator === 'Exists'
-      ? e.key
-      : e.operator === 'DoesNotExist'
-        ? `!${e.key}`
-        : `${e.key} ${e.operator.toLowerCase()} (${(e.values ?? []).join(',')})`,
-  );
-  return [...Object.entries(labels).map(([k, v]) => `${k}=${v}`), ...expressions].join(',');
-}
 
 /** JSON with sorted keys, without nulls and empty objects/lists: what a server default adds. */
 function canonical(value: unknown): unknown {

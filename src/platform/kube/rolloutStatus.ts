@@ -4,7 +4,8 @@ import type { KubeConnection } from './connection';
 import type { KubeError } from './errors';
 import { LineSplitter } from './lines';
 import { computePodStatus } from './podStatus';
-import { ownedReplicaSets, REVISION_ANNOTATION, sameTemplate, selectorOf } from './rollout';
+import { selectorOf } from './deploymentSelector';
+import { ownedReplicaSets, REVISION_ANNOTATION, sameTemplate } from './rollout';
 import { computeDeploymentStatus } from './workloadStatus';
 import type { RolloutPhase } from './workloadStatus';
 

@@ -8,6 +8,7 @@ import { ListWatch } from './listWatch';
 import type { LogEntry } from './logEntries';
 import { LogStream } from './logs';
 import type { LogRequest, LogStreamEvent, LogStreamOptions } from './logs';
+import { selectorOf } from './deploymentSelector';
 
 /** Every pod of a workload, merged. */
 export interface WorkloadLogRequest extends Omit<LogRequest, 'pod'> {
@@ -38,15 +39,7 @@ export async function deploymentSelector(
     { verb: 'get', resource: 'deployments', name },
     `/apis/apps/v1/namespaces/${ns}/deployments/${encodeURIComponent(name)}`,
   );
-  const labels = d.spec?.selector?.matchLabels ?? {};
-  const expressions = (d.spec?.selector?.matchExpressions ?? []).map((e) =>
-    e.operator === 'Exists'
-      ? e.key
-      : e.operator === 'DoesNotExist'
-        ? `!${e.key}`
-        : `${e.key} ${e.operator.toLowerCase()} (${(e.values ?? []).join(',')})`,
-  );
-  return [...Object.entries(labels).map(([k, v]) => `${k}=${v}`), ...expressions].join(',');
+  return selectorOf(d);
 }
 
 /**
