@@ -88,4 +88,17 @@ describe('rolling back from the Cluster view, as a responder does it', function 
       await page.waitForTimeout(300);
     }
   });
+
+  it('shows the health check in the Diagnostics view, run again by a click on its row', async () => {
+    const { page } = workbench;
+    const view = page.locator('[id="workbench.view.extension.freelms"]');
+    const row = view.locator('.monaco-list-row', { hasText: 'Health endpoint' }).first();
+    await row.waitFor();
+    await row.click();
+    await view
+      .locator('.monaco-list-row', { hasText: /Health endpoint\s*UP \(HTTP 200/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(SCREENSHOTS, 'diagnostics-health.png') });
+  });
 });
