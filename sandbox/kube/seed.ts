@@ -38,6 +38,7 @@ export function loadSeed(
     } catch (error) {
       throw new Error(
         `${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
+        { cause: error },
       );
     }
     for (const doc of docs.flatMap(flattenList)) {
@@ -77,7 +78,9 @@ export function loadSeed(
           store.remove(info.resource, obj.metadata.namespace, obj.metadata.name);
         created = store.create(info.resource, obj);
       } catch (error) {
-        throw new Error(`${file}: ${key} cannot be loaded: ${(error as Error).message}`);
+        throw new Error(`${file}: ${key} cannot be loaded: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
       if (deletion) {
         store.mutate(info.resource, created.metadata.namespace, created.metadata.name, (o) => {
