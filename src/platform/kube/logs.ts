@@ -324,8 +324,13 @@ export class LogStream {
     }
     const init = pod.status?.initContainerStatuses ?? [];
     const statuses = [...init, ...(pod.status?.containerStatuses ?? [])];
-    const name = this.request.container;
-    const status = name ? statuses.find((s) => s.name === name) : statuses[0];
+    // Without a container named, the server streams the pod's default container, as kubectl
+    // picks it; a finished init container listed first must not end a running pod's stream.
+    const name =
+      this.request.container ??
+      pod.metadata?.annotations?.['kubectl.kubernetes.io/default-container'] ??
+      pod.spec?.containers?.[0]?.name;
+    const status = statuses.find((s) => s.name === name) ?? (name ? undefined : statuses[0]);
     const phase = pod.status?.phase;
     const terminated = status?.state?.terminated;
     const reason = terminated?.reason ?? status?.state?.waiting?.reason ?? 'stopped';

@@ -198,6 +198,19 @@ describe('the log pipeline', () => {
     assert.match(end.message!, /redis-0\/redis stopped/);
   });
 
+  it('keeps following a running pod whose finished init container is listed first', async () => {
+    logs.set('notification-0', 'wait-for-kafka', { state: 'terminated', init: true, lines: [] });
+    logs.set('notification-0', 'app', {
+      state: 'running',
+      lines: [{ ts: ts(40), text: 'Started NotificationApplication' }],
+    });
+    const r = stream({ pod: 'notification-0', follow: true });
+    await until(() => logs.followerCount('notification-0', 'app') === 1);
+    logs.endStreams('notification-0', 'app');
+    await until(() => logs.followerCount('notification-0', 'app') === 1);
+    assert.ok(!r.events.some((event) => event.type === 'end'), 'the stream was not ended');
+  });
+
   it('keeps following a crash-looping container across its restarts', async () => {
     const key = 'payment-service-6d4b75cb6d-ddddd';
     logs.set(key, 'app', { state: 'running', lines: [{ ts: ts(1), text: 'INFO starting' }] });

@@ -12,6 +12,8 @@ export interface FakeContainerLog {
   state: 'running' | 'terminated' | 'crashLoop';
   /** The pod's phase; `Running` unless a test finishes the pod. */
   phase?: string;
+  /** An init container: listed in `initContainerStatuses`, not in `spec.containers`. */
+  init?: boolean;
 }
 
 /**
@@ -78,20 +80,27 @@ export class FakeLogs {
           : log.state === 'crashLoop'
             ? { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 10s' } }
             : { terminated: { exitCode: 0, reason: 'Completed' } };
-      const containerStatuses = entries.map(([k, log]) => ({
+      const statusOf = ([k, log]: [string, FakeContainerLog]) => ({
         name: k.split('/')[1],
         state: state(log),
-      }));
-      const phase = entries[0]![1].phase ?? 'Running';
+      });
+      const containers = entries.filter(([, log]) => !log.init);
+      const phase = containers[0]?.[1].phase ?? entries[0]![1].phase ?? 'Running';
       sendJson(res, 200, {
         kind: 'Pod',
         metadata: { name: pod },
-        status: { phase, containerStatuses },
+        spec: { containers: containers.map(([k]) => ({ name: k.split('/')[1] })) },
+        status: {
+          phase,
+          initContainerStatuses: entries.filter(([, log]) => log.init).map(statusOf),
+          containerStatuses: containers.map(statusOf),
+        },
       });
       return true;
     }
     this.requests.push(url);
-    const container = url.searchParams.get('container') ?? entries[0]?.[0].split('/')[1] ?? '';
+    const fallback = entries.find(([, log]) => !log.init) ?? entries[0];
+    const container = url.searchParams.get('container') ?? fallback?.[0].split('/')[1] ?? '';
     const key = `${pod}/${container}`;
     const log = this.logs.get(key);
     if (!log) {
