@@ -16,6 +16,7 @@ import type { SandboxEndpoints } from './endpoints';
 import { FaultRegistry } from './faults';
 import { KubeApi } from './kube/api';
 import { CHURN_PATH, churnControl } from './kube/churn';
+import { EXPIRE_PATH, expireControl } from './kube/expire';
 import { DEFAULT_TIMINGS, SandboxClock, type Timings } from './kube/clock';
 import { DeploymentController } from './kube/deployment';
 import { EventRecorder } from './kube/events';
@@ -142,10 +143,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
 
   const churn = churnControl(store, NAMESPACE);
+  const expire = expireControl(store, NAMESPACE, () => api.closeStreams());
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
     const started = Date.now();
     if (path === CHURN_PATH) return churn(req, res);
+    if (path === EXPIRE_PATH) return expire(req, res);
     if (KubeApi.owns(path)) {
       res.once('finish', () =>
         log.debug(

@@ -113,6 +113,49 @@ describe('the Cluster view follows the cluster and explains refusals', function 
     }, `${victim!.name} to be replaced`);
   });
 
+  it('lists again after 410 Gone when its watch history expired, and keeps following', async () => {
+    const { cluster } = await api();
+    await cluster.ensureStarted();
+    await until(
+      () => (cluster.state.phase === 'live' ? true : undefined),
+      'the watches to go live',
+    );
+    await control('DELETE', '/calls');
+    await control('POST', '/watches/expire');
+
+    const lists = async () =>
+      (
+        (await control('GET', '/calls?service=kubernetes')) as {
+          calls: Array<{ method: string; url: string }>;
+        }
+      ).calls
+        .filter(
+          (call) => call.method === 'GET' && /\/namespaces\/freelms\/pods(\?|$)/.test(call.url),
+        )
+        .filter((call) => !/[?&]watch=(true|1)/.test(call.url));
+    await until(
+      async () => ((await lists()).length > 0 ? true : undefined),
+      'the pods to be listed again',
+    );
+    await until(
+      () => (cluster.state.phase === 'live' ? true : undefined),
+      'the watches to go live again',
+    );
+
+    const endpoints = sandbox()!;
+    const [victim] = cluster.model!.pods('Deployment/user-service');
+    await fetch(
+      `${endpoints.kubernetes}/api/v1/namespaces/freelms/pods/${victim!.name}?gracePeriodSeconds=0`,
+      {
+        method: 'DELETE',
+      },
+    );
+    await until(() => {
+      const names = (cluster.model?.pods('Deployment/user-service') ?? []).map((pod) => pod.name);
+      return !names.includes(victim!.name) && names.length > 0 ? true : undefined;
+    }, 'the watch after the resync to see a change');
+  });
+
   it('says which verb and resource were refused when the API answers 403', async () => {
     const { cluster } = await api();
     await control('POST', '/faults', {
