@@ -32,6 +32,7 @@ import { adoptSandboxCredentials, Credentials, setCredentials } from './ui/crede
 import { DeliveryService } from './ui/delivery/deliveryService';
 import { retryDelivery, type RetryArgument } from './ui/delivery/retryCommand';
 import { ExtensionLog } from './ui/logging';
+import { ReportPanel } from './ui/report/reportPanel';
 import { registerLogCommands } from './ui/logs/logCommands';
 import { registerMitigationCommands } from './ui/mitigation/registerMitigation';
 import { registerDiagnostics } from './ui/diagnostics/registerDiagnostics';
@@ -167,9 +168,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<FreeLm
     }),
     vscode.commands.registerCommand(
       Commands.openDashboard,
-      async (argument?: IncidentArgument & { dashboard?: Dashboard }) => {
+      async (argument?: IncidentArgument & { dashboard?: Dashboard; open?: boolean }) => {
         const incident = await resolveIncident(store, argument, { includeResolved: true });
-        return incident ? openDashboard(incident, argument?.dashboard) : undefined;
+        return incident
+          ? openDashboard(incident, argument?.dashboard, argument?.open ?? true)
+          : undefined;
+      },
+    ),
+    vscode.commands.registerCommand(
+      Commands.openIncidentReport,
+      async (argument?: IncidentArgument) => {
+        const incident = await resolveIncident(store, argument, { includeResolved: true });
+        if (incident)
+          await ReportPanel.show(context.extensionUri, store, incident.id, log.for('report'));
+        return incident?.id;
       },
     ),
     vscode.commands.registerCommand(Commands.resolveIncident, (argument?) =>

@@ -62,6 +62,8 @@ function apply(incident: Incident, event: IncidentEvent): void {
       if (event.usersImpacted !== undefined) incident.usersImpacted = event.usersImpacted;
       if (event.dataAtRisk !== undefined) incident.dataAtRisk = event.dataAtRisk;
       if (event.impact !== undefined) incident.impact = event.impact;
+      if (event.summary !== undefined) incident.summary = event.summary;
+      if (event.rootCause !== undefined) incident.rootCause = event.rootCause;
       break;
     case 'role.assigned':
       incident.roles[event.role] = event.name;

@@ -108,6 +108,7 @@ function scopeText(event: Extract<IncidentEvent, { type: 'scope.updated' }>): st
   if (event.usersImpacted) parts.push(`users impacted ${event.usersImpacted}`);
   if (event.dataAtRisk) parts.push(`data at risk: ${event.dataAtRisk}`);
   if (event.impact) parts.push(`impact: ${event.impact}`);
+  if (event.rootCause) parts.push(`root cause: ${event.rootCause}`);
   return parts.length > 0 ? `: ${parts.join('; ')}` : '';
 }
 

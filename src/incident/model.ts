@@ -105,6 +105,9 @@ export interface ScopeUpdatedEvent extends EventBase {
   usersImpacted?: string;
   dataAtRisk?: string;
   impact?: string;
+  /** From the incident report: what happened in a line, and the cause once known. */
+  summary?: string;
+  rootCause?: string;
 }
 
 export interface RoleAssignedEvent extends EventBase {

@@ -15,6 +15,7 @@ export const Commands = {
   updateStatus: 'freelms.updateStatus',
   resolveIncident: 'freelms.resolveIncident',
   generatePostmortem: 'freelms.generatePostmortem',
+  openIncidentReport: 'freelms.openIncidentReport',
   postUpdate: 'freelms.postUpdate',
   openDashboard: 'freelms.openDashboard',
   selectContext: 'freelms.selectContext',

@@ -169,3 +169,64 @@ describe('keeping everyone informed', () => {
     await vscode.window.tabGroups.close(tab);
   });
 });
+
+describe('the incident report, credentials and dashboards', () => {
+  it('opens the Incident Report form for an incident', async () => {
+    const { store } = await api();
+    const [incident] = await store.list();
+    const id = await vscode.commands.executeCommand<string>(Commands.openIncidentReport, {
+      incidentId: incident!.id,
+    });
+    assert.equal(id, incident!.id);
+    const tab = await new Promise<vscode.Tab | undefined>((resolve) => {
+      const deadline = Date.now() + 10_000;
+      const poll = () => {
+        const found = vscode.window.tabGroups.all
+          .flatMap((group) => group.tabs)
+          .find((candidate) => candidate.label === `Report: ${incident!.title}`);
+        if (found || Date.now() > deadline) resolve(found);
+        else setTimeout(poll, 100);
+      };
+      poll();
+    });
+    assert.ok(tab, 'the report tab is open');
+    await vscode.window.tabGroups.close(tab);
+  });
+
+  it('keeps a token in secret storage: removing the Slack token makes Slack unconfigured, setting it back configures it', async () => {
+    const { delivery } = await api();
+    const endpoints = process.env['FREELMS_SANDBOX_ENDPOINTS'];
+    if (!endpoints) return;
+    const token = JSON.parse(await readFile(endpoints, 'utf8')).sandboxAccess.tokens
+      .slack as string;
+    await vscode.commands.executeCommand(Commands.setCredentials, { name: 'slack', value: '' });
+    assert.match(
+      (await delivery.unconfigured()).slack ?? '',
+      /Slack has no token: run FreeLMS: Set Credentials/,
+    );
+    await vscode.commands.executeCommand(Commands.setCredentials, { name: 'slack', value: token });
+    assert.equal((await delivery.unconfigured()).slack, undefined);
+  });
+
+  it('opens Grafana at the incident’s time window', async () => {
+    const { store } = await api();
+    const [incident] = await store.list();
+    const config = vscode.workspace.getConfiguration('freelms');
+    await config.update(
+      'dashboards.grafanaUrl',
+      'https://grafana.example.test/d/freelms-overview',
+      vscode.ConfigurationTarget.Workspace,
+    );
+    try {
+      const url = await vscode.commands.executeCommand<string>(Commands.openDashboard, {
+        incidentId: incident!.id,
+        dashboard: 'grafana',
+        open: false,
+      });
+      const from = new URL(url).searchParams.get('from');
+      assert.equal(from, String(Date.parse(incident!.detectedAt) - 15 * 60_000));
+    } finally {
+      await config.update('dashboards.grafanaUrl', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+});

@@ -8,6 +8,7 @@ import { dashboardUrl, type Dashboard } from './dashboardUrl';
 export async function openDashboard(
   incident: Incident,
   which?: Dashboard,
+  open = true,
 ): Promise<string | undefined> {
   const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
   const configured = (['grafana', 'jaeger'] as const)
@@ -45,6 +46,7 @@ export async function openDashboard(
     );
     return undefined;
   }
-  await vscode.env.openExternal(vscode.Uri.parse(url));
+  // `open: false` gives a script the link (to paste in the channel, say) without a browser.
+  if (open) await vscode.env.openExternal(vscode.Uri.parse(url));
   return url;
 }

@@ -1,0 +1,37 @@
+import type { Incident, NewEvent } from '../../incident/model';
+import type { Report } from './protocol';
+
+/**
+ * The journal events a saved report makes: one `scope.updated` with only the fields that
+ * changed, a `followup.added` per new follow-up and a `followup.done` per one newly ticked.
+ * Saving an unchanged report writes nothing.
+ */
+export function reportEvents(incident: Incident, report: Report, by: string): NewEvent[] {
+  const events: NewEvent[] = [];
+  const scope: Extract<NewEvent, { type: 'scope.updated' }> = { type: 'scope.updated', by };
+  let changed = false;
+  const set = <K extends 'usersImpacted' | 'dataAtRisk' | 'impact' | 'summary' | 'rootCause'>(
+    key: K,
+  ) => {
+    const now = report[key] || undefined;
+    if (now !== (incident[key] || undefined)) {
+      scope[key] = report[key];
+      changed = true;
+    }
+  };
+  if (report.services.join('\n') !== incident.services.join('\n')) {
+    scope.services = report.services;
+    changed = true;
+  }
+  for (const key of ['usersImpacted', 'dataAtRisk', 'impact', 'summary', 'rootCause'] as const)
+    set(key);
+  if (changed) events.push(scope);
+
+  for (const text of report.newFollowUps) events.push({ type: 'followup.added', text, by });
+  for (const followUp of incident.followUps) {
+    if (!followUp.done && report.done.includes(followUp.id)) {
+      events.push({ type: 'followup.done', followUpId: followUp.id, by });
+    }
+  }
+  return events;
+}

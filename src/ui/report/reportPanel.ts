@@ -1,0 +1,120 @@
+import { userInfo } from 'node:os';
+
+import * as v from 'valibot';
+import * as vscode from 'vscode';
+
+import type { Log } from '../../common/log';
+import type { IncidentStore } from '../../incident/store';
+import { followUpDeadline } from '../../incident/timers';
+import { renderPage, webviewOptions } from '../webviewHtml';
+import { FromReportSchema, type ToReport } from './protocol';
+import { reportEvents } from './reportEvents';
+
+/**
+ * `FreeLMS: Open Incident Report`: the incident's scope, impact, summary, root cause and
+ * follow-ups in one form. Saving writes only what changed to the journal, so the timeline and
+ * the postmortem follow. One form per incident.
+ */
+export class ReportPanel implements vscode.Disposable {
+  private static readonly open = new Map<string, ReportPanel>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private disposed = false;
+
+  static async show(
+    extensionUri: vscode.Uri,
+    store: IncidentStore,
+    incidentId: string,
+    log: Log,
+  ): Promise<void> {
+    const existing = ReportPanel.open.get(incidentId);
+    if (existing) {
+      existing.panel.reveal();
+      return;
+    }
+    const incident = await store.get(incidentId);
+    const panel = vscode.window.createWebviewPanel(
+      'freelms.incidentReport',
+      `Report: ${incident?.title ?? incidentId}`,
+      vscode.ViewColumn.Active,
+      webviewOptions(extensionUri),
+    );
+    ReportPanel.open.set(incidentId, new ReportPanel(panel, store, incidentId, log));
+    panel.webview.html = await renderPage(panel.webview, extensionUri, 'report');
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly store: IncidentStore,
+    private readonly incidentId: string,
+    private readonly log: Log,
+  ) {
+    panel.iconPath = new vscode.ThemeIcon('notebook');
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
+    );
+  }
+
+  private post(message: ToReport): void {
+    if (!this.disposed) void this.panel.webview.postMessage(message);
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const parsed = v.safeParse(FromReportSchema, raw);
+    if (!parsed.success) {
+      this.log.warn(
+        `ignored an invalid message from the incident report: ${v.summarize(parsed.issues)}`,
+      );
+      return;
+    }
+    const incident = await this.store.get(this.incidentId);
+    if (!incident) {
+      this.post({
+        type: 'failed',
+        message: `The incident ${this.incidentId} is no longer in the journal folder.`,
+      });
+      return;
+    }
+    if (parsed.output.type === 'ready') {
+      this.post({
+        type: 'init',
+        incidentId: incident.id,
+        title: incident.title,
+        report: {
+          services: incident.services,
+          usersImpacted: incident.usersImpacted ?? '',
+          dataAtRisk:
+            (['no', 'unknown', 'yes'] as const).find((value) => value === incident.dataAtRisk) ??
+            'unknown',
+          impact: incident.impact ?? '',
+          summary: incident.summary ?? '',
+          rootCause: incident.rootCause ?? '',
+        },
+        followUps: incident.followUps.map((followUp) => ({
+          id: followUp.id,
+          text: followUp.text,
+          done: followUp.done,
+        })),
+        deadline: followUpDeadline(incident),
+      });
+      return;
+    }
+    try {
+      const events = reportEvents(incident, parsed.output.report, userInfo().username);
+      if (events.length) await this.store.append(incident.id, events);
+      this.post({ type: 'saved', changes: events.length });
+      // Show the follow-ups as the journal now has them, with their ids for ticking.
+      await this.receive({ type: 'ready' });
+    } catch (error) {
+      this.post({ type: 'failed', message: (error as Error).message });
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    ReportPanel.open.delete(this.incidentId);
+    this.panel.dispose();
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+}
