@@ -204,7 +204,7 @@ for (const suite of suites) {
   let counts;
   const sandbox = suite === 'unit' ? undefined : await startSuiteSandbox();
   try {
-    if (suite === 'unit') counts = await mochaSuite('unit', []);
+    if (suite === 'unit') counts = await mochaSuite('unit', ['test/unit/**/*.test.ts']);
     else if (suite === 'integration') counts = await integrationSuite(sandbox);
     else {
       await build([]);
