@@ -57,6 +57,7 @@ try {
   const server = await startVSCodeServer({
     runDir,
     smokeTestDriver: false,
+    wrapper: true,
     port,
     env: { FREELMS_SANDBOX_ENDPOINTS: sandbox.endpointsFile },
   });

@@ -15,6 +15,7 @@ export function freePort(): Promise<number>;
 export function startVSCodeServer(options: {
   runDir: string;
   smokeTestDriver?: boolean;
+  wrapper?: boolean;
   port?: number;
   extraArgs?: string[];
   env?: Record<string, string>;

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { chromiumPath, ensureNode24, ensureVSCodeServer, root } from './tools.mjs';
 
@@ -39,6 +39,7 @@ export function freePort() {
 export async function startVSCodeServer({
   runDir,
   smokeTestDriver = true,
+  wrapper = false,
   port,
   extraArgs = [],
   env = {},
@@ -52,34 +53,32 @@ export async function startVSCodeServer({
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   const logFile = join(runDir, 'server.log');
   const log = createWriteStream(logFile);
-  const args = [
-    serverMain,
-    '--host',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--without-connection-token',
-    '--accept-server-license-terms',
-    '--disable-telemetry',
-    '--disable-workspace-trust',
-    '--reconnection-grace-time',
-    '5',
-    '--user-data-dir',
-    dirs['user-data'],
-    '--server-data-dir',
-    dirs['server-data'],
-    '--extensions-dir',
-    dirs.extensions,
-    ...(smokeTestDriver ? ['--enable-smoke-test-driver'] : []),
-    ...extraArgs,
+  // The code-server wrapper serves what VS Code's server alone does not (the key behind secret
+  // storage in the browser, `/mint-key`), so `npm start` uses it and secrets persist. The tests
+  // need the smoke-test driver, which only the bare server accepts.
+  const wrapped = [
+    join(dirname(dirname(dirname(dirname(serverMain)))), 'out', 'node', 'entry.js'),
+    ...['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`],
+    ...['--disable-telemetry', '--disable-update-check', '--disable-workspace-trust'],
+    '--disable-getting-started-override',
+    ...['--user-data-dir', dirs['user-data'], '--extensions-dir', dirs.extensions],
   ];
+  const bare = [
+    serverMain,
+    ...['--host', '127.0.0.1', '--port', String(port), '--without-connection-token'],
+    ...['--accept-server-license-terms', '--disable-telemetry', '--disable-workspace-trust'],
+    ...['--reconnection-grace-time', '5', '--user-data-dir', dirs['user-data']],
+    ...['--server-data-dir', dirs['server-data'], '--extensions-dir', dirs.extensions],
+    ...(smokeTestDriver ? ['--enable-smoke-test-driver'] : []),
+  ];
+  const args = [...(wrapper ? wrapped : bare), ...extraArgs];
   const child = spawn(node, args, {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env, TMPDIR: dirs.tmp, VSCODE_AGENT_FOLDER: dirs['server-data'] },
   });
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
+  child.stdout.pipe(log, { end: false });
+  child.stderr.pipe(log, { end: false });
   let exited = null;
   child.once('exit', (code, signal) => (exited = { code, signal }));
 
