@@ -23,6 +23,11 @@ async function stopAll(code) {
 }
 process.once('SIGINT', () => void stopAll(0));
 process.once('SIGTERM', () => void stopAll(0));
+// Whatever goes wrong, the sandbox and VS Code's server (their own process groups) are stopped.
+process.once('uncaughtException', (error) => {
+  console.error(`npm start failed: ${error.message}`);
+  void stopAll(1);
+});
 
 try {
   mkdirSync(runDir, { recursive: true });

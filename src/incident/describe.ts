@@ -1,3 +1,5 @@
+import { basename } from 'node:path';
+
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 
@@ -90,7 +92,8 @@ export function describeEvent(event: IncidentEvent): string | undefined {
     case 'item.ticked':
       return `Checklist: ${event.item} done`;
     case 'postmortem.written':
-      return `Postmortem written: ${event.path}`;
+      // The file's name, not the local path: this line also goes to Slack and PagerDuty.
+      return `Postmortem written: ${basename(event.path)}`;
     case 'review.scheduled':
       return `Blameless review scheduled for ${event.when}`;
     case 'linked':

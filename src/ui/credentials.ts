@@ -105,5 +105,10 @@ export async function setCredentials(
   if (value === undefined) return undefined;
   if (value.trim()) await credentials.set(name, value.trim());
   else await credentials.delete(name);
+  if (argument?.value === undefined) {
+    void vscode.window.showInformationMessage(
+      `${CREDENTIALS[name].title} ${value.trim() ? 'stored in' : 'removed from'} VS Code's secret storage.`,
+    );
+  }
   return name;
 }

@@ -33,7 +33,8 @@ export class ReminderNotifier implements vscode.Disposable {
   check(now = new Date()): void {
     for (const incident of this.tree.active) {
       for (const reminder of reminders(incident, now, this.timers())) {
-        if (reminder.state !== 'due') continue;
+        // The on-call engineer is the one running the incident here: no reminder to call oneself.
+        if (reminder.state !== 'due' || reminder.level === 'onCall') continue;
         const key = `${incident.id}:${reminder.kind}:${reminder.level ?? ''}:${reminder.dueAt}`;
         if (this.seen.has(key)) continue;
         this.seen.add(key);
