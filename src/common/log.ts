@@ -40,7 +40,8 @@ export function redact(text: string): string {
 
 /** A `Log` for one component, writing `[component] message` lines to a sink. */
 export function createLog(component: string, sink: LogSink): Log {
-  const write = (level: LogLevel) => (message: string) => sink(level, redact(`[${component}] ${message}`));
+  const write = (level: LogLevel) => (message: string) =>
+    sink(level, redact(`[${component}] ${message}`));
   return {
     trace: write('trace'),
     debug: write('debug'),
