@@ -199,6 +199,13 @@ export async function rollbackDeployment(
       async (signal, report) => {
         const undo = await undoRollout(connection, name, { toRevision: plan.toRevision, signal });
         report(undo.message);
+        // The cluster has changed: say so on the timeline now, before a rollout that may take
+        // minutes, so a closed window or a crash cannot leave a production change unrecorded.
+        await record(
+          deps,
+          { type: 'note', text: `${undo.message} (${where}); following the rollout`, by: me() },
+          a.incidentId,
+        );
         const status = await followRollout(connection, name, {
           signal,
           timeoutMs: rolloutTimeoutMs(),
