@@ -36,5 +36,7 @@ export interface SandboxEndpoints {
     pagerdutyServiceIds: string[];
     /** Seeded Slack users, invited as responders. */
     slackResponders: string[];
+    /** The one status page the sandbox serves. */
+    statusPageId: string;
   };
 }

@@ -74,6 +74,7 @@ export function sandboxSettings(endpoints) {
     'freelms.slack.responders': endpoints.sandboxAccess.slackResponders,
     'freelms.slack.apiUrl': endpoints.slack,
     'freelms.statusPage.url': endpoints.statusPage,
+    'freelms.statusPage.pageId': endpoints.sandboxAccess.statusPageId,
     'freelms.database.host': '127.0.0.1',
     'freelms.database.name': 'test',
     'freelms.database.user': 'postgres',

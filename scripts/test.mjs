@@ -143,7 +143,12 @@ async function integrationSuite(sandbox) {
         ? [
             [
               'extensionEnvironment',
-              JSON.stringify({ FREELMS_SANDBOX_ENDPOINTS: sandbox.endpointsFile }),
+              JSON.stringify({
+                FREELMS_SANDBOX_ENDPOINTS: sandbox.endpointsFile,
+                ...(process.env.FREELMS_TEST_FILTER
+                  ? { FREELMS_TEST_FILTER: process.env.FREELMS_TEST_FILTER }
+                  : {}),
+              }),
             ],
           ]
         : []),
@@ -208,9 +213,16 @@ for (const suite of suites) {
     else if (suite === 'integration') counts = await integrationSuite(sandbox);
     else {
       await build([]);
-      counts = await mochaSuite('ui', ['--config', join(root, 'test/ui/.mocharc.json')], {
-        ...(sandbox ? { FREELMS_SANDBOX_ENDPOINTS: sandbox.endpointsFile } : {}),
-      });
+      // FREELMS_TEST_FILTER=watch runs only the files whose name contains "watch".
+      const filter = process.env.FREELMS_TEST_FILTER;
+      const uiSpecs = [`test/ui/**/*${filter ?? ''}*.test.ts`];
+      counts = await mochaSuite(
+        'ui',
+        ['--config', join(root, 'test/ui/.mocharc.json'), ...uiSpecs],
+        {
+          ...(sandbox ? { FREELMS_SANDBOX_ENDPOINTS: sandbox.endpointsFile } : {}),
+        },
+      );
     }
   } catch (error) {
     counts = { passed: 0, failed: 1, note: `${suite}: ${error.message}` };

@@ -28,7 +28,7 @@ import { requestUrl, sendJson } from './http';
 import { PAGERDUTY_MOUNT, PagerDutyApi } from './pagerduty';
 import { SLACK_MOUNT, SlackApi } from './slack';
 import { STATUS_PAGE_MOUNT, StatusPageApi } from './statuspage';
-import { SANDBOX_PAGERDUTY_FROM, SANDBOX_TOKENS } from './tokens';
+import { SANDBOX_PAGERDUTY_FROM, SANDBOX_STATUS_PAGE_ID, SANDBOX_TOKENS } from './tokens';
 
 export interface ServiceRoutesDeps {
   /** Whether the scenario's api-gateway deployment has a ready pod; drives actuator health. */
@@ -74,6 +74,7 @@ export function serviceEndpoints(
       // The services and users seeded in pagerduty-model.ts and slack-model.ts.
       pagerdutyServiceIds: ['PFLS001', 'PFLS002', 'PFLS003', 'PFLS004', 'PFLS005'],
       slackResponders: ['U0FLUSR01', 'U0FLUSR02'],
+      statusPageId: SANDBOX_STATUS_PAGE_ID,
     },
     pagerduty: `${origin}${PAGERDUTY_MOUNT}`,
     slack: `${origin}${SLACK_MOUNT}/`,

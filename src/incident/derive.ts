@@ -1,4 +1,9 @@
+import { addMinutes } from 'date-fns';
+
 import type { Incident, IncidentEvent } from './model';
+
+/** The runbook's watch after mitigation, when the event that started it did not say. */
+export const DEFAULT_WATCH_MINUTES = 30;
 
 /** Thrown when a journal does not start with a declaration, so no incident can be derived. */
 export class NotAnIncidentError extends Error {
@@ -56,6 +61,31 @@ function apply(incident: Incident, event: IncidentEvent): void {
       incident.status = event.status;
       if (event.status === 'mitigated' || event.status === 'monitoring')
         incident.mitigatedAt ??= event.at;
+      if (event.status === 'monitoring') {
+        // Saying "monitoring" again while watching keeps the watch that is running.
+        if (incident.watch?.state !== 'running') {
+          const minutes = event.watchMinutes ?? DEFAULT_WATCH_MINUTES;
+          incident.watch = {
+            id: event.id,
+            startedAt: event.at,
+            endsAt: addMinutes(new Date(event.at), minutes).toISOString(),
+            minutes,
+            regressions: [],
+            state: 'running',
+          };
+        }
+      } else if (incident.watch?.state === 'running') {
+        incident.watch.state = 'stopped';
+      }
+      break;
+    case 'watch.regressed':
+      if (incident.watch?.id === event.watchId) incident.watch.regressions.push(event);
+      break;
+    case 'watch.ended':
+      if (incident.watch?.id === event.watchId && incident.watch.state === 'running') {
+        incident.watch.state = 'ended';
+        incident.watch.clean = event.clean;
+      }
       break;
     case 'scope.updated':
       if (event.services) incident.services = [...event.services];
@@ -86,12 +116,16 @@ function apply(incident: Incident, event: IncidentEvent): void {
       incident.mitigatedAt ??= event.at;
       if (event.summary !== undefined) incident.summary = event.summary;
       if (event.rootCause !== undefined) incident.rootCause = event.rootCause;
+      if (event.impact !== undefined) incident.impact = event.impact;
+      if (event.earlyReason !== undefined) incident.earlyResolutionReason = event.earlyReason;
+      if (incident.watch?.state === 'running') incident.watch.state = 'stopped';
       break;
     case 'followup.added':
       incident.followUps.push({
         id: event.id,
         text: event.text,
         owner: event.owner,
+        due: event.due,
         addedAt: event.at,
         done: false,
       });
@@ -101,9 +135,19 @@ function apply(incident: Incident, event: IncidentEvent): void {
       if (followUp) followUp.done = true;
       break;
     }
+    case 'followup.removed':
+      incident.followUps = incident.followUps.filter((f) => f.id !== event.followUpId);
+      break;
+    case 'followup.linked': {
+      const followUp = incident.followUps.find((f) => f.id === event.followUpId);
+      if (followUp) followUp.issueUrl = event.url;
+      break;
+    }
     case 'linked':
       if (event.service === 'pagerduty') {
         incident.pagerduty = { incidentId: event.remoteId, url: event.url, number: event.name };
+      } else if (event.service === 'statuspage') {
+        incident.statusPage = { incidentId: event.remoteId, url: event.url };
       } else {
         incident.slack = { channelId: event.remoteId, channelName: event.name, url: event.url };
       }

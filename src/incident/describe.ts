@@ -83,12 +83,36 @@ export function describeEvent(event: IncidentEvent): string | undefined {
       return `${AUDIENCE_TITLES[event.audience]} update posted`;
     case 'escalated':
       return `Escalated to the ${ESCALATION_TITLES[event.level]} (${event.contact})`;
-    case 'resolved':
-      return `Resolved${event.summary ? `: ${event.summary}` : ''}`;
-    case 'followup.added':
-      return `Follow-up added: ${event.text}`;
+    case 'snapshot.taken':
+      return event.purpose === 'declaration'
+        ? `Baseline recorded: ${snapshotText(event)}`
+        : `Fix verified: ${event.ok ? 'healthy' : 'not healthy yet'}; ${(event.comparison ?? []).join('; ')}`;
+    case 'watch.regressed':
+      return `Regression during the monitoring watch: ${event.summary}`;
+    case 'watch.ended':
+      return `Monitoring watch ended ${event.clean ? 'clean' : 'with regressions'}: ${event.summary}`;
+    case 'resolved': {
+      const early = event.earlyReason ? ` (before the watch ended: ${event.earlyReason})` : '';
+      return `Resolved${event.summary ? `: ${event.summary}` : ''}${early}`;
+    }
+    case 'followup.added': {
+      const owner = event.owner
+        ? ` (${event.owner}${event.due ? `, due ${event.due}` : ''})`
+        : event.due
+          ? ` (due ${event.due})`
+          : '';
+      return `Follow-up added: ${event.text}${owner}`;
+    }
     case 'followup.done':
       return 'Follow-up done';
+    case 'followup.removed':
+      return 'Follow-up removed';
+    case 'followup.linked':
+      return `Follow-up opened as ${event.url}`;
+    case 'followups.exported':
+      return `${event.count} follow-up${event.count === 1 ? '' : 's'} exported to ${basename(event.path)}`;
+    case 'runbook.annotated':
+      return `Runbook note added under "${event.phase}" in ${basename(event.path)}`;
     case 'item.ticked':
       return `Checklist: ${event.item} done`;
     case 'postmortem.written':
@@ -97,12 +121,33 @@ export function describeEvent(event: IncidentEvent): string | undefined {
     case 'review.scheduled':
       return `Blameless review scheduled for ${event.when}`;
     case 'linked':
+      if (event.service === 'statuspage')
+        return `Status page incident opened${event.url ? `: ${event.url}` : ''}`;
       return event.service === 'pagerduty'
         ? `PagerDuty incident ${event.name ?? event.remoteId} opened`
         : `Slack channel #${event.name ?? event.remoteId} ready`;
     default:
       return undefined;
   }
+}
+
+/** `health UP; api-gateway 0/3 ready, 2 unhealthy, 1,204 ERROR lines in 5 min`. */
+function snapshotText(event: Extract<IncidentEvent, { type: 'snapshot.taken' }>): string {
+  const parts: string[] = [];
+  if (event.health) parts.push(`health ${event.health.status}`);
+  for (const service of event.services) {
+    const ready =
+      service.desired !== undefined ? ` ${service.ready ?? 0}/${service.desired} ready` : '';
+    const unhealthy = service.unhealthyPods.length
+      ? `, ${service.unhealthyPods.length} unhealthy`
+      : '';
+    const errors =
+      service.errorLines !== undefined
+        ? `, ${service.errorLines.toLocaleString('en-US')} ERROR lines in ${event.errorWindowMinutes} min`
+        : '';
+    parts.push(`${service.service}${ready}${unhealthy}${errors}`);
+  }
+  return parts.join('; ') || 'nothing measured';
 }
 
 function scopeText(event: Extract<IncidentEvent, { type: 'scope.updated' }>): string {

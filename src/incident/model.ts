@@ -97,6 +97,11 @@ export interface StatusChangedEvent extends EventBase {
   type: 'status.changed';
   status: Exclude<IncidentStatus, 'resolved'>;
   note?: string;
+  /**
+   * Moving to `monitoring` starts the runbook's watch; its length is fixed here, when it
+   * starts, so a restart or a changed setting cannot move its end.
+   */
+  watchMinutes?: number;
 }
 
 export interface ScopeUpdatedEvent extends EventBase {
@@ -122,6 +127,57 @@ export interface CheckRanEvent extends EventBase {
   type: 'check.ran';
   check: CheckKind;
   ok: boolean;
+  summary: string;
+  /** A command's exit code (smoke tests); absent when it could not be started. */
+  exitCode?: number;
+  durationMs?: number;
+}
+
+/** What one affected service looked like at one moment, for before/after comparisons. */
+export interface ServiceSnapshot {
+  service: string;
+  /** Ready and desired replicas of its Deployment; absent when the cluster had none by that name. */
+  ready?: number;
+  desired?: number;
+  /** Pods of the service that were not healthy, with the status kubectl prints. */
+  unhealthyPods: { name: string; status: string }[];
+  /** ERROR lines in the service's logs over the snapshot's error window. */
+  errorLines?: number;
+}
+
+/**
+ * The health endpoint, the affected services' pods and their recent errors at one moment:
+ * taken at declaration as the baseline, and again by Verify Fix, which compares the two.
+ */
+export interface SnapshotTakenEvent extends EventBase {
+  type: 'snapshot.taken';
+  purpose: 'declaration' | 'verify';
+  health?: { status: string; httpStatus?: number; url?: string; error?: string };
+  services: ServiceSnapshot[];
+  /** Minutes of logs counted for `errorLines`. */
+  errorWindowMinutes: number;
+  /** What could not be measured (cluster unreachable, a log that could not be read). */
+  problems?: string[];
+  /** Verify only: the comparison with the baseline, one line per service and the health. */
+  comparison?: string[];
+  /** Verify only: true when nothing is worse than healthy. */
+  ok?: boolean;
+}
+
+/** The monitoring watch found the service broken again. */
+export interface WatchRegressedEvent extends EventBase {
+  type: 'watch.regressed';
+  /** The id of the `status.changed` event that started the watch. */
+  watchId: string;
+  summary: string;
+}
+
+/** The monitoring watch ran its full length. */
+export interface WatchEndedEvent extends EventBase {
+  type: 'watch.ended';
+  watchId: string;
+  /** No regression during the whole watch. */
+  clean: boolean;
   summary: string;
 }
 
@@ -153,12 +209,38 @@ export interface ResolvedEvent extends EventBase {
   type: 'resolved';
   summary?: string;
   rootCause?: string;
+  /** The impact as the resolution states it (users, minutes, data). */
+  impact?: string;
+  /** Why the incident was resolved before the monitoring watch ended. */
+  earlyReason?: string;
 }
 
 export interface FollowUpAddedEvent extends EventBase {
   type: 'followup.added';
   text: string;
   owner?: string;
+  /** Due date, `YYYY-MM-DD`. */
+  due?: string;
+}
+
+/** A follow-up taken back (added by mistake, or merged into another). */
+export interface FollowUpRemovedEvent extends EventBase {
+  type: 'followup.removed';
+  followUpId: string;
+}
+
+/** A follow-up opened as a tracker issue; recorded so it is never opened twice. */
+export interface FollowUpLinkedEvent extends EventBase {
+  type: 'followup.linked';
+  followUpId: string;
+  url: string;
+}
+
+/** Follow-ups written out as a Markdown task list. */
+export interface FollowUpsExportedEvent extends EventBase {
+  type: 'followups.exported';
+  path: string;
+  count: number;
 }
 
 export interface FollowUpDoneEvent extends EventBase {
@@ -180,15 +262,27 @@ export interface PostmortemWrittenEvent extends EventBase {
 
 export interface ReviewScheduledEvent extends EventBase {
   type: 'review.scheduled';
+  /** ISO 8601 start of the proposed slot. */
   when: string;
+  durationMinutes?: number;
+  /** The calendar invitation written (`.ics`), relative to the workspace when inside it. */
+  path?: string;
+  attendees?: string[];
+}
+
+/** A note of what the incident found lacking, inserted into the runbook for its author. */
+export interface RunbookAnnotatedEvent extends EventBase {
+  type: 'runbook.annotated';
+  path: string;
+  phase: string;
 }
 
 /** Recorded by the outbox when PagerDuty or Slack answered with the remote object's identity. */
 export interface LinkedEvent extends EventBase {
   type: 'linked';
-  service: 'pagerduty' | 'slack';
+  service: 'pagerduty' | 'slack' | 'statuspage';
   remoteId: string;
-  /** The Slack channel name or the PagerDuty incident number. */
+  /** The Slack channel name, the PagerDuty incident number or the status page incident name. */
   name?: string;
   url?: string;
 }
@@ -232,6 +326,9 @@ export type IncidentEvent =
   | ScopeUpdatedEvent
   | RoleAssignedEvent
   | CheckRanEvent
+  | SnapshotTakenEvent
+  | WatchRegressedEvent
+  | WatchEndedEvent
   | ActionTakenEvent
   | NoteEvent
   | UpdatePostedEvent
@@ -239,9 +336,13 @@ export type IncidentEvent =
   | ResolvedEvent
   | FollowUpAddedEvent
   | FollowUpDoneEvent
+  | FollowUpRemovedEvent
+  | FollowUpLinkedEvent
+  | FollowUpsExportedEvent
   | ItemTickedEvent
   | PostmortemWrittenEvent
   | ReviewScheduledEvent
+  | RunbookAnnotatedEvent
   | LinkedEvent
   | DeliveryAttemptedEvent
   | DeliverySucceededEvent
@@ -261,8 +362,12 @@ export interface FollowUp {
   id: string;
   text: string;
   owner?: string;
+  /** `YYYY-MM-DD`. */
+  due?: string;
   addedAt: string;
   done: boolean;
+  /** The tracker issue it was opened as. */
+  issueUrl?: string;
 }
 
 /** An incident's state, folded from its journal. */
@@ -292,10 +397,29 @@ export interface Incident {
   responderSlackIds: string[];
   pagerduty?: { incidentId: string; url?: string; number?: string };
   slack?: { channelId: string; channelName?: string; url?: string };
+  statusPage?: { incidentId: string; url?: string };
+  /** The last (or running) monitoring watch, from the last move to `monitoring`. */
+  watch?: WatchState;
+  /** Why it was resolved before the watch ended, if it was. */
+  earlyResolutionReason?: string;
   followUps: FollowUp[];
   actions: ActionTakenEvent[];
   lastCustomerUpdateAt?: string;
   escalations: EscalatedEvent[];
   /** Every event of the journal, delivery bookkeeping included, in journal order. */
   events: readonly IncidentEvent[];
+}
+
+/** The runbook's monitoring watch, as the journal tells it. */
+export interface WatchState {
+  /** The id of the `status.changed` event that started it. */
+  id: string;
+  startedAt: string;
+  /** Start plus its length: when it ends if nothing stops it first. */
+  endsAt: string;
+  minutes: number;
+  regressions: WatchRegressedEvent[];
+  /** `ended`: ran its length (see `clean`); `stopped`: the status moved on, or resolved. */
+  state: 'running' | 'ended' | 'stopped';
+  clean?: boolean;
 }

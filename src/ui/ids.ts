@@ -33,6 +33,15 @@ export const Commands = {
   redisStatus: 'freelms.redisStatus',
   kafkaLag: 'freelms.kafkaLag',
   initialAssessment: 'freelms.initialAssessment',
+  verifyFix: 'freelms.verifyFix',
+  runSmokeTests: 'freelms.runSmokeTests',
+  stopWatch: 'freelms.stopWatch',
+  addFollowUp: 'freelms.addFollowUp',
+  completeFollowUp: 'freelms.completeFollowUp',
+  removeFollowUp: 'freelms.removeFollowUp',
+  exportFollowUps: 'freelms.exportFollowUps',
+  schedulePostmortemReview: 'freelms.schedulePostmortemReview',
+  updateRunbook: 'freelms.updateRunbook',
   /** Internal: a Diagnostics view row's click re-runs its check. */
   rerunDiagnostic: 'freelms.rerunDiagnostic',
   /** Internal: reveals an incident in the Incidents view (the status bar's click). */

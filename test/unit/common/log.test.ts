@@ -9,11 +9,17 @@ describe('log redaction', () => {
 
   it('hides bearer and PagerDuty tokens in headers', () => {
     assert.equal(redact('Authorization: Bearer abc.def.ghi'), 'Authorization: Bearer ***');
-    assert.equal(redact('Authorization: Token token=y_NbAkKc66ryYTWUXYEu'), 'Authorization: Token token= ***');
+    assert.equal(
+      redact('Authorization: Token token=y_NbAkKc66ryYTWUXYEu'),
+      'Authorization: Token token= ***',
+    );
   });
 
   it('hides passwords in connection strings and key-value text', () => {
-    assert.equal(redact('postgres://freelms:s3cret@db:5432/lms'), 'postgres://freelms:***@db:5432/lms');
+    assert.equal(
+      redact('postgres://freelms:s3cret@db:5432/lms'),
+      'postgres://freelms:***@db:5432/lms',
+    );
     assert.equal(redact('{"password": "hunter22"}'), '{"password": "***"}');
   });
 

@@ -23,7 +23,12 @@ const both = { pagerduty: true, slack: true };
 describe('deliveries planned from the journal', () => {
   it('sends nothing to PagerDuty for the whole incident when the responder chose not to page', () => {
     const quiet: IncidentEvent = { ...declared, notify: { pagerduty: false } };
-    const note: IncidentEvent = { type: 'note', id: 'n1', at: '2026-12-03T10:05:00.000Z', text: 'looking' };
+    const note: IncidentEvent = {
+      type: 'note',
+      id: 'n1',
+      at: '2026-12-03T10:05:00.000Z',
+      text: 'looking',
+    };
     const plan = planDeliveries(deriveIncident([quiet, note]));
     assert.deepEqual(
       plan.filter((d) => d.target === 'pagerduty'),
