@@ -37,6 +37,9 @@ import { registerLogCommands } from './ui/logs/logCommands';
 import { registerMitigationCommands } from './ui/mitigation/registerMitigation';
 import { registerDiagnostics } from './ui/diagnostics/registerDiagnostics';
 import { incidentsFolder, timeZone, timerConfig } from './ui/settings';
+import { registerResolution } from './ui/resolution/registerResolution';
+import { registerWatch } from './ui/watch/registerWatch';
+import { registerFollowThrough } from './ui/followThrough/registerFollowThrough';
 
 /** `{ incidentId, template, text }` posts without the composer. */
 type PostUpdateArgument = IncidentArgument & { template?: TemplateId; text?: string };
@@ -225,6 +228,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<FreeLm
   );
   context.subscriptions.push(
     ...registerDiagnostics({ store, cluster, credentials, log: log.for('diagnostics') }),
+  );
+  const resolutionDeps = { store, cluster, credentials, delivery, tree, context };
+  context.subscriptions.push(
+    ...registerResolution({ ...resolutionDeps, log: log.for('resolution') }),
+    ...registerWatch({ ...resolutionDeps, log: log.for('watch') }),
+    ...registerFollowThrough({ ...resolutionDeps, log: log.for('follow-through') }),
   );
   void tree.reload();
   void vscode.commands.executeCommand('setContext', ContextKeys.activated, true);
