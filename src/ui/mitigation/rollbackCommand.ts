@@ -12,6 +12,7 @@ import {
 } from '../../platform/kube/rollout';
 import { followRollout, type RolloutStatusResult } from '../../platform/kube/rolloutStatus';
 import { SETTINGS_SECTION } from '../ids';
+import { revisionChoices, revisionsLeft } from './revisionChoice';
 import {
   confirmChange,
   connectionOf,
@@ -62,23 +63,39 @@ function imageText(images: string[]): string {
   return images.map((image) => image.slice(image.lastIndexOf('/') + 1)).join(', ') || '?';
 }
 
+/**
+ * Asks which revision to return to, newest first, with the revisions an incident rolled back
+ * from marked and listed last (see `revisionChoices`).
+ */
 async function pickRevision(
+  deps: CommandDeps,
   connection: KubeConnection,
   deployment: string,
 ): Promise<number | undefined> {
   const history = await rolloutHistory(connection, deployment);
-  const older = history.revisions.filter((entry) => !entry.current).reverse();
-  if (older.length === 0) return 0; // undoRollout explains there is nothing to roll back to
-  const item = (entry: RevisionEntry, index: number) => ({
-    label: `Revision ${entry.revision}${index === 0 ? ' (previous)' : ''}`,
-    description: entry.changeCause ?? '',
-    detail:
-      `${imageText(entry.images)} · ${entry.age} old · ` +
-      `${entry.readyReplicas}/${entry.replicas} ready`,
-    revision: entry.revision,
-  });
+  const left = revisionsLeft(await deps.store.list().catch(() => []), deployment);
+  const ordered = revisionChoices(history.revisions, left);
+  if (ordered.length === 0) return 0; // undoRollout explains there is nothing to roll back to
+  // kubectl's "previous": the newest revision that is not current.
+  const previous = Math.max(...ordered.map((entry) => entry.revision));
+  const item = (entry: RevisionEntry) => {
+    const leftAt = left.get(entry.revision);
+    return {
+      label:
+        `${leftAt ? '$(warning) ' : ''}Revision ${entry.revision}` +
+        `${entry.revision === previous ? ' (previous)' : ''}`,
+      description: entry.changeCause ?? '',
+      detail:
+        (leftAt
+          ? `Rolled back from in ${leftAt}: returning to it brings that release back · `
+          : '') +
+        `${imageText(entry.images)} · ${entry.age} old · ` +
+        `${entry.readyReplicas}/${entry.replicas} ready`,
+      revision: entry.revision,
+    };
+  };
   const current = history.revisions.find((entry) => entry.current);
-  const picked = await vscode.window.showQuickPick(older.map(item), {
+  const picked = await vscode.window.showQuickPick(ordered.map(item), {
     title:
       `Roll ${deployment} back to which revision? Now at revision ` +
       `${history.currentRevision ?? '?'} (${imageText(current?.images ?? [])})`,
@@ -165,7 +182,7 @@ export async function rollbackDeployment(
     if (!deployment) return undefined;
     let toRevision = typeof a.toRevision === 'number' ? a.toRevision : undefined;
     if (toRevision === undefined && !preconfirmed(argument)) {
-      toRevision = await pickRevision(connection, deployment);
+      toRevision = await pickRevision(deps, connection, deployment);
       if (toRevision === undefined) return undefined;
     }
     // The server dry run gives the exact from/to and every refusal before the user is asked.
