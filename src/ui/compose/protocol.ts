@@ -46,7 +46,8 @@ export type FromComposer = v.InferInput<typeof FromComposerSchema>;
 
 /**
  * A preview of Slack's mrkdwn as segments the page turns into DOM nodes: `*bold*`, `_italic_`,
- * `` `code` `` and `~strike~`, the subset Slack renders in messages. Never HTML.
+ * `` `code` `` and `~strike~`, the subset Slack renders in messages, with Slack's `<…>` links
+ * shown as Slack shows them (`<#C…|name>` as `#name`). Never HTML.
  */
 export type Segment = { text: string; style?: 'bold' | 'italic' | 'code' | 'strike' };
 
@@ -58,6 +59,19 @@ const MARKS: ReadonlyArray<[RegExp, Segment['style']]> = [
 ];
 
 export function previewSegments(line: string): Segment[] {
+  return markedSegments(line.replace(/<([^<>\n]+)>/g, (_, inner: string) => linkText(inner)));
+}
+
+/** What Slack displays for `<#C…|name>`, `<@U…>`, `<!here>`, `<https://…|label>`. */
+function linkText(inner: string): string {
+  const [target = '', label] = inner.split('|', 2);
+  if (target.startsWith('#')) return `#${label ?? 'channel'}`;
+  if (target.startsWith('@')) return `@${label ?? 'someone'}`;
+  if (target.startsWith('!')) return `@${label ?? target.slice(1)}`;
+  return label ?? target;
+}
+
+function markedSegments(line: string): Segment[] {
   let best: { index: number; length: number; inner: string; style: Segment['style'] } | undefined;
   for (const [pattern, style] of MARKS) {
     const match = pattern.exec(line);
@@ -70,7 +84,7 @@ export function previewSegments(line: string): Segment[] {
   return [
     ...(before ? [{ text: unescapeSlack(before) }] : []),
     { text: unescapeSlack(best.inner), style: best.style },
-    ...previewSegments(line.slice(best.index + best.length)),
+    ...markedSegments(line.slice(best.index + best.length)),
   ];
 }
 

@@ -23,6 +23,16 @@ describe('the update composer', () => {
     ]);
   });
 
+  it("shows Slack's links as Slack displays them, not as <#C…> codes", () => {
+    assert.deepEqual(
+      previewSegments(
+        '*Channel:* <#C0INC|incident-gateway> cc <@U01> <https://grafana.example|Grafana>',
+      ),
+      [{ text: 'Channel:', style: 'bold' }, { text: ' #incident-gateway cc @someone Grafana' }],
+    );
+    assert.deepEqual(previewSegments('<#C0INC> &lt;b&gt;'), [{ text: '#channel <b>' }]);
+  });
+
   it('refuses to send an empty update', () => {
     const result = v.safeParse(FromComposerSchema, {
       type: 'send',
