@@ -8,7 +8,7 @@ import { consumerLagViaExec } from '../../platform/kafka';
 import { recentErrors } from '../../platform/kube/recentErrors';
 import { redisInfo, redisInfoViaExec } from '../../platform/redis';
 import type { Credentials } from '../credentials';
-import { SETTINGS_SECTION, Views } from '../ids';
+import { Commands, SETTINGS_SECTION, Views } from '../ids';
 import { connectionOf, me, record, showError, type CommandDeps } from '../mitigation/shared';
 import type { DiagnosticsTree } from './diagnosticsTree';
 import {
@@ -140,15 +140,31 @@ export async function runCheck(
     { type: 'check.ran', check, ok: outcome.ok, summary: outcome.summary, by: me() },
     argument.incidentId,
   );
-  if (!argument.quiet && !outcome.error) {
-    const show = outcome.ok
-      ? vscode.window.showInformationMessage
-      : vscode.window.showWarningMessage;
-    void show(`${check}: ${outcome.summary}`, 'Show Details').then((choice) => {
+  if (!argument.quiet && !outcome.error) notifyOutcome(outcome);
+  return outcome;
+}
+
+/**
+ * One notification for a check's result. A failing one names where it ran and offers the next
+ * step of the runbook: the unhealthy pods for a health endpoint that is not UP.
+ */
+function notifyOutcome(outcome: CheckOutcome): void {
+  const where = outcome.target ? ` (${outcome.target})` : '';
+  const text = `${outcome.check}${where}: ${outcome.summary}`;
+  if (outcome.ok) {
+    void vscode.window.showInformationMessage(text, 'Show Details').then((choice) => {
       if (choice) void vscode.commands.executeCommand(`${Views.diagnostics}.focus`);
     });
+    return;
   }
-  return outcome;
+  const next = outcome.check === 'health' ? ['Show Unhealthy Pods', 'Show Recent Errors'] : [];
+  void vscode.window.showWarningMessage(text, ...next, 'Show Details').then((choice) => {
+    if (choice === 'Show Unhealthy Pods')
+      void vscode.commands.executeCommand(Commands.showUnhealthyPods);
+    else if (choice === 'Show Recent Errors')
+      void vscode.commands.executeCommand(Commands.showRecentErrors);
+    else if (choice) void vscode.commands.executeCommand(`${Views.diagnostics}.focus`);
+  });
 }
 
 /** What `FreeLMS: Initial Assessment` found, check by check. */
