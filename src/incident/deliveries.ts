@@ -1,16 +1,24 @@
+import type { StatusPageImpact, StatusPageStatus } from '../platform/statuspage/client';
 import { deriveIncident } from './derive';
 import { describeEvent } from './describe';
 import { channelName } from './ids';
 import type { Incident, IncidentEvent } from './model';
+import { planStatusPage } from './statusPagePlan';
 import { declarationMessage, resolutionMessage } from './templates';
 
-/** The two services the outbox delivers to. */
-export type Target = 'pagerduty' | 'slack';
+/** The services the outbox delivers to. */
+export type Target = 'pagerduty' | 'slack' | 'statuspage';
+
+export const TARGETS: readonly Target[] = ['pagerduty', 'slack', 'statuspage'];
 
 export const TARGET_NAMES: Readonly<Record<Target, string>> = {
   pagerduty: 'PagerDuty',
   slack: 'Slack',
+  statuspage: 'Status page',
 };
+
+/** The key of each target in the declaration's `notify` opt-out. */
+const NOTIFY_KEYS = { pagerduty: 'pagerduty', slack: 'slack', statuspage: 'statusPage' } as const;
 
 export type DeliveryOp =
   | 'pd.create'
@@ -20,7 +28,10 @@ export type DeliveryOp =
   | 'slack.channel'
   | 'slack.message'
   | 'slack.invite'
-  | 'slack.bookmark';
+  | 'slack.bookmark'
+  | 'sp.create'
+  | 'sp.update'
+  | 'sp.resolve';
 
 /** What the outbox needs to know to plan deliveries; the UI maps `freelms.*` settings onto it. */
 export interface DeliverySettings {
@@ -33,9 +44,11 @@ export interface DeliverySettings {
   jaegerUrl?: string;
   /** Where written postmortems can be opened in a browser (e.g. the repository's web view). */
   postmortemBaseUrl?: string;
+  /** Impact a status page incident opens with, below P1 (which is always `critical`). */
+  statusPageImpact?: StatusPageImpact;
 }
 
-/** One thing to do on PagerDuty or Slack because of one journal event. */
+/** One thing to do on PagerDuty, Slack or the status page because of one journal event. */
 export interface PlannedDelivery {
   /** Idempotency key: `<event id>:<op>[:<part>]`, unique within the journal. */
   key: string;
@@ -48,11 +61,34 @@ export interface PlannedDelivery {
   text?: string;
   users?: string[];
   bookmark?: { title: string; link: string; emoji?: string };
-  /** Creating the PagerDuty incident or the channel: everything else on the target waits for it. */
+  /** Status page only: the status to set (and, opening it, the name and impact); body in `text`. */
+  page?: { status: StatusPageStatus; name?: string; impact?: StatusPageImpact };
+  /**
+   * Opening the PagerDuty incident, the channel or the status page incident: everything else on
+   * the target waits for it.
+   */
   blocking: boolean;
 }
 
-const NOT_IN_TIMELINE = new Set<IncidentEvent['type']>(['item.ticked', 'followup.done', 'linked']);
+/**
+ * Events that go to neither PagerDuty notes nor Slack messages: bookkeeping, and records of
+ * follow-through work that would only be noise in the incident channel.
+ */
+const NOT_DELIVERED = new Set<IncidentEvent['type']>([
+  'item.ticked',
+  'followup.done',
+  'linked',
+  'followup.removed',
+  'followup.linked',
+  'followups.exported',
+  'runbook.annotated',
+]);
+
+function delivered(event: IncidentEvent): boolean {
+  if (event.type.startsWith('delivery.') || NOT_DELIVERED.has(event.type)) return false;
+  // The baseline is taken as the incident opens; only what Verify Fix found is news.
+  return !(event.type === 'snapshot.taken' && event.purpose === 'declaration');
+}
 
 /** The deliveries an incident's journal calls for, in journal order. Pure. */
 export function planDeliveries(
@@ -70,7 +106,7 @@ export function planDeliveries(
   ) =>
     plan.push({
       key: `${event.id}:${op}${part ? `:${part}` : ''}`,
-      target: op.startsWith('pd.') ? 'pagerduty' : 'slack',
+      target: op.startsWith('pd.') ? 'pagerduty' : op.startsWith('sp.') ? 'statuspage' : 'slack',
       op,
       eventId: event.id,
       label,
@@ -79,7 +115,7 @@ export function planDeliveries(
     });
 
   events.forEach((event, index) => {
-    if (event.type.startsWith('delivery.') || NOT_IN_TIMELINE.has(event.type)) return;
+    if (!delivered(event)) return;
     const line = describeEvent(event);
     if (line === undefined) return;
     const noteText =
@@ -164,9 +200,14 @@ export function planDeliveries(
         );
     }
   });
+  // In journal order, so the Deliveries list reads like the timeline.
+  const position = new Map(events.map((event, index) => [event.id, index]));
+  const all = [...plan, ...planStatusPage(incident, settings)].sort(
+    (a, b) => (position.get(a.eventId) ?? 0) - (position.get(b.eventId) ?? 0),
+  );
   // A service the responder opted out of when declaring gets nothing for this incident.
   const notify = events[0]?.type === 'declared' ? events[0].notify : undefined;
-  return plan.filter((delivery) => notify?.[delivery.target] !== false);
+  return all.filter((delivery) => notify?.[NOTIFY_KEYS[delivery.target]] !== false);
 }
 
 function slackLine(text: string): string {
@@ -303,7 +344,7 @@ export interface DeliverySummary {
 }
 
 export function summarizeDeliveries(states: readonly DeliveryState[]): DeliverySummary[] {
-  return (['pagerduty', 'slack'] as const).map((target) => {
+  return TARGETS.map((target) => {
     const mine = states.filter((d) => d.target === target);
     const count = (status: DeliveryStatus) => mine.filter((d) => d.status === status).length;
     const sent = count('sent');
@@ -312,7 +353,10 @@ export function summarizeDeliveries(states: readonly DeliveryState[]): DeliveryS
     const notConfigured = mine.some((d) => d.status === 'notConfigured');
     const name = TARGET_NAMES[target];
     let text: string;
-    if (notConfigured) {
+    if (mine.length === 0) {
+      // E.g. a P3 whose customers have not been told anything yet: no status page incident.
+      text = `${name}: nothing to send`;
+    } else if (notConfigured) {
       text = `${name}: not configured, ${mine.length - sent} not sent`;
     } else if (failed > 0) {
       const reason = mine.find((d) => d.status === 'failed')?.reason;

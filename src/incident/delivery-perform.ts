@@ -2,20 +2,23 @@ import type { PagerDutyClient } from '../platform/pagerduty/client';
 import { PagerDutyError } from '../platform/pagerduty/errors';
 import type { SlackClient } from '../platform/slack/client';
 import { SlackApiError } from '../platform/slack/errors';
+import type { StatusPageClient } from '../platform/statuspage/client';
 import type { DeliveryState } from './deliveries';
+import { performStatusPage } from './delivery-statuspage';
 import { channelName } from './ids';
 import type { Incident, NewEvent } from './model';
 
 export interface Clients {
   pagerduty?: PagerDutyClient;
   slack?: SlackClient;
+  statusPage?: StatusPageClient;
 }
 
 /** What a successful delivery adds to the journal besides `delivery.succeeded`. */
 export interface DeliveryOutcome {
   /** E.g. "already existed": the remote side had it before this attempt. */
   note?: string;
-  /** The PagerDuty incident or Slack channel now known. */
+  /** The PagerDuty incident, Slack channel or status page incident now known. */
   linked?: NewEvent;
 }
 
@@ -40,6 +43,8 @@ export async function performDelivery(
   checkFirst: boolean,
 ): Promise<DeliveryOutcome> {
   const since = delivery.firstAttemptAt ? Date.parse(delivery.firstAttemptAt) - SKEW_MS : 0;
+  if (delivery.target === 'statuspage')
+    return performStatusPage(delivery, incident, clients.statusPage!, checkFirst, since);
 
   if (delivery.target === 'pagerduty') {
     const pd = clients.pagerduty!;

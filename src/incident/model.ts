@@ -76,7 +76,7 @@ export interface DeclaredEvent extends EventBase {
    * Where the responder chose to send the incident when declaring. Absent means everywhere
    * configured; `false` keeps that service out of this incident entirely.
    */
-  notify?: { pagerduty?: boolean; slack?: boolean };
+  notify?: { pagerduty?: boolean; slack?: boolean; statusPage?: boolean };
   /** The roles named in the declaration, so the declaration message already carries the IC. */
   roles?: Partial<Record<Role, string>>;
 }
@@ -170,6 +170,11 @@ export interface WatchRegressedEvent extends EventBase {
   /** The id of the `status.changed` event that started the watch. */
   watchId: string;
   summary: string;
+  /**
+   * Keys of the distinct problems this event reports (`health`, `pods:api-gateway`,
+   * `ready:api-gateway`): a problem already reported during the same watch is not reported again.
+   */
+  problems?: string[];
 }
 
 /** The monitoring watch ran its full length. */
@@ -268,6 +273,10 @@ export interface ReviewScheduledEvent extends EventBase {
   /** The calendar invitation written (`.ics`), relative to the workspace when inside it. */
   path?: string;
   attendees?: string[];
+  /** The team's time zone when it was scheduled, for the sentence posted to the channel. */
+  timeZone?: string;
+  /** Where the postmortem can be read (a web address or a path in the repository). */
+  link?: string;
 }
 
 /** A note of what the incident found lacking, inserted into the runbook for its author. */
@@ -422,4 +431,6 @@ export interface WatchState {
   /** `ended`: ran its length (see `clean`); `stopped`: the status moved on, or resolved. */
   state: 'running' | 'ended' | 'stopped';
   clean?: boolean;
+  /** When it ended or was stopped. */
+  endedAt?: string;
 }

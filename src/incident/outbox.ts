@@ -6,10 +6,13 @@ import { PagerDutyClient, type PagerDutyConfig } from '../platform/pagerduty/cli
 import { PagerDutyError } from '../platform/pagerduty/errors';
 import { SlackClient, type SlackConfig } from '../platform/slack/client';
 import { SlackApiError } from '../platform/slack/errors';
+import { StatusPageClient, type StatusPageConfig } from '../platform/statuspage/client';
+import { StatusPageError } from '../platform/statuspage/errors';
 import {
   deliveryStates,
   planDeliveries,
   TARGET_NAMES,
+  TARGETS,
   type BackoffSettings,
   type DeliverySettings,
   type DeliveryState,
@@ -23,12 +26,15 @@ import type { Disposable, IncidentStore } from './store';
 export interface OutboxSecrets {
   pagerduty?: string;
   slack?: string;
+  statusPage?: string;
 }
 
 export interface OutboxConfig {
   /** Absent: PagerDuty is not configured, and deliveries to it say so. */
   pagerduty?: PagerDutyConfig;
   slack?: SlackConfig;
+  /** Absent: no status page URL or page id is set. */
+  statusPage?: StatusPageConfig;
   deliveries?: DeliverySettings;
   backoff?: BackoffSettings & {
     /** Tries within one round before the failure is journaled; 3 by default. */
@@ -45,23 +51,25 @@ export interface OutboxOptions {
   now?: () => Date;
 }
 
-type RemoteError = PagerDutyError | SlackApiError;
+type RemoteError = PagerDutyError | SlackApiError | StatusPageError;
 
 /** Deliveries whose effect does not depend on what was sent before them. */
 const UNORDERED_OPS: ReadonlySet<DeliveryState['op']> = new Set(['slack.invite', 'slack.bookmark']);
 
 const isRemote = (e: unknown): e is RemoteError =>
-  e instanceof PagerDutyError || e instanceof SlackApiError;
+  e instanceof PagerDutyError || e instanceof SlackApiError || e instanceof StatusPageError;
 
 /**
- * Delivers journal events to PagerDuty and Slack: at least once, with exactly-once effect.
+ * Delivers journal events to PagerDuty, Slack and the status page: at least once, with
+ * exactly-once effect.
  *
  * - Every attempt is journaled (`delivery.attempted`) and fsync'ed before the call, and its
  *   result after it, so pending work, failures and backoff survive a restart.
  * - Effects are made idempotent: the PagerDuty incident carries an `incident_key` derived from
  *   the incident id (a duplicate means "already done"), the Slack channel is found by name
  *   (`name_taken` means "reuse it"), acknowledging or resolving twice is harmless, and a note
- *   or message whose answer was lost is looked for before it is sent again.
+ *   or message whose answer was lost is looked for before it is sent again. The status page
+ *   has no key either: its incident is looked for by name, its updates by text.
  * - Transient failures (429, 5xx, timeouts, dropped connections) are retried with backoff,
  *   honouring `Retry-After` and PagerDuty's `ratelimit-reset`; they stay pending for ever,
  *   never dropped. Permanent ones (bad token, rejected input) wait for `retry()` with their
@@ -184,6 +192,7 @@ export class Outbox {
     return {
       pagerduty: !!(this.config.pagerduty && secrets.pagerduty),
       slack: !!(this.config.slack && secrets.slack),
+      statuspage: !!(this.config.statusPage && secrets.statusPage),
     };
   }
 
@@ -195,12 +204,23 @@ export class Outbox {
     }
     if (this.config.slack && secrets.slack)
       clients.slack = new SlackClient(this.config.slack, secrets.slack, this.log);
+    if (this.config.statusPage && secrets.statusPage) {
+      clients.statusPage = new StatusPageClient(
+        this.config.statusPage,
+        secrets.statusPage,
+        this.log,
+      );
+    }
     return clients;
   }
 
   private async deliverIncident(first: Incident): Promise<void> {
     const clients = await this.clients();
-    const configured = { pagerduty: !!clients.pagerduty, slack: !!clients.slack };
+    const configured = {
+      pagerduty: !!clients.pagerduty,
+      slack: !!clients.slack,
+      statuspage: !!clients.statusPage,
+    };
     const due = this.statesOf(first, configured).some((d) => d.status === 'pending');
     if (!due) return;
 
@@ -222,11 +242,11 @@ export class Outbox {
       throw error;
     }
     try {
-      // The two services are independent: a Slack outage does not hold PagerDuty back.
+      // The services are independent: a Slack outage does not hold PagerDuty back.
       await Promise.all(
-        (['pagerduty', 'slack'] as const)
-          .filter((t) => configured[t])
-          .map((t) => this.deliverTarget(first.id, t, clients, configured)),
+        TARGETS.filter((t) => configured[t]).map((t) =>
+          this.deliverTarget(first.id, t, clients, configured),
+        ),
       );
     } finally {
       await release().catch((error: Error) =>

@@ -1,6 +1,8 @@
+import { formatDuration, intervalToDuration } from 'date-fns';
+
 import { channelName } from './ids';
 import type { Incident } from './model';
-import { between, formatDuration } from './describe';
+import { formatTime } from './describe';
 
 /** Where the text goes: Slack's mrkdwn, or plain text for the status page and e-mail. */
 export type TemplateFormat = 'slack' | 'plain';
@@ -45,8 +47,11 @@ function impactText(incident: Incident): string {
 }
 
 function channelText(incident: Incident, options: TemplateOptions): string {
+  // Slack links `<#C…>` itself; the `|name` part is what a preview shows before it is sent.
   if (options.format === 'slack' && incident.slack?.channelId)
-    return `<#${incident.slack.channelId}>`;
+    return incident.slack.channelName
+      ? `<#${incident.slack.channelId}|${incident.slack.channelName}>`
+      : `<#${incident.slack.channelId}>`;
   return `#${incident.slack?.channelName ?? channelName(incident.id, options.channelPrefix)}`;
 }
 
@@ -96,16 +101,58 @@ export function customerUpdateMessage(incident: Incident, options: TemplateOptio
   return lines(options, rows);
 }
 
-/** The runbook's "Resolution" message. */
+/**
+ * How long the impact lasted, from its start (the detection or declaration unless said
+ * otherwise) to the resolution: `1 hour 12 minutes (2026-12-03 09:58 to 11:10 UTC)`.
+ */
+export function durationText(incident: Incident): string {
+  if (!incident.resolvedAt) return 'not resolved yet';
+  const start = new Date(incident.startedAt);
+  const end = new Date(incident.resolvedAt);
+  const spoken =
+    formatDuration(intervalToDuration({ start, end }), {
+      format: ['years', 'months', 'days', 'hours', 'minutes'],
+    }) || 'under a minute';
+  const from = formatTime(incident.startedAt, 'UTC');
+  const to = formatTime(incident.resolvedAt, 'UTC');
+  // The end's date only when it is another day than the start's.
+  const until = to.slice(0, 10) === from.slice(0, 10) ? to.slice(11) : to;
+  return `${spoken} (${from} to ${until} UTC)`;
+}
+
+/** The runbook's "Resolution" message, for the responders: cause and follow-ups included. */
 export function resolutionMessage(incident: Incident, options: TemplateOptions): string {
   const title = '✅ INCIDENT RESOLVED';
-  const duration = between(incident.detectedAt, incident.resolvedAt);
   const followUps = incident.followUps.map((f) => f.text);
-  const body = lines(options, [
-    ['Duration', duration !== undefined ? formatDuration(duration) : 'not resolved yet'],
+  const rows: Row[] = [
+    ['Duration', durationText(incident)],
     ['Root cause', incident.rootCause ?? 'under investigation'],
     ['Impact', impactText(incident)],
     ['Follow-up', followUps.length > 0 ? followUps.join('; ') : 'postmortem within 48 hours'],
+  ];
+  if (incident.statusPage?.url) rows.push(['Status page', incident.statusPage.url]);
+  return `${options.format === 'slack' ? `*${title}*` : title}\n${lines(options, rows)}`;
+}
+
+/**
+ * The resolution as customers read it on the status page: what was affected, for how long and
+ * with what impact. The root cause and follow-ups stay internal until the postmortem is out.
+ */
+export function customerResolutionMessage(incident: Incident, options: TemplateOptions): string {
+  const services =
+    incident.services.length > 0 ? incident.services.join(', ') : 'the FreeLMS platform';
+  return lines(options, [
+    [undefined, `The issues with ${services} have been resolved.`],
+    ['Duration', durationText(incident)],
+    ['Impact', impactText(incident)],
+    [undefined, 'Thank you for your patience.'],
   ]);
-  return `${options.format === 'slack' ? `*${title}*` : title}\n${body}`;
+}
+
+/**
+ * An update typed for Slack (the composer's customer template is Slack text) as the plain text
+ * a status page shows: Slack's three escapes undone. Other mrkdwn marks are left as typed.
+ */
+export function plainFromSlack(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }

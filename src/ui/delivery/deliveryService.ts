@@ -4,6 +4,7 @@ import type { Log } from '../../common/log';
 import type { DeliveryState, Target } from '../../incident/deliveries';
 import { Outbox, type OutboxConfig } from '../../incident/outbox';
 import { PagerDutyClient } from '../../platform/pagerduty/client';
+import type { StatusPageImpact } from '../../platform/statuspage/client';
 import type { IncidentStore } from '../../incident/store';
 import type { Credentials } from '../credentials';
 import { SETTINGS_SECTION } from '../ids';
@@ -12,6 +13,7 @@ import { SETTINGS_SECTION } from '../ids';
 export interface Unconfigured {
   pagerduty?: string;
   slack?: string;
+  statusPage?: string;
 }
 
 /**
@@ -35,13 +37,14 @@ export class DeliveryService implements vscode.Disposable {
     this.outbox = this.create();
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
-        const areas = ['pagerduty', 'slack', 'dashboards'].map(
+        const areas = ['pagerduty', 'slack', 'dashboards', 'statusPage'].map(
           (area) => `${SETTINGS_SECTION}.${area}`,
         );
         if (areas.some((area) => event.affectsConfiguration(area))) void this.rebuild();
       }),
       credentials.onDidChange((name) => {
-        if (name === 'pagerduty' || name === 'slack') void this.outbox.flush();
+        if (name === 'pagerduty' || name === 'slack' || name === 'statusPage')
+          void this.outbox.flush();
       }),
     );
   }
@@ -53,6 +56,7 @@ export class DeliveryService implements vscode.Disposable {
       async () => ({
         pagerduty: await this.credentials.get('pagerduty'),
         slack: await this.credentials.get('slack'),
+        statusPage: await this.credentials.get('statusPage'),
       }),
       { log: this.log },
     );
@@ -92,6 +96,12 @@ export class DeliveryService implements vscode.Disposable {
     if (!(await this.credentials.get('slack'))) {
       result.slack = 'Slack has no token: run FreeLMS: Set Credentials';
     }
+    if (!config.statusPage) {
+      result.statusPage =
+        'The status page is not configured: set freelms.statusPage.url and freelms.statusPage.pageId';
+    } else if (!(await this.credentials.get('statusPage'))) {
+      result.statusPage = 'The status page has no token: run FreeLMS: Set Credentials';
+    }
     return result;
   }
 
@@ -123,17 +133,21 @@ function outboxConfig(): OutboxConfig {
   const apiUrl = config.get<string>('pagerduty.apiUrl', 'https://api.pagerduty.com');
   const serviceId = config.get<string[]>('pagerduty.serviceIds', [])[0];
   const from = config.get<string>('pagerduty.fromEmail', '');
+  const statusPageUrl = config.get<string>('statusPage.url', '');
+  const pageId = config.get<string>('statusPage.pageId', '');
   return {
     pagerduty:
       serviceId && from
         ? { region: /\.eu\./.test(apiUrl) ? 'eu' : 'us', baseUrl: apiUrl, from, serviceId }
         : undefined,
     slack: { apiUrl: config.get<string>('slack.apiUrl', 'https://slack.com/api/') },
+    statusPage: statusPageUrl && pageId ? { baseUrl: statusPageUrl, pageId } : undefined,
     deliveries: {
       channelPrefix: config.get<string>('slack.channelPrefix', 'incident-'),
       responders: config.get<string[]>('slack.responders', []),
       grafanaUrl: config.get<string>('dashboards.grafanaUrl') || undefined,
       jaegerUrl: config.get<string>('dashboards.jaegerUrl') || undefined,
+      statusPageImpact: config.get<StatusPageImpact>('statusPage.impact', 'major'),
     },
   };
 }

@@ -18,7 +18,7 @@ const declared: IncidentEvent = {
   services: ['payment-service'],
 };
 
-const both = { pagerduty: true, slack: true };
+const configured = { pagerduty: true, slack: true, statuspage: true };
 
 describe('deliveries planned from the journal', () => {
   it('sends nothing to PagerDuty for the whole incident when the responder chose not to page', () => {
@@ -53,6 +53,7 @@ describe('deliveries planned from the journal', () => {
         'd1:slack.invite',
         'd1:slack.bookmark:grafana',
         'd1:slack.bookmark:jaeger',
+        'd1:sp.create',
       ],
     );
     // 15 minutes before detection, so the dashboard shows the healthy time before the incident.
@@ -106,13 +107,17 @@ describe('deliveries planned from the journal', () => {
         permanent: true,
       },
     ]);
-    const states = deliveryStates(incident, planDeliveries(incident), both);
+    const states = deliveryStates(incident, planDeliveries(incident), configured);
     const slack = states.filter((d) => d.target === 'slack');
     assert.equal(slack[0]!.status, 'failed');
     assert.ok(slack.slice(1).every((d) => d.status === 'blocked'));
     assert.deepEqual(
       summarizeDeliveries(states).map((s) => s.text),
-      ['PagerDuty: 2 pending', 'Slack: 1 failed (Slack conversations.create failed: invalid_auth)'],
+      [
+        'PagerDuty: 2 pending',
+        'Slack: 1 failed (Slack conversations.create failed: invalid_auth)',
+        'Status page: 1 pending',
+      ],
     );
   });
 
@@ -131,7 +136,7 @@ describe('deliveries planned from the journal', () => {
       deliveryStates(
         deriveIncident([declared, ...events]),
         planDeliveries(deriveIncident([declared])),
-        both,
+        configured,
         { initialDelayMs: 1000 },
       )[0]!.nextAttemptAt;
     assert.equal(next([failed(1, '2026-12-03T10:00:00.000Z')]), '2026-12-03T10:00:01.000Z');
@@ -147,7 +152,7 @@ describe('deliveries planned from the journal', () => {
       declared,
       { type: 'delivery.attempted', id: 'x1', at: declared.at, key: 'd1:pd.create', attempt: 1 },
     ]);
-    const [create] = deliveryStates(incident, planDeliveries(incident), both);
+    const [create] = deliveryStates(incident, planDeliveries(incident), configured);
     assert.equal(create!.status, 'pending');
     assert.equal(create!.uncertain, true);
     assert.equal(create!.firstAttemptAt, declared.at);

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 
 import { deriveIncident } from '../../../src/incident/derive';
 import {
+  customerResolutionMessage,
   customerUpdateMessage,
   declarationMessage,
+  durationText,
   resolutionMessage,
 } from '../../../src/incident/templates';
 import { gatewayOutage } from './sample';
@@ -22,7 +24,7 @@ describe('communication templates', () => {
         '*Issue:* API gateway down: every request answers 502',
         '*Impact:* all learners (~12,000) impacted',
         '*IC:* Dana',
-        '*Channel:* <#C0INC>',
+        '*Channel:* <#C0INC|incident-2026-12-03-api-gateway-down>',
         '*Status:* Mitigated',
       ].join('\n'),
     );
@@ -78,7 +80,7 @@ describe('communication templates', () => {
       resolutionMessage(gatewayOutage(), { format: 'plain' }),
       [
         '✅ INCIDENT RESOLVED',
-        'Duration: 1 h 12 min',
+        'Duration: 1 hour 12 minutes (2026-12-03 09:58 to 11:10 UTC)',
         'Root cause: A route table in revision 42 sent every request to a removed upstream',
         'Impact: all learners (~12,000) impacted',
         'Follow-up: Add a canary stage for api-gateway; Alert on 5xx rate > 5%',
@@ -86,7 +88,53 @@ describe('communication templates', () => {
     );
     assert.match(
       resolutionMessage(gatewayOutage(), { format: 'slack' }),
-      /^\*✅ INCIDENT RESOLVED\*\n\*Duration:\* 1 h 12 min/,
+      /^\*✅ INCIDENT RESOLVED\*\n\*Duration:\* 1 hour 12 minutes/,
+    );
+  });
+
+  it('states the impact the resolution gave and links the status page incident', () => {
+    const incident = gatewayOutage([
+      {
+        type: 'linked',
+        id: 'e90',
+        at: '2026-12-03T10:01:00.000Z',
+        service: 'statuspage',
+        remoteId: 'sp1',
+        url: 'https://stspg.example/abc123',
+      },
+    ]);
+    const resolved = incident.events.find((e) => e.type === 'resolved')!;
+    const withImpact = deriveIncident([
+      ...incident.events.filter((e) => e !== resolved),
+      { ...resolved, impact: '72 minutes of 502s for every learner' } as never,
+    ]);
+    const text = resolutionMessage(withImpact, { format: 'slack' });
+    assert.match(text, /\n\*Impact:\* 72 minutes of 502s for every learner\n/);
+    assert.match(text, /\n\*Status page:\* https:\/\/stspg.example\/abc123$/);
+    assert.doesNotMatch(resolutionMessage(gatewayOutage(), { format: 'slack' }), /Status page/);
+  });
+
+  it('gives the date of the end too when the incident ran past midnight, and says under a minute', () => {
+    const [declared] = gatewayOutage().events;
+    const at = (iso: string) => ({ type: 'resolved', id: 'r', at: iso }) as never;
+    const overnight = deriveIncident([declared!, at('2026-12-04T01:30:00.000Z')]);
+    assert.equal(
+      durationText(overnight),
+      '15 hours 32 minutes (2026-12-03 09:58 to 2026-12-04 01:30 UTC)',
+    );
+    const blip = deriveIncident([declared!, at('2026-12-03T09:58:40.000Z')]);
+    assert.match(durationText(blip), /^under a minute \(/);
+  });
+
+  it('tells customers the resolution without the internal root cause or follow-ups', () => {
+    assert.equal(
+      customerResolutionMessage(gatewayOutage(), { format: 'plain' }),
+      [
+        'The issues with api-gateway, course-service have been resolved.',
+        'Duration: 1 hour 12 minutes (2026-12-03 09:58 to 11:10 UTC)',
+        'Impact: all learners (~12,000) impacted',
+        'Thank you for your patience.',
+      ].join('\n'),
     );
   });
 });
