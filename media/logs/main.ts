@@ -229,13 +229,13 @@ function optionsChanged(): void {
 let filterTimer: ReturnType<typeof setTimeout> | undefined;
 function filterChanged(delay: number): void {
   clearTimeout(filterTimer);
+  // Kept at once, as typed (even a regex still invalid), so hiding the tab loses nothing.
+  if (state) {
+    state.filter = readFilter();
+    save();
+  }
   filterTimer = setTimeout(() => {
-    const filter = readFilter();
-    if (state) {
-      state.filter = filter;
-      save();
-    }
-    vscode.postMessage({ type: 'setFilter', filter });
+    vscode.postMessage({ type: 'setFilter', filter: readFilter() });
   }, delay);
 }
 
@@ -303,8 +303,17 @@ window.addEventListener('message', (event: MessageEvent<ToLogPage>) => {
       workload = message.target.kind === 'workload';
       document.title = message.title;
       const view = state?.view ?? { wrap: false, timestamps: workload };
-      state = { target: message.target, options: message.options, filter: message.filter, view };
+      // The page's own filter, when it shows the same target, is what the user last typed: the
+      // extension only holds the last one that compiled.
+      const typed =
+        state && JSON.stringify(state.target) === JSON.stringify(message.target)
+          ? state.filter
+          : undefined;
+      const filter = typed ?? message.filter;
+      state = { target: message.target, options: message.options, filter, view };
       save();
+      if (JSON.stringify(filter) !== JSON.stringify(message.filter))
+        vscode.postMessage({ type: 'setFilter', filter });
       $<HTMLInputElement>('timestamps').checked = view.timestamps;
       $<HTMLInputElement>('wrap').checked = view.wrap;
       document.body.classList.toggle('wrap', view.wrap);
@@ -334,7 +343,7 @@ window.addEventListener('message', (event: MessageEvent<ToLogPage>) => {
         );
       }
       showOptions(message.options);
-      showFilter(message.filter);
+      showFilter(filter);
       measure();
       relayout();
       break;

@@ -60,6 +60,15 @@ describe('the log panel, as a responder sees it', function () {
     await frame.getByLabel('Include regex').fill('(?<=x)y');
     await frame.locator('#include-error', { hasText: 'not supported' }).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'logs-regex-error.png') });
+
+    // Hiding the tab unloads the page; coming back shows the filter as typed, still refused.
+    await runCommand(page, 'File: New Untitled Text File');
+    await page.locator('.tab', { hasText: 'Untitled' }).first().waitFor();
+    await page.locator('.tab', { hasText: 'Logs: course-service-' }).first().click();
+    const { frame: again } = await webviewTitled(page, 'Logs: course-service-');
+    await again.locator('#include-error', { hasText: 'not supported' }).waitFor();
+    assert.equal(await again.getByLabel('Include regex').inputValue(), '(?<=x)y');
+    assert.ok(await again.getByLabel('ERROR').isChecked(), 'the level filter is kept too');
   });
 
   it("opens a crashing api-gateway pod's previous logs from the Cluster view", async () => {
