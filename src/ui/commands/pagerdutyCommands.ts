@@ -17,13 +17,15 @@ export interface JoinArgument {
  * `FreeLMS: Acknowledge Alert` and `FreeLMS: Join Incident`: the triggered and acknowledged
  * PagerDuty incidents of the configured services; the one picked becomes a local incident
  * (or the existing one is used), and acknowledging is recorded in its journal, from where the
- * outbox acknowledges it in PagerDuty. Returns the local incident id.
+ * outbox acknowledges it in PagerDuty. `onDeclared` hears of a local incident newly declared.
+ * Returns the local incident id.
  */
 export async function joinFromPagerDuty(
   store: IncidentStore,
   delivery: DeliveryService,
   acknowledge: boolean,
   argument: JoinArgument = {},
+  onDeclared: (id: string) => void = () => undefined,
 ): Promise<string | undefined> {
   let pagerduty;
   try {
@@ -70,6 +72,7 @@ export async function joinFromPagerDuty(
       by: me,
     });
     id = incident.id;
+    onDeclared(id);
     await store.append(id, {
       type: 'note',
       text: `Joined PagerDuty incident #${picked.number ?? picked.id} (${picked.status})${picked.url ? `: ${picked.url}` : ''}`,
