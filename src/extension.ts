@@ -38,6 +38,7 @@ import { registerMitigationCommands } from './ui/mitigation/registerMitigation';
 import { registerDiagnostics } from './ui/diagnostics/registerDiagnostics';
 import { incidentsFolder, timeZone, timerConfig } from './ui/settings';
 import { registerResolution } from './ui/resolution/registerResolution';
+import { baselineRecorder } from './ui/resolution/snapshots';
 import { registerWatch } from './ui/watch/registerWatch';
 import { registerFollowThrough } from './ui/followThrough/registerFollowThrough';
 
@@ -125,12 +126,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<FreeLm
     new ReminderNotifier(tree, store, timerConfig, context.workspaceState),
   );
 
-  const declare: DeclareHandler = declareFromForm(
-    store,
-    delivery,
-    me,
-    (id) => void revealIncident(id),
-  );
+  // Every way of declaring hands the new incident to this, for Verify Fix's baseline.
+  const recordBaseline = baselineRecorder({ store, cluster, log: log.for('resolution') });
+  const declare: DeclareHandler = declareFromForm(store, delivery, me, (id) => {
+    void revealIncident(id);
+    recordBaseline(id);
+  });
   const offer = () => currentOffer(() => delivery.unconfigured(), services);
 
   context.subscriptions.push(
@@ -195,10 +196,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<FreeLm
     ),
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),
     vscode.commands.registerCommand(Commands.acknowledgeAlert, (argument?: JoinArgument) =>
-      joinFromPagerDuty(store, delivery, true, argument),
+      joinFromPagerDuty(store, delivery, true, argument, recordBaseline),
     ),
     vscode.commands.registerCommand(Commands.joinIncident, (argument?: JoinArgument) =>
-      joinFromPagerDuty(store, delivery, false, argument),
+      joinFromPagerDuty(store, delivery, false, argument, recordBaseline),
     ),
     vscode.commands.registerCommand(Commands.setCredentials, (argument?) =>
       setCredentials(credentials, argument),
