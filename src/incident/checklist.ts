@@ -1,8 +1,7 @@
-import { addMinutes } from 'date-fns';
-
 import { slugify } from './ids';
 import type { Action, CheckKind, Incident, IncidentEvent } from './model';
 import { parseRunbook, type Runbook, type RunbookCommand, type RunbookStep } from './runbook';
+import { watchCleanAt } from './watch';
 
 /** Which of the runbook's five phases a heading names. */
 export type PhaseKind =
@@ -31,6 +30,8 @@ export interface ChecklistPhase {
 export interface ItemState {
   id: string;
   title: string;
+  /** The rule that ticks it, so the UI can offer the command that does the step. */
+  rule?: RuleName;
   ticked: boolean;
   tickedAt?: string;
   items: ItemState[];
@@ -67,6 +68,20 @@ const afterMitigation =
     )?.at;
   };
 
+/** Verify Fix found the affected services healthy: the evidence the step asks for. */
+const verifiedHealthy = firstAt(
+  (e) => e.type === 'snapshot.taken' && e.purpose === 'verify' && e.ok === true,
+);
+
+/** The first time any of the tickers ticks. */
+const earliest =
+  (...tickers: Ticker[]): Ticker =>
+  (incident, now) =>
+    tickers
+      .map((tick) => tick(incident, now))
+      .filter((at): at is string => at !== undefined)
+      .sort()[0];
+
 const RULES = {
   acknowledge: {
     phase: undefined,
@@ -77,7 +92,7 @@ const RULES = {
   verify: {
     phase: 'resolution',
     pattern: /verify|health check/i,
-    tick: afterMitigation(['health', 'smokeTests']),
+    tick: earliest(afterMitigation(['health', 'smokeTests']), verifiedHealthy),
   },
   smokeTests: {
     phase: 'resolution',
@@ -118,14 +133,8 @@ const RULES = {
   monitor: {
     phase: undefined,
     pattern: /monitor/i,
-    tick: (incident: Incident, now: Date) => {
-      const start = incident.events.find(
-        (e) => e.type === 'status.changed' && e.status === 'monitoring',
-      );
-      if (!start) return undefined;
-      const end = addMinutes(new Date(start.at), 30);
-      return end <= now ? end.toISOString() : undefined;
-    },
+    // Done when the last monitoring watch ran its full length without a regression.
+    tick: (incident: Incident, now: Date) => watchCleanAt(incident.watch, now),
   },
   statusPage: {
     phase: undefined,
@@ -147,10 +156,18 @@ const RULES = {
     pattern: /postmortem|review/i,
     tick: firstAt((e) => e.type === 'review.scheduled'),
   },
+  // "Create follow-up tickets": a follow-up only in the journal is seen by nobody outside the
+  // incident; the step is done once they are tracked where the team works, as a Markdown task
+  // list in the repository or as issues.
   followUps: {
     phase: undefined,
     pattern: /follow-?up/i,
-    tick: firstAt((e) => e.type === 'followup.added'),
+    tick: firstAt((e) => e.type === 'followups.exported' || e.type === 'followup.linked'),
+  },
+  runbook: {
+    phase: 'postIncident',
+    pattern: /runbook/i,
+    tick: firstAt((e) => e.type === 'runbook.annotated'),
   },
 } satisfies Record<
   string,
@@ -181,6 +198,7 @@ const RULE_ORDER: readonly RuleName[] = [
   'report',
   'review',
   'followUps',
+  'runbook',
   'close',
 ];
 
@@ -226,8 +244,11 @@ export function checklistFromRunbook(runbook: Runbook): ChecklistPhase[] {
   });
 }
 
-// The runbook's five phases, for when no runbook file is configured.
-const BUILT_IN_RUNBOOK = `
+/**
+ * The runbook's five phases, for when no runbook file is configured; Update Runbook copies it
+ * into the workspace so the team can edit it.
+ */
+export const BUILT_IN_RUNBOOK = `
 ### Phase 1: Detection & Alert
 1. **Acknowledge alert** in PagerDuty
 2. **Join incident channel** - #incident-<id>
@@ -309,7 +330,14 @@ export function evaluateChecklist(
         .sort()
         .at(-1);
     }
-    return { id: item.id, title: item.title, ticked: tickedAt !== undefined, tickedAt, items };
+    return {
+      id: item.id,
+      title: item.title,
+      rule: item.rule,
+      ticked: tickedAt !== undefined,
+      tickedAt,
+      items,
+    };
   };
 
   return checklist.map((phase) => {
