@@ -76,6 +76,7 @@ function apply(incident: Incident, event: IncidentEvent): void {
         }
       } else if (incident.watch?.state === 'running') {
         incident.watch.state = 'stopped';
+        incident.watch.endedAt = event.at;
       }
       break;
     case 'watch.regressed':
@@ -85,6 +86,7 @@ function apply(incident: Incident, event: IncidentEvent): void {
       if (incident.watch?.id === event.watchId && incident.watch.state === 'running') {
         incident.watch.state = 'ended';
         incident.watch.clean = event.clean;
+        incident.watch.endedAt = event.at;
       }
       break;
     case 'scope.updated':
@@ -118,7 +120,10 @@ function apply(incident: Incident, event: IncidentEvent): void {
       if (event.rootCause !== undefined) incident.rootCause = event.rootCause;
       if (event.impact !== undefined) incident.impact = event.impact;
       if (event.earlyReason !== undefined) incident.earlyResolutionReason = event.earlyReason;
-      if (incident.watch?.state === 'running') incident.watch.state = 'stopped';
+      if (incident.watch?.state === 'running') {
+        incident.watch.state = 'stopped';
+        incident.watch.endedAt = event.at;
+      }
       break;
     case 'followup.added':
       incident.followUps.push({

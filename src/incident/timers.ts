@@ -26,8 +26,6 @@ export interface TimerConfig {
   customerUpdateMinutes?: number;
   /** Minutes unresolved before the team lead is brought in; the runbook says 30. */
   teamLeadAfterMinutes?: number;
-  /** Minutes of monitoring after a fix before closing; the runbook says 30. */
-  monitoringMinutes?: number;
 }
 
 export const DEFAULT_WORKING_HOURS: WorkingHours = {
@@ -77,13 +75,15 @@ export function responseDeadline(
   return new Date(set(day, { hours: h, minutes: m, seconds: 0, milliseconds: 0 }).getTime());
 }
 
-function isWorkingDay(day: TZDate, hours: WorkingHours): boolean {
+/** Whether the day of `day` (in its own zone) is a working day: a listed weekday, no holiday. */
+export function isWorkingDay(day: TZDate, hours: WorkingHours): boolean {
   const isoWeekday = day.getDay() === 0 ? 7 : day.getDay();
   const date = `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
   return hours.days.includes(isoWeekday) && !(hours.holidays ?? []).includes(date);
 }
 
-function parseClock(text: string): [number, number] {
+/** `HH:mm` as hours and minutes; throws naming the text when it is not a time of day. */
+export function parseClock(text: string): [number, number] {
   const match = /^(\d{1,2}):(\d{2})$/.exec(text);
   if (!match) throw new Error(`working hours must be HH:mm, got "${text}"`);
   return [Number(match[1]), Number(match[2])];
@@ -145,7 +145,7 @@ export interface Reminder {
 /**
  * The reminders of an incident at `now`, derived from its journal alone so they survive a
  * restart: the customer update every 30 minutes while unresolved, the escalation path, and
- * the end of the 30-minute monitoring window.
+ * the end of the monitoring watch.
  */
 export function reminders(incident: Incident, now: Date, config: TimerConfig): Reminder[] {
   const result: Reminder[] = [];
@@ -182,11 +182,9 @@ export function reminders(incident: Incident, now: Date, config: TimerConfig): R
     });
   }
 
-  const monitoring = incident.events.findLast(
-    (e) => e.type === 'status.changed' && e.status === 'monitoring',
-  );
-  if (monitoring) {
-    const dueAt = addMinutes(new Date(monitoring.at), config.monitoringMinutes ?? 30);
+  // The watch's own length, fixed in the journal when it started.
+  if (incident.watch) {
+    const dueAt = new Date(incident.watch.endsAt);
     result.push({
       kind: 'monitoringEnded',
       dueAt: dueAt.toISOString(),

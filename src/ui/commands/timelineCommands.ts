@@ -11,6 +11,8 @@ import {
 } from '../../incident/model';
 import type { IncidentStore } from '../../incident/store';
 import { RESPONSE_TARGET_TEXT } from '../../incident/timers';
+import { countdown, needsEarlyReason } from '../../incident/watch';
+import { monitoringEvent, watchSettings } from '../watch/watchSettings';
 import { resolveIncident, type IncidentArgument } from './pickIncident';
 
 /*
@@ -110,7 +112,7 @@ const STATUSES: ReadonlyArray<{ status: Exclude<IncidentStatus, 'resolved'>; det
   { status: 'investigating', detail: 'looking for the cause' },
   { status: 'identified', detail: 'the cause is known, a fix is being prepared' },
   { status: 'mitigated', detail: 'users are no longer affected' },
-  { status: 'monitoring', detail: 'a fix is in; watching for 30 minutes before resolving' },
+  { status: 'monitoring', detail: 'a fix is in; watching for %d minutes before resolving' },
 ];
 
 export async function updateStatus(
@@ -125,43 +127,74 @@ export async function updateStatus(
       await vscode.window.showQuickPick(
         STATUSES.filter((entry) => entry.status !== incident.status).map((entry) => ({
           label: entry.status,
-          detail: entry.detail,
+          detail: entry.detail.replace('%d', String(watchSettings().minutes)),
           status: entry.status,
         })),
         { title: `Status of ${incident.id} (now ${incident.status})` },
       )
     )?.status;
   if (!status || status === incident.status) return undefined;
-  await store.append(incident.id, {
-    type: 'status.changed',
-    status,
-    note: argument?.note,
-    by: me(),
-  });
+  // Moving to monitoring starts the watch, its length fixed in the journal from the settings.
+  await store.append(
+    incident.id,
+    status === 'monitoring'
+      ? monitoringEvent(argument?.note, me())
+      : { type: 'status.changed', status, note: argument?.note, by: me() },
+  );
   return incident.id;
 }
 
-export async function resolveIncidentCommand(
-  store: IncidentStore,
-  argument?: WithIncident<{ summary: string; rootCause: string }>,
-) {
+/** A scripted Resolve during a running monitoring watch that did not say why it cannot wait. */
+export class EarlyResolutionError extends Error {
+  override readonly name = 'EarlyResolutionError';
+
+  constructor(
+    readonly incidentId: string,
+    readonly endsAt: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `{ incidentId, summary, rootCause, impact?, earlyReason? }`: resolves without prompts. */
+export type ResolveArgument = WithIncident<{
+  summary: string;
+  rootCause: string;
+  /** Who was affected, how long, what data; the prompt starts from what the incident says. */
+  impact: string;
+  /** Required while the monitoring watch runs: why the incident cannot wait for its end. */
+  earlyReason: string;
+}>;
+
+/**
+ * Resolves the incident with its summary, root cause and impact. Before the monitoring watch
+ * has ended the runbook's 30 minutes are cut short, so a reason is asked for and journaled; a
+ * scripted call without one is refused (`EarlyResolutionError`) rather than resolving quietly.
+ */
+export async function resolveIncidentCommand(store: IncidentStore, argument?: ResolveArgument) {
   const incident = await resolveIncident(store, argument);
   if (!incident) return undefined;
   if (incident.status === 'resolved') {
     void vscode.window.showInformationMessage(`${incident.id} is already resolved.`);
     return undefined;
   }
+  const early = needsEarlyReason(incident, new Date());
+  const endsAt = incident.watch?.endsAt ?? '';
+  const left = early ? `${countdown(Date.parse(endsAt) - Date.now())} left` : '';
   const scripted = argument?.summary !== undefined;
+  if (scripted && early && !argument?.earlyReason?.trim()) {
+    throw new EarlyResolutionError(
+      incident.id,
+      endsAt,
+      `Not resolving ${incident.id}: its monitoring watch still has ${left} (until ` +
+        `${endsAt}). Pass earlyReason to record why it cannot wait, or wait for the watch to end.`,
+    );
+  }
   if (!scripted) {
     const answer = await vscode.window.showWarningMessage(
       `Resolve ${incident.severity} "${incident.title}"?`,
-      {
-        modal: true,
-        detail:
-          incident.status === 'monitoring'
-            ? 'The fix is being monitored. Resolving ends the incident for everyone.'
-            : `The incident is ${incident.status}, not monitoring: the runbook asks for 30 minutes of monitoring first.`,
-      },
+      { modal: true, detail: resolveDetail(incident.status, left) },
       'Resolve',
     );
     if (answer !== 'Resolve') return undefined;
@@ -180,11 +213,45 @@ export async function resolveIncidentCommand(
       prompt: 'Brief, if known (optional)',
     }));
   if (rootCause === undefined) return undefined;
+  const impact =
+    argument?.impact ??
+    (scripted
+      ? ''
+      : await vscode.window.showInputBox({
+          title: 'Impact',
+          value: incident.impact ?? incident.usersImpacted ?? '',
+          prompt: 'Who was affected, for how long, and whether data was at risk (optional)',
+        }));
+  if (impact === undefined) return undefined;
+  // A reason given while no watch runs would say something that did not happen; it is dropped.
+  const earlyReason = early
+    ? (argument?.earlyReason ??
+      (await vscode.window.showInputBox({
+        title: `Why resolve before the monitoring watch ends (${left})?`,
+        prompt:
+          `The watch runs ${incident.watch?.minutes} minutes after the fix; ` +
+          'the reason goes on the timeline',
+        validateInput: (value) =>
+          value.trim() ? undefined : 'Say why it cannot wait, or press Escape.',
+      })))
+    : undefined;
+  if (early && !earlyReason?.trim()) return undefined;
   await store.append(incident.id, {
     type: 'resolved',
     summary: summary.trim() || undefined,
     rootCause: rootCause.trim() || undefined,
+    impact: impact.trim() || undefined,
+    earlyReason: earlyReason?.trim(),
     by: me(),
   });
   return incident.id;
+}
+
+function resolveDetail(status: IncidentStatus, left: string): string {
+  if (left) {
+    return `The monitoring watch still has ${left}. Resolving now ends it early: you will be asked why.`;
+  }
+  return status === 'monitoring'
+    ? 'The fix is being monitored. Resolving ends the incident for everyone.'
+    : `The incident is ${status}, not monitoring: the runbook asks for 30 minutes of monitoring first.`;
 }

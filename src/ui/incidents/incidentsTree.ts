@@ -11,7 +11,9 @@ import { describeEvent, formatTime } from '../../incident/describe';
 import { ROLE_TITLES, type Incident, type IncidentEvent, type Role } from '../../incident/model';
 import type { IncidentStore } from '../../incident/store';
 import type { TimerConfig } from '../../incident/timers';
+import { watchShortText } from '../../incident/watch';
 import { ContextKeys } from '../ids';
+import { watchTreeItem, type WatchSource } from '../watch/watchRow';
 import { bySeverity, clockText } from './clock';
 
 type Section = 'roles' | 'checklist' | 'deliveries' | 'timeline';
@@ -33,6 +35,7 @@ const DELIVERY_ICONS: Readonly<Record<DeliveryStatus, vscode.ThemeIcon>> = {
 /** One row of the Incidents view. */
 export type IncidentNode =
   | { kind: 'incident'; incident: Incident }
+  | { kind: 'watch'; incident: Incident }
   | { kind: 'resolved'; incidents: Incident[] }
   | { kind: 'section'; incident: Incident; section: Section }
   | { kind: 'delivery'; incident: Incident; state: DeliveryState }
@@ -69,6 +72,9 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private readonly now: () => Date;
   private deliveriesSource: DeliveriesSource | undefined;
+  private watchSource: WatchSource | undefined;
+  /** The watch rows shown, by incident id, so a countdown tick redraws only them. */
+  private readonly watchRows = new Map<string, IncidentNode>();
 
   constructor(
     private readonly store: IncidentStore,
@@ -84,6 +90,17 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
   attachDeliveries(source: DeliveriesSource): void {
     this.deliveriesSource = source;
     this.disposables.push(source.onDidChange(() => this.changed.fire(undefined)));
+  }
+
+  /** Shows each incident's monitoring watch with what this window's checks found. */
+  attachWatch(source: WatchSource): void {
+    this.watchSource = source;
+    this.disposables.push(
+      source.onDidChange((id) => {
+        const rows = id ? [this.watchRows.get(id)] : [...this.watchRows.values()];
+        for (const row of rows) if (row) this.changed.fire(row);
+      }),
+    );
   }
 
   /** Reads every journal again and redraws. */
@@ -119,12 +136,15 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
         return node.incidents
           .sort((a, b) => (b.resolvedAt ?? '').localeCompare(a.resolvedAt ?? ''))
           .map((incident) => ({ kind: 'incident', incident }));
-      case 'incident':
-        return (['roles', 'checklist', 'deliveries', 'timeline'] as const).map((section) => ({
-          kind: 'section',
-          incident: node.incident,
-          section,
-        }));
+      case 'incident': {
+        const sections: IncidentNode[] = (
+          ['roles', 'checklist', 'deliveries', 'timeline'] as const
+        ).map((section) => ({ kind: 'section', incident: node.incident, section }));
+        if (!node.incident.watch) return sections;
+        const watch: IncidentNode = { kind: 'watch', incident: node.incident };
+        this.watchRows.set(node.incident.id, watch);
+        return [watch, ...sections];
+      }
       case 'section':
         return this.sectionChildren(node.incident, node.section);
       case 'phase':
@@ -192,7 +212,11 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
           item.tooltip = `${incident.id}: resolved`;
         } else {
           const clock = clockText(incident, this.now(), this.options.timers().workingHours);
-          item.description = `${clock.text} · ${incident.status}`;
+          const status =
+            incident.watch?.state === 'running'
+              ? watchShortText(incident.watch, this.now())
+              : incident.status;
+          item.description = `${clock.text} · ${status}`;
           item.tooltip = new vscode.MarkdownString(undefined, true);
           item.tooltip.appendText(
             `${incident.id}\n\n${incident.severity}, ${incident.status}: ${clock.detail}`,
@@ -200,6 +224,13 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
         }
         return item;
       }
+      case 'watch':
+        return watchTreeItem(
+          node.incident,
+          this.now(),
+          this.options.timeZone(),
+          this.watchSource?.progress(node.incident.watch!.id),
+        );
       case 'resolved': {
         const item = new vscode.TreeItem('Resolved', Collapsed);
         item.id = 'resolved';

@@ -12,8 +12,8 @@ const SEEN_KEY = 'freelms.reminders.notified';
 
 /**
  * Turns the incident core's due reminders into notifications with the action one click away:
- * post the customer update, record the escalation, resolve after monitoring. Each reminder is
- * shown once, also across restarts; the reminders themselves derive from the journal.
+ * post the customer update, record the escalation. Each reminder is shown once, also across
+ * restarts; the reminders themselves derive from the journal.
  */
 export class ReminderNotifier implements vscode.Disposable {
   private readonly seen: Set<string>;
@@ -35,6 +35,8 @@ export class ReminderNotifier implements vscode.Disposable {
       for (const reminder of reminders(incident, now, this.timers())) {
         // The on-call engineer is the one running the incident here: no reminder to call oneself.
         if (reminder.state !== 'due' || reminder.level === 'onCall') continue;
+        // The monitoring watch announces its own end, with how it went (src/ui/watch).
+        if (reminder.kind === 'monitoringEnded') continue;
         const key = `${incident.id}:${reminder.kind}:${reminder.level ?? ''}:${reminder.dueAt}`;
         if (this.seen.has(key)) continue;
         this.seen.add(key);
@@ -67,10 +69,6 @@ export class ReminderNotifier implements vscode.Disposable {
         contact: reminder.contact,
         by: userInfo().username,
       });
-    } else {
-      const choice = await vscode.window.showInformationMessage(text, 'Resolve Incident');
-      if (choice)
-        await vscode.commands.executeCommand(Commands.resolveIncident, { incidentId: incident.id });
     }
   }
 

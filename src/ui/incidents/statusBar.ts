@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 
 import type { TimerConfig } from '../../incident/timers';
 import { Commands } from '../ids';
+import { watchStatusText } from '../watch/watchRow';
 import { clockText } from './clock';
 import type { IncidentsTree } from './incidentsTree';
 
@@ -40,6 +41,15 @@ export class IncidentStatusBar implements vscode.Disposable {
     this.item.backgroundColor = clock.breached
       ? new vscode.ThemeColor('statusBarItem.warningBackground')
       : undefined;
+    // While the monitoring watch runs, its countdown is what the responder waits on.
+    const watching = watchStatusText(incident, this.now(), this.timers().workingHours.timeZone);
+    if (watching) {
+      this.item.text = watching.text;
+      this.item.tooltip = watching.tooltip;
+      this.item.backgroundColor = watching.regressed
+        ? new vscode.ThemeColor('statusBarItem.warningBackground')
+        : undefined;
+    }
     this.item.command = {
       title: 'Show Incident',
       command: Commands.revealIncident,

@@ -1,0 +1,48 @@
+import { lock } from 'proper-lockfile';
+
+import type { Incident, NewEvent } from './model';
+import type { IncidentStore } from './store';
+
+/** Thrown when another window held the incident's lock for longer than we were willing to wait. */
+export class JournalBusyError extends Error {
+  override readonly name = 'JournalBusyError';
+
+  constructor(readonly incidentId: string) {
+    super(`the journal of ${incidentId} is locked by another window; try again in a moment`);
+  }
+}
+
+/**
+ * Appends what `decide` asks for, deciding on the journal as it is now, with no other window
+ * appending in between: the incident's lock (the same one the outbox takes while it delivers)
+ * is held from the fresh read to the append. Two windows watching the same incident both call
+ * this when the watch ends; the second one reads the first one's `watch.ended` and appends
+ * nothing. Returns the events written (empty when `decide` wanted none) and the incident after.
+ */
+export async function appendOnce(
+  store: IncidentStore,
+  incidentId: string,
+  decide: (incident: Incident) => NewEvent[],
+): Promise<{ written: NewEvent[]; incident: Incident | undefined }> {
+  let release: () => Promise<void>;
+  try {
+    release = await lock(store.journalPath(incidentId), {
+      stale: 20_000,
+      update: 5_000,
+      // The outbox can hold the lock through a slow delivery round; wait a few seconds for it.
+      retries: { retries: 20, factor: 1.3, minTimeout: 50, maxTimeout: 1_000 },
+      realpath: false,
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') throw new JournalBusyError(incidentId);
+    throw error;
+  }
+  try {
+    const incident = await store.get(incidentId);
+    const written = incident ? decide(incident) : [];
+    if (written.length === 0) return { written, incident };
+    return { written, incident: await store.append(incidentId, written) };
+  } finally {
+    await release().catch(() => undefined);
+  }
+}

@@ -1,0 +1,69 @@
+import * as vscode from 'vscode';
+
+import type { Incident, WatchRegressedEvent } from '../../incident/model';
+import { Commands } from '../ids';
+import type { WatchAlerts } from './watchService';
+
+const REOPEN = 'Reopen Mitigation';
+const SHOW_LOGS = 'Show Logs';
+const SHOW_DETAILS = 'Show Details';
+const RESOLVE = 'Resolve Incident';
+
+/** The service named by a regression's problems (`pods:api-gateway`), for Show Logs. */
+function serviceOf(event: WatchRegressedEvent): string | undefined {
+  const key = event.problems?.find((problem) => /^(pods|ready):/.test(problem));
+  return key?.slice(key.indexOf(':') + 1);
+}
+
+/**
+ * The watch's notifications: a regression at once, as a warning with the way back to
+ * mitigation one click away; the end with the offer to resolve when it was clean. Shown by the
+ * window that journaled the event, so two windows do not both ask.
+ */
+export const watchAlerts: WatchAlerts = {
+  regressed(incident: Incident, event: WatchRegressedEvent): void {
+    const service = serviceOf(event);
+    const actions = service ? [REOPEN, SHOW_LOGS, SHOW_DETAILS] : [REOPEN, SHOW_DETAILS];
+    const text = `${incident.severity} ${incident.title}: regression during monitoring. ${event.summary}`;
+    void vscode.window.showWarningMessage(text, ...actions).then(async (choice) => {
+      if (choice === REOPEN) {
+        // Back to identified: the watch stops, and the runbook's mitigation options are next.
+        await vscode.commands.executeCommand(Commands.updateStatus, {
+          incidentId: incident.id,
+          status: 'identified',
+          note: `Mitigation reopened after a regression: ${event.summary}`,
+        });
+      } else if (choice === SHOW_LOGS && service) {
+        await vscode.commands.executeCommand(Commands.showLogs, { deployment: service });
+      } else if (choice === SHOW_DETAILS) {
+        await vscode.commands.executeCommand(Commands.revealIncident, incident.id);
+      }
+    });
+  },
+
+  ended(incident: Incident): void {
+    const watch = incident.watch;
+    if (!watch) return;
+    if (watch.clean) {
+      const text =
+        `${incident.severity} ${incident.title}: ${watch.minutes} minutes of monitoring ` +
+        'without a regression. Resolve the incident?';
+      void vscode.window.showInformationMessage(text, RESOLVE).then(async (choice) => {
+        if (choice === RESOLVE)
+          await vscode.commands.executeCommand(Commands.resolveIncident, {
+            incidentId: incident.id,
+          });
+      });
+      return;
+    }
+    const count = watch.regressions.length;
+    const text =
+      `${incident.severity} ${incident.title}: the monitoring watch ended with ${count} ` +
+      `regression${count === 1 ? '' : 's'} (last: ${watch.regressions.at(-1)?.summary}). ` +
+      'Fix and monitor again before resolving.';
+    void vscode.window.showWarningMessage(text, SHOW_DETAILS).then(async (choice) => {
+      if (choice === SHOW_DETAILS)
+        await vscode.commands.executeCommand(Commands.revealIncident, incident.id);
+    });
+  },
+};
