@@ -60,6 +60,7 @@ function readForm(): DeclareForm {
     communications: value('communications'),
     createSlackChannel: $<HTMLInputElement>('createSlackChannel').checked,
     pagePagerDuty: $<HTMLInputElement>('pagePagerDuty').checked,
+    publishStatusPage: $<HTMLInputElement>('publishStatusPage').checked,
   };
 }
 
@@ -219,16 +220,22 @@ window.addEventListener('message', (event: MessageEvent<ToForm>) => {
         $<HTMLInputElement>('commander').value = message.defaults.commander;
       const slack = $<HTMLInputElement>('createSlackChannel');
       const pagerduty = $<HTMLInputElement>('pagePagerDuty');
+      const statusPage = $<HTMLInputElement>('publishStatusPage');
       slack.disabled = !message.integrations.slack;
       pagerduty.disabled = !message.integrations.pagerduty;
+      statusPage.disabled = !message.integrations.statusPage;
       slack.checked = message.integrations.slack && (state.form.createSlackChannel ?? true);
       pagerduty.checked = message.integrations.pagerduty && (state.form.pagePagerDuty ?? true);
+      statusPage.checked =
+        message.integrations.statusPage && (state.form.publishStatusPage ?? true);
       const missing = [
         message.integrations.slack ? '' : 'Slack',
         message.integrations.pagerduty ? '' : 'PagerDuty',
+        message.integrations.statusPage ? '' : 'the status page',
       ].filter(Boolean);
+      const list = new Intl.ListFormat('en', { type: 'conjunction' }).format(missing);
       $('integrations-hint').textContent = missing.length
-        ? `${missing.join(' and ')} not configured: the incident is kept locally and says what was not sent.`
+        ? `${list.charAt(0).toUpperCase()}${list.slice(1)} not configured: the incident is kept locally and says what was not sent.`
         : '';
       break;
     }

@@ -19,7 +19,7 @@ export function statusPageImpact(severity: Severity, setting?: StatusPageImpact)
 }
 
 /** Customers notice a P1, a P2 or a major outage at once: the page says so from the start. */
-function publicAtOnce(severity: Severity, majorOutage: boolean): boolean {
+export function publicAtOnce(severity: Severity, majorOutage: boolean): boolean {
   return severity === 'P1' || severity === 'P2' || majorOutage;
 }
 

@@ -36,7 +36,7 @@ export function templateOffers(incident: Incident): TemplateOffer[] {
     {
       id: 'customer',
       label: 'Customer update',
-      hint: 'What customers read; posted in the channel and counted as the customer update.',
+      hint: 'What customers read: posted in the channel and on the status page, and counted as the customer update.',
       text: customerUpdateMessage(incident, options),
     },
   ];

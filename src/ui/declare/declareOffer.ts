@@ -27,7 +27,7 @@ export const SEVERITY_OPTIONS: SeverityOption[] = SEVERITIES.map((id) => ({
  * cluster (when it can be reached) which services can be picked.
  */
 export async function currentOffer(
-  unconfigured: () => Promise<{ pagerduty?: string; slack?: string }>,
+  unconfigured: () => Promise<{ pagerduty?: string; slack?: string; statusPage?: string }>,
   services: () => Promise<string[]>,
 ): Promise<DeclareOffer> {
   const [missing, serviceNames] = await Promise.all([unconfigured(), services().catch(() => [])]);
@@ -35,6 +35,10 @@ export async function currentOffer(
     severities: SEVERITY_OPTIONS,
     services: serviceNames,
     commander: userInfo().username,
-    integrations: { slack: !missing.slack, pagerduty: !missing.pagerduty },
+    integrations: {
+      slack: !missing.slack,
+      pagerduty: !missing.pagerduty,
+      statusPage: !missing.statusPage,
+    },
   };
 }

@@ -18,7 +18,7 @@ export interface DeclareOffer {
   severities: SeverityOption[];
   services: string[];
   commander: string;
-  integrations: { slack: boolean; pagerduty: boolean };
+  integrations: { slack: boolean; pagerduty: boolean; statusPage: boolean };
 }
 
 /**

@@ -38,6 +38,11 @@ export const DeclareFormSchema = v.object({
   communications: trimmed(100),
   createSlackChannel: v.boolean(),
   pagePagerDuty: v.boolean(),
+  /**
+   * Tell customers on the status page: at once for a P1 or P2, otherwise with the first customer
+   * update. On unless unticked, so scripted declarations that leave it out publish as the form does.
+   */
+  publishStatusPage: v.optional(v.boolean(), true),
 });
 export type DeclareForm = v.InferOutput<typeof DeclareFormSchema>;
 
@@ -66,7 +71,7 @@ export type ToForm =
       services: string[];
       defaults: { commander: string };
       /** Which integrations are configured; unconfigured ones are shown as off and disabled. */
-      integrations: { slack: boolean; pagerduty: boolean };
+      integrations: { slack: boolean; pagerduty: boolean; statusPage: boolean };
     }
   | { type: 'progress'; steps: DeclareStep[] }
   | { type: 'declared'; incidentId: string }

@@ -1,5 +1,6 @@
 import type { DeliveryState, Target } from '../../incident/deliveries';
 import type { Role } from '../../incident/model';
+import { publicAtOnce } from '../../incident/statusPagePlan';
 import type { IncidentStore } from '../../incident/store';
 import type { DeclareHandler } from '../declare/declarePanel';
 import { validateDeclareForm, type DeclareForm, type DeclareStep } from '../declare/protocol';
@@ -18,8 +19,15 @@ const ROLE_FIELDS: ReadonlyArray<[Role, keyof DeclareForm]> = [
   ['communications', 'communications'],
 ];
 
+/** A delivery step of the form, and how many of its target's first deliveries make it up. */
+interface Followed {
+  step: DeclareStep;
+  target: Target;
+  count: number;
+}
+
 /**
- * How long the form keeps following PagerDuty and Slack after declaring. Deliveries go on in the
+ * How long the form keeps following PagerDuty, Slack and the status page after declaring. Deliveries go on in the
  * outbox for as long as it takes; past this the form stops updating and the Incidents view's
  * Deliveries rows carry on.
  */
@@ -44,7 +52,8 @@ export function declareFromForm(
       name: 'Create the Slack channel and post the declaration',
       state: 'pending',
     };
-    const steps = [journal, pagerduty, slack];
+    const statusPage: DeclareStep = { name: 'Open the status page incident', state: 'pending' };
+    const steps = [journal, pagerduty, slack, statusPage];
     report(steps);
 
     const unconfigured = await delivery.unconfigured();
@@ -67,6 +76,7 @@ export function declareFromForm(
       notify: {
         pagerduty: optedOut(form.pagePagerDuty, unconfigured.pagerduty),
         slack: optedOut(form.createSlackChannel, unconfigured.slack),
+        statusPage: optedOut(form.publishStatusPage, unconfigured.statusPage),
       },
       roles,
       by: me(),
@@ -75,14 +85,30 @@ export function declareFromForm(
     onDeclared(incident.id);
     report(steps);
 
-    const targets: Array<[DeclareStep, Target, boolean, string | undefined]> = [
-      [pagerduty, 'pagerduty', form.pagePagerDuty, unconfigured.pagerduty],
-      [slack, 'slack', form.createSlackChannel, unconfigured.slack],
+    const targets: Array<[Followed, boolean, string | undefined]> = [
+      [
+        { step: pagerduty, target: 'pagerduty', count: 1 },
+        form.pagePagerDuty,
+        unconfigured.pagerduty,
+      ],
+      [{ step: slack, target: 'slack', count: 2 }, form.createSlackChannel, unconfigured.slack],
+      [
+        { step: statusPage, target: 'statuspage', count: 1 },
+        form.publishStatusPage,
+        unconfigured.statusPage,
+      ],
     ];
-    const followed = targets.filter(([step, , requested, missing]) => {
+    const followed = targets.flatMap(([followed, requested, missing]) => {
+      const { step } = followed;
       if (missing) Object.assign(step, { state: 'skipped', detail: `not sent: ${missing}` });
       else if (!requested) Object.assign(step, { state: 'skipped', detail: 'not requested' });
-      return !missing && requested;
+      else if (followed.target === 'statuspage' && !publicAtOnce(form.severity, false)) {
+        Object.assign(step, {
+          state: 'skipped',
+          detail: `not yet: a ${form.severity} goes on the status page with its first customer update`,
+        });
+      } else return [followed];
+      return [];
     });
     report(steps);
     // The incident exists once it is journaled; the form goes on showing the deliveries as the
@@ -96,7 +122,7 @@ export function declareFromForm(
 /** Updates the steps from the outbox's deliveries until they settle or `followMs` passes. */
 async function follow(
   id: string,
-  followed: Array<[DeclareStep, Target, boolean, string | undefined]>,
+  followed: Followed[],
   delivery: DeclareDelivery,
   report: () => void,
   followMs: number,
@@ -105,10 +131,11 @@ async function follow(
   const finished = new Promise<void>((resolve) => (done = resolve));
   const update = async () => {
     const states = await delivery.deliveries(id);
-    const settled = followed.map(([step, target]) =>
+    const settled = followed.map(({ step, target, count }) =>
       describeStep(
         step,
         states.filter((s) => s.target === target),
+        count,
       ),
     );
     report();
@@ -128,13 +155,13 @@ async function follow(
 }
 
 /** Sets a step from its target's first deliveries; true once it will not change on its own. */
-function describeStep(step: DeclareStep, states: readonly DeliveryState[]): boolean {
-  // The declaration's own deliveries come first in journal order: opening the incident or the
-  // channel, then the declaration message.
+function describeStep(step: DeclareStep, states: readonly DeliveryState[], count: number): boolean {
+  // The declaration's own deliveries come first in journal order: opening the incident, the
+  // channel or the status page incident, then the declaration message.
   const first = states.filter(
     (state) => state.op !== 'slack.invite' && !state.op.startsWith('slack.bookmark'),
   );
-  const relevant = first.slice(0, step.name.startsWith('Page') ? 1 : 2);
+  const relevant = first.slice(0, count);
   const failed = relevant.find((state) => state.status === 'failed');
   if (failed) {
     const reason = failed.reason ?? 'failed';
@@ -175,6 +202,7 @@ export function formFromArgument(argument: object, me: string): DeclareForm {
     communications: '',
     createSlackChannel: true,
     pagePagerDuty: true,
+    publishStatusPage: true,
   };
   const { form, errors } = validateDeclareForm({ ...defaults, ...argument });
   if (!form) {
