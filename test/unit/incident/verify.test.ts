@@ -198,7 +198,6 @@ describe('verify fix on the runbook checklist', () => {
       id,
       at: new Date(Date.parse(declared.at) + minute * 60_000).toISOString(),
       type: 'snapshot.taken',
-      errorWindowMinutes: 5,
       ...outage,
       ...fields,
     }) as IncidentEvent;
