@@ -22,6 +22,8 @@ export interface SandboxEndpoints {
   health: string;
   /** Base URL of the status page API. */
   statusPage: string;
+  /** Base URL of the GitHub REST API slice follow-up issues are opened through. */
+  github: string;
   /** Base URL of the sandbox's own control API (faults, scenario switches), used by tests. */
   control: string;
   /**
@@ -29,7 +31,14 @@ export interface SandboxEndpoints {
    * and the tests put them in VS Code's secret storage, where real credentials would go.
    */
   sandboxAccess: {
-    tokens: { pagerduty: string; slack: string; flagsAdmin: string; statusPage: string };
+    tokens: {
+      pagerduty: string;
+      slack: string;
+      flagsAdmin: string;
+      statusPage: string;
+      github: string;
+      githubReadOnly: string;
+    };
     /** A seeded PagerDuty user's e-mail, for the `From` header. */
     pagerdutyFrom: string;
     /** The seeded PagerDuty services of the FreeLMS platform. */
@@ -38,5 +47,7 @@ export interface SandboxEndpoints {
     slackResponders: string[];
     /** The one status page the sandbox serves. */
     statusPageId: string;
+    /** `owner/name` of the one GitHub repository the sandbox serves. */
+    githubRepository: string;
   };
 }

@@ -6,7 +6,7 @@
  *
  *     SERVICE[:CALL]:ACTION[:OPTION]...
  *
- * - SERVICE: `kubernetes`, `pagerduty`, `slack`, `flags`, `health` or `statuspage`.
+ * - SERVICE: `kubernetes`, `pagerduty`, `slack`, `flags`, `health`, `statuspage` or `github`.
  * - CALL (optional, default every call): `[METHOD ]PATTERN`. The pattern is matched against the
  *   request path below the service's mount (`/incidents/P1`, `/chat.postMessage`; the whole
  *   path for Kubernetes). `*` matches inside one path segment, `**` across segments. A pattern
@@ -45,6 +45,7 @@ export const FAULT_SERVICES = [
   'flags',
   'health',
   'statuspage',
+  'github',
 ] as const;
 
 export type FaultService = (typeof FAULT_SERVICES)[number];

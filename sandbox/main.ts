@@ -91,6 +91,7 @@ async function main(): Promise<void> {
       `  flags        ${e.flags}/admin/feature-flags`,
       `  health       ${e.health}`,
       `  status page  ${e.statusPage}`,
+      `  github       ${e.github}`,
       `  control      ${e.control}`,
       `  endpoints    ${endpointsFile}`,
       '',

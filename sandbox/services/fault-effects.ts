@@ -101,6 +101,11 @@ export function faultAnswer(
       return { body: springError(status, text, path), headers };
     case 'statuspage':
       return { body: { error: status === 429 ? 'Rate limit exceeded' : text }, headers };
+    case 'github':
+      return {
+        body: { message: text, documentation_url: 'https://docs.github.com/rest' },
+        headers,
+      };
   }
 }
 

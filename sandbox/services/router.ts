@@ -8,6 +8,7 @@
  * | feature flags      | `/admin/feature-flags`| base URL `<origin>` (the runbook's API host)    |
  * | actuator health    | `/actuator/health`    | full URL `<origin>/actuator/health`             |
  * | status page        | `/statuspage/v1`      | base URL `<origin>/statuspage/v1`               |
+ * | GitHub issues      | `/github/api`         | base URL `<origin>/github/api`                  |
  * | control            | `/_control`           | `<origin>/_control` (faults, calls)             |
  *
  * Why the PagerDuty mount looks like a host name: `@pagerduty/pdjs` builds `https://<server>/…`
@@ -23,12 +24,18 @@ import type { SandboxEndpoints } from '../endpoints';
 import { FaultRegistry, type FaultService } from '../faults';
 import { CONTROL_MOUNT, handleControl } from './control';
 import { FeatureFlagsApi, FLAGS_MOUNT } from './flags';
+import { GITHUB_MOUNT, GitHubApi } from './github';
 import { handleHealth, HEALTH_MOUNT, type ComponentHealth } from './health';
 import { requestUrl, sendJson } from './http';
 import { PAGERDUTY_MOUNT, PagerDutyApi } from './pagerduty';
 import { SLACK_MOUNT, SlackApi } from './slack';
 import { STATUS_PAGE_MOUNT, StatusPageApi } from './statuspage';
-import { SANDBOX_PAGERDUTY_FROM, SANDBOX_STATUS_PAGE_ID, SANDBOX_TOKENS } from './tokens';
+import {
+  SANDBOX_GITHUB_REPOSITORY,
+  SANDBOX_PAGERDUTY_FROM,
+  SANDBOX_STATUS_PAGE_ID,
+  SANDBOX_TOKENS,
+} from './tokens';
 
 export interface ServiceRoutesDeps {
   /** Whether the scenario's api-gateway deployment has a ready pod; drives actuator health. */
@@ -47,6 +54,7 @@ export interface ServiceState {
   slack: SlackApi;
   flags: FeatureFlagsApi;
   statusPage: StatusPageApi;
+  github: GitHubApi;
 }
 
 /** Answers a request if it belongs to one of these services; resolves false otherwise. */
@@ -54,8 +62,9 @@ export interface ServiceRoutes {
   (req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   readonly state: ServiceState;
   /**
-   * Puts PagerDuty, Slack, flags and status page back to their seeded state (faults and the
-   * call log stay); also served as `POST /_control/services/reset` for tests sharing a sandbox.
+   * Puts PagerDuty, Slack, flags, status page and GitHub back to their seeded state (faults and
+   * the call log stay); also served as `POST /_control/services/reset` for tests sharing a
+   * sandbox.
    */
   reset(): void;
 }
@@ -65,7 +74,7 @@ export function serviceEndpoints(
   origin: string,
 ): Pick<
   SandboxEndpoints,
-  'pagerduty' | 'slack' | 'flags' | 'health' | 'statusPage' | 'control' | 'sandboxAccess'
+  'pagerduty' | 'slack' | 'flags' | 'health' | 'statusPage' | 'github' | 'control' | 'sandboxAccess'
 > {
   return {
     sandboxAccess: {
@@ -75,12 +84,14 @@ export function serviceEndpoints(
       pagerdutyServiceIds: ['PFLS001', 'PFLS002', 'PFLS003', 'PFLS004', 'PFLS005'],
       slackResponders: ['U0FLUSR01', 'U0FLUSR02'],
       statusPageId: SANDBOX_STATUS_PAGE_ID,
+      githubRepository: SANDBOX_GITHUB_REPOSITORY,
     },
     pagerduty: `${origin}${PAGERDUTY_MOUNT}`,
     slack: `${origin}${SLACK_MOUNT}/`,
     flags: origin,
     health: `${origin}${HEALTH_MOUNT}`,
     statusPage: `${origin}${STATUS_PAGE_MOUNT}`,
+    github: `${origin}${GITHUB_MOUNT}`,
     control: `${origin}${CONTROL_MOUNT}`,
   };
 }
@@ -107,6 +118,7 @@ export function createServiceRoutes(deps: ServiceRoutesDeps): ServiceRoutes {
       deps.onFlagChange?.(flag, enabled);
     }),
     statusPage: new StatusPageApi(faults),
+    github: new GitHubApi(faults),
   });
   const state = fresh();
   const reset = () => {
@@ -120,6 +132,7 @@ export function createServiceRoutes(deps: ServiceRoutesDeps): ServiceRoutes {
     [FLAGS_MOUNT, 'flags', (req, res, path) => state.flags.handle(req, res, path)],
     [HEALTH_MOUNT, 'health', (req, res, path) => handleHealth(deps, req, res, path)],
     [STATUS_PAGE_MOUNT, 'statuspage', (req, res, path) => state.statusPage.handle(req, res, path)],
+    [GITHUB_MOUNT, 'github', (req, res, path) => state.github.handle(req, res, path)],
   ];
 
   const routes = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
@@ -129,7 +142,7 @@ export function createServiceRoutes(deps: ServiceRoutesDeps): ServiceRoutes {
       const control = below(pathname, CONTROL_MOUNT);
       if (control === '/services/reset' && req.method === 'POST') {
         reset();
-        sendJson(res, 200, { reset: ['pagerduty', 'slack', 'flags', 'statuspage'] });
+        sendJson(res, 200, { reset: ['pagerduty', 'slack', 'flags', 'statuspage', 'github'] });
         return true;
       }
       if (control !== undefined) {
@@ -189,7 +202,7 @@ export interface StartServicesOptions {
 export interface RunningServices {
   endpoints: Pick<
     SandboxEndpoints,
-    'pagerduty' | 'slack' | 'flags' | 'health' | 'statusPage' | 'control'
+    'pagerduty' | 'slack' | 'flags' | 'health' | 'statusPage' | 'github' | 'control'
   >;
   faults: FaultRegistry;
   state: ServiceState;

@@ -12,10 +12,17 @@ export const SANDBOX_TOKENS = {
   flagsAdmin: 'sandbox-admin-token',
   /** Status page API: `Authorization: OAuth …` as Statuspage.io expects (`Bearer …` also accepted). */
   statusPage: 'sandbox-statuspage-token',
+  /** GitHub REST API (follow-up issues): `Authorization: Bearer …`, may read and open issues. */
+  github: 'sandbox-github-token',
+  /** GitHub REST API, read only: opening an issue answers 403, as a token without `repo` scope. */
+  githubReadOnly: 'sandbox-github-readonly-token',
 } as const;
 
 /** E-mail of the seeded PagerDuty user on call; any seeded user's address works as `From`. */
 export const SANDBOX_PAGERDUTY_FROM = 'oncall@freelms.example';
+
+/** `owner/name` of the one GitHub repository the sandbox serves issues of. */
+export const SANDBOX_GITHUB_REPOSITORY = 'freelms/platform';
 
 /** Id of the one status page the sandbox serves. */
 export const SANDBOX_STATUS_PAGE_ID = 'freelmsstatus';

@@ -119,7 +119,7 @@ export function describeEvent(event: IncidentEvent): string | undefined {
       // The file's name, not the local path: this line also goes to Slack and PagerDuty.
       return `Postmortem written: ${basename(event.path)}`;
     case 'review.scheduled':
-      return `Blameless review scheduled for ${event.when}`;
+      return reviewText(event);
     case 'linked':
       if (event.service === 'statuspage')
         return `Status page incident opened${event.url ? `: ${event.url}` : ''}`;
@@ -129,6 +129,23 @@ export function describeEvent(event: IncidentEvent): string | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * The review proposal as the incident channel reads it: `Blameless postmortem review proposed
+ * for Fri 2026-12-04 10:00–11:00 (Europe/Berlin) with Dana, Lee; postmortem: <link>`.
+ */
+function reviewText(event: Extract<IncidentEvent, { type: 'review.scheduled' }>): string {
+  const zone = event.timeZone ?? 'UTC';
+  const start = formatTime(event.when, zone, 'EEE yyyy-MM-dd HH:mm');
+  const end = event.durationMinutes
+    ? `–${formatTime(new Date(Date.parse(event.when) + event.durationMinutes * 60_000).toISOString(), zone, 'HH:mm')}`
+    : '';
+  const who = event.attendees?.length
+    ? ` with ${event.attendees.map((a) => a.replace(/\s*<[^>]*>$/, '')).join(', ')}`
+    : '';
+  const link = event.link ? `; postmortem: ${event.link}` : '';
+  return `Blameless postmortem review proposed for ${start}${end} (${zone})${who}${link}`;
 }
 
 /** `health UP; api-gateway 0/3 ready, 2 unhealthy, 1,204 ERROR lines in 5 min`. */

@@ -1,5 +1,6 @@
 import { ROLE_TITLES, type Incident, type Role } from './model';
 import { between, describeAction, describeEvent, formatDuration, formatTime } from './describe';
+import { PLACEHOLDER_TASK, taskLine } from './followUps';
 import { followUpDeadline, RESPONSE_TARGET_TEXT } from './timers';
 
 export interface PostmortemOptions {
@@ -57,6 +58,11 @@ export function renderPostmortem(incident: Incident, options: PostmortemOptions)
   out.push(`- Users impacted: ${incident.usersImpacted ?? 'not recorded'}`);
   out.push(`- Data at risk: ${incident.dataAtRisk ?? 'not recorded'}`);
   if (incident.impact) out.push(`- ${incident.impact}`);
+  // What customers were told, for the authors to check the postmortem against.
+  if (incident.statusPage)
+    out.push(
+      `- Status page incident: ${incident.statusPage.url ?? incident.statusPage.incidentId}`,
+    );
   out.push('');
 
   out.push('## Roles', '');
@@ -99,10 +105,9 @@ export function renderPostmortem(incident: Incident, options: PostmortemOptions)
       : 'Due within 48 hours of resolution (the incident is not resolved yet).',
     '',
   );
-  if (incident.followUps.length === 0) out.push('- [ ] Create follow-up tickets');
-  for (const f of incident.followUps) {
-    out.push(`- [${f.done ? 'x' : ' '}] ${oneLine(f.text)}${f.owner ? ` (${f.owner})` : ''}`);
-  }
+  // The same line the authors add follow-ups with: saving the postmortem reads new ones back.
+  if (incident.followUps.length === 0) out.push(`- [ ] ${PLACEHOLDER_TASK}`);
+  for (const f of incident.followUps) out.push(taskLine(f, 'postmortem'));
   out.push('');
 
   out.push('## Blameless review', '');

@@ -149,21 +149,33 @@ describe('runbook checklist', () => {
     assert.equal(after.find((p) => p.kind === 'resolution')!.done, true);
   });
 
-  it('ticks post-incident items from the postmortem, the review and follow-ups, and the rest by hand', () => {
+  it('ticks post-incident items from the postmortem, the review, follow-ups tracked outside the journal and the runbook note', () => {
     const checklist = defaultChecklist();
-    const runbookItem = checklist[4]!.items[3]!;
-    const incident = deriveIncident([
+    const events: IncidentEvent[] = [
       declared,
       ev(60, { type: 'postmortem.written', path: 'postmortems/x.md' }),
       ev(61, { type: 'review.scheduled', when: '2026-12-04T14:00:00Z' }),
       ev(62, { type: 'followup.added', text: 'Alert on 5xx rate' }),
-      ev(63, { type: 'item.ticked', item: runbookItem.id }),
-    ]);
-    const post = evaluateChecklist(checklist, incident, new Date()).find(
-      (p) => p.kind === 'postIncident',
-    )!;
-    assert.equal(post.done, true);
-    assert.equal(runbookItem.id, 'post-incident/update-runbooks-if-needed');
+      ev(63, { type: 'runbook.annotated', path: 'runbook.md', phase: 'Mitigation' }),
+    ];
+    const post = (list: IncidentEvent[]) =>
+      evaluateChecklist(checklist, deriveIncident(list), new Date()).find(
+        (p) => p.kind === 'postIncident',
+      )!;
+    assert.deepEqual(
+      post(events).items.map((item) => [item.rule, item.ticked]),
+      [
+        ['report', true],
+        ['review', true],
+        ['followUps', false],
+        ['runbook', true],
+      ],
+    );
+    events.push(
+      ev(64, { type: 'followups.exported', path: 'postmortems/x-follow-ups.md', count: 1 }),
+    );
+    assert.equal(post(events).done, true);
+    assert.equal(checklist[4]!.items[3]!.id, 'post-incident/update-runbooks-if-needed');
   });
 
   it('gives the team runbook with double-encoded emoji the same rules as the built-in checklist', () => {
@@ -179,7 +191,7 @@ describe('runbook checklist', () => {
         ['triage', ['scope', 'dashboards', 'roles']],
         ['mitigation', ['rollback', 'scale', 'flag', 'database']],
         ['resolution', ['verify', 'monitor', 'statusPage', 'close']],
-        ['postIncident', ['report', 'review', 'followUps', '-']],
+        ['postIncident', ['report', 'review', 'followUps', 'runbook']],
       ],
     );
     assert.deepEqual(

@@ -13,6 +13,23 @@ import { gatewayOutage } from './sample';
 describe('postmortem', () => {
   const doc = renderPostmortem(gatewayOutage(), { timeZone: 'Europe/Berlin' });
 
+  it('links the status page incident customers followed, when there was one', () => {
+    assert.doesNotMatch(doc, /Status page incident/);
+    const linked: IncidentEvent = {
+      type: 'linked',
+      id: 'sp',
+      at: '2026-12-03T10:01:00.000Z',
+      service: 'statuspage',
+      remoteId: 'sp0000000001',
+      url: 'https://stspg.example/000001',
+    };
+    const withPage = renderPostmortem(gatewayOutage([linked]), { timeZone: 'Europe/Berlin' });
+    assert.match(
+      withPage,
+      /## Impact\n[^#]*- Status page incident: https:\/\/stspg\.example\/000001\n/,
+    );
+  });
+
   it('gives the times and the durations to acknowledge, mitigate and resolve', () => {
     assert.match(doc, /^# Postmortem: API gateway down\n/);
     assert.match(doc, /\| Detected \| 2026-12-03 10:58 \(Europe\/Berlin\) \|/);
@@ -59,7 +76,7 @@ describe('postmortem', () => {
     );
     assert.match(
       doc,
-      /- \[ \] Add a canary stage for api-gateway \(Lee\)\n- \[x\] Alert on 5xx rate > 5%/,
+      /- \[ \] Add a canary stage for api-gateway — @Lee\n- \[x\] Alert on 5xx rate > 5%/,
     );
     assert.match(doc, /## Root cause\n\nA route table in revision 42/);
     assert.match(doc, /## Contributing factors\n\n_To be written by the authors._/);
