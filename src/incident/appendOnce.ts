@@ -30,7 +30,7 @@ export async function appendOnce(
       stale: 20_000,
       update: 5_000,
       // The outbox can hold the lock through a slow delivery round; wait a few seconds for it.
-      retries: { retries: 20, factor: 1.3, minTimeout: 50, maxTimeout: 1_000 },
+      retries: { retries: 10, factor: 1.5, minTimeout: 50, maxTimeout: 1_000 },
       realpath: false,
     });
   } catch (error) {
