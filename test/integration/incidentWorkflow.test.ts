@@ -86,6 +86,8 @@ describe('running an incident from the palette, scripted', () => {
       incidentId,
       summary: 'Rolled back payment-service to revision 4',
       rootCause: 'A webhook timeout of 1 s',
+      // It moved to monitoring above: resolving before the watch ends needs a reason.
+      earlyReason: 'every checkout succeeds again and the payment provider confirmed the fix',
     });
     assert.equal((await store.get(incidentId))?.status, 'resolved');
 

@@ -165,6 +165,9 @@ describe('the FreeLMS workbench, as a responder sees it', () => {
     await page.locator('.quick-input-widget', { hasText: 'Root cause' }).waitFor();
     await input.fill('A cache that grew without bound');
     await page.keyboard.press('Enter');
+    // The impact starts from what the declaration said; accepted as it is.
+    await page.locator('.quick-input-widget', { hasText: 'Impact' }).waitFor();
+    await page.keyboard.press('Enter');
     await view
       .locator('.monaco-list-row', { hasText: /^Resolved/ })
       .first()

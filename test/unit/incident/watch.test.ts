@@ -238,7 +238,7 @@ describe('the monitoring watch', () => {
   });
 
   describe('the checklist step "Monitor for 30 minutes"', () => {
-    const monitorItem = (events: IncidentEvent[], now: Date) => {
+    const monitorItem = (events: readonly IncidentEvent[], now: Date) => {
       const states = evaluateChecklist(defaultChecklist(), deriveIncident(events), now);
       const resolution = states.find((phase) => phase.kind === 'resolution')!;
       return resolution.items.find((item) => /monitor/i.test(item.title))!;
