@@ -13,6 +13,7 @@ import { Commands } from '../../src/ui/ids';
 import type { RollbackOutcome } from '../../src/ui/mitigation/rollbackCommand';
 import type { SmokeTestsOutcome } from '../../src/ui/resolution/smokeTestsCommand';
 import { crashApiGateway, GOOD_IMAGE, healthStatus } from '../support/apiGateway';
+import { note } from './output';
 import { sandbox, until } from './sandbox';
 
 async function api(): Promise<FreeLmsApi> {
@@ -99,6 +100,7 @@ describe('resolution: Verify Fix against the declaration baseline, and the smoke
     });
     assert.equal(event.purpose, 'verify');
     const lines = event.comparison ?? [];
+    note(`      verify fix: ${lines.join('; ')}`);
     const ready = readiness(lines);
     assert.ok(ready.before < ready.desiredBefore, lines.join('\n'));
     assert.equal(ready.after, ready.desired, lines.join('\n'));
@@ -175,6 +177,30 @@ describe('resolution: Verify Fix against the declaration baseline, and the smoke
         ],
       );
       assert.ok(runs.every((e) => typeof e.durationMs === 'number' && e.durationMs >= 0));
+    });
+
+    it('stops a run that outlasts freelms.smokeTests.timeoutMinutes and records it failed', async () => {
+      writeFileSync(join(folder(), 'smoke', 'hang.sh'), '#!/bin/sh\nsleep 120\n', { mode: 0o755 });
+      const config = vscode.workspace.getConfiguration('freelms');
+      await config.update('smokeTests.timeoutMinutes', 0.05, vscode.ConfigurationTarget.Workspace);
+      try {
+        const result = await vscode.commands.executeCommand<SmokeTestsOutcome>(
+          Commands.runSmokeTests,
+          { incidentId, command: './smoke/hang.sh' },
+        );
+        assert.equal(result.outcome, 'ran', JSON.stringify(result));
+        assert.equal(result.ok, false);
+        assert.match(result.summary, /^failed: stopped after the 0\.05 min timeout/);
+        assert.ok(result.durationMs < 60_000, `stopped after ${result.durationMs} ms`);
+        const last = (await smokeRuns()).at(-1);
+        assert.equal(last?.summary, result.summary);
+      } finally {
+        await config.update(
+          'smokeTests.timeoutMinutes',
+          undefined,
+          vscode.ConfigurationTarget.Workspace,
+        );
+      }
     });
 
     it('explains a missing script, naming its path and the setting, and records nothing', async () => {

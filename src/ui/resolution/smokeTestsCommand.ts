@@ -25,7 +25,10 @@ export type SmokeTestsArgument = v.InferOutput<typeof SmokeTestsArgumentSchema>;
 
 /** What `FreeLMS: Run Smoke Tests` did. */
 export type SmokeTestsOutcome =
-  | ({ outcome: 'ran'; incidentId?: string } & Omit<CheckRanEvent, 'id' | 'at' | 'type'>)
+  | ({ outcome: 'ran'; durationMs: number; incidentId?: string } & Omit<
+      CheckRanEvent,
+      'id' | 'at' | 'type' | 'durationMs'
+    >)
   | {
       outcome: 'notRun';
       reason: ScriptProblem['kind'] | 'noFolder' | 'couldNotStart';
@@ -80,10 +83,15 @@ async function runTask(
     (execution.task.definition as { run?: string }).run === run;
 
   let started = Date.now();
+  let finished: number | undefined;
   let exitCode: number | undefined;
   let stopped: SmokeRun['stopped'];
-  let ended: () => void = () => undefined;
-  const end = new Promise<void>((resolve) => (ended = resolve));
+  let resolveEnd: () => void = () => undefined;
+  const end = new Promise<void>((resolve) => (resolveEnd = resolve));
+  const ended = () => {
+    finished ??= Date.now();
+    resolveEnd();
+  };
   // Subscribed before starting: a script that fails at once may end before executeTask returns.
   const subscriptions = [
     vscode.tasks.onDidStartTaskProcess((e) => {
@@ -113,10 +121,12 @@ async function runTask(
           stopped = { by: 'timeout', minutes: timeoutMinutes };
           execution.terminate();
         }, timeoutMinutes * 60_000);
-        token.onCancellationRequested(() => {
-          stopped = { by: 'user' };
-          execution.terminate();
-        });
+        subscriptions.push(
+          token.onCancellationRequested(() => {
+            stopped = { by: 'user' };
+            execution.terminate();
+          }),
+        );
         await end;
       },
     );
@@ -124,7 +134,7 @@ async function runTask(
     clearTimeout(timer);
     for (const subscription of subscriptions) subscription.dispose();
   }
-  return { command, exitCode, durationMs: Date.now() - started, stopped };
+  return { command, exitCode, durationMs: (finished ?? Date.now()) - started, stopped };
 }
 
 /**
@@ -144,7 +154,8 @@ export async function runSmokeTests(
   const command =
     a.command ??
     (config.get<string>('smokeTests.command', DEFAULT_COMMAND).trim() || DEFAULT_COMMAND);
-  const timeoutMinutes = Math.max(1, config.get<number>('smokeTests.timeoutMinutes', 15));
+  const configured = config.get<number>('smokeTests.timeoutMinutes', 15);
+  const timeoutMinutes = Number.isFinite(configured) && configured > 0 ? configured : 15;
   const folder = vscode.workspace.workspaceFolders?.[0];
   const cwd = a.cwd ?? (folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined);
 
@@ -202,5 +213,5 @@ export async function runSmokeTests(
       if (choice) void vscode.commands.executeCommand(Commands.runSmokeTests, a);
     },
   );
-  return { outcome: 'ran', ...recorded, incidentId };
+  return { outcome: 'ran', ...recorded, durationMs: run.durationMs, incidentId };
 }
