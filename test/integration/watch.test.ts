@@ -8,6 +8,7 @@ import { rolloutHistory } from '../../src/platform/kube/rollout';
 import { Commands } from '../../src/ui/ids';
 import type { RollbackOutcome } from '../../src/ui/mitigation/rollbackCommand';
 import { crashApiGateway, GOOD_IMAGE, healthStatus } from '../support/apiGateway';
+import { note } from './output';
 import { sandbox, until } from './sandbox';
 
 async function api(): Promise<FreeLmsApi> {
@@ -142,6 +143,7 @@ describe('the monitoring watch against the sandbox', function () {
     await pause(3_000);
     assert.deepEqual(await eventsOf(id, 'watch.regressed'), []);
 
+    const brokenAt = Date.now();
     await setImage(CRASH_AGAIN_IMAGE);
     const [regressed] = await until(
       async () => {
@@ -151,6 +153,7 @@ describe('the monitoring watch against the sandbox', function () {
       'a watch.regressed event',
       60_000,
     );
+    note(`regression journaled ${Date.parse(regressed!.at) - brokenAt} ms after the bad rollout`);
     const watch = (await store.get(id))!.watch!;
     assert.equal(regressed!.watchId, watch.id);
     assert.ok(regressed!.problems?.includes('pods:api-gateway'), JSON.stringify(regressed));
@@ -171,8 +174,8 @@ describe('the monitoring watch against the sandbox', function () {
     const after = (await store.get(id))!;
     assert.equal(after.status, 'identified');
     assert.equal(after.watch!.state, 'stopped');
-    const note = (await eventsOf(id, 'status.changed')).at(-1)!.note;
-    assert.equal(note, 'Monitoring watch stopped: the new release crashes again; rolling back');
+    const reason = (await eventsOf(id, 'status.changed')).at(-1)!.note;
+    assert.equal(reason, 'Monitoring watch stopped: the new release crashes again; rolling back');
 
     await healApiGateway(id);
   });
