@@ -1,8 +1,17 @@
 /**
- * The Incident Report page: scope, impact, summary, root cause and follow-ups, saved to the
- * incident's journal. Typed text survives a reload (webview state) until it is saved.
+ * The Incident Report page: scope, impact, summary, root cause and follow-ups (text, owner, due
+ * date; ticked done or removed), saved to the incident's journal. What is typed and not saved
+ * yet, a follow-up not added yet included, survives the tab being hidden or reloaded (webview
+ * state).
  */
-import type { FollowUpRow, FromReport, Report, ToReport } from '../../src/ui/report/protocol';
+import { isDueDate } from '../../src/incident/dueDate';
+import type {
+  FollowUpRow,
+  FromReport,
+  NewFollowUp,
+  Report,
+  ToReport,
+} from '../../src/ui/report/protocol';
 
 interface WebviewApi<State> {
   postMessage(message: FromReport): void;
@@ -11,12 +20,17 @@ interface WebviewApi<State> {
 }
 declare function acquireVsCodeApi<State>(): WebviewApi<State>;
 
-type Draft = Partial<Report>;
+/** What the page keeps across hiding and reloading until it is saved. */
+interface Draft extends Partial<Report> {
+  /** The follow-up being typed, not added yet. */
+  pending?: NewFollowUp;
+}
 
 const vscode = acquireVsCodeApi<Draft>();
 let draft: Draft = vscode.getState() ?? {};
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const fields = ['usersImpacted', 'impact', 'summary', 'rootCause'] as const;
+const pendingFields = { text: 'newFollowUp', owner: 'newOwner', due: 'newDue' } as const;
 
 function read(): Report {
   return {
@@ -33,56 +47,136 @@ function read(): Report {
     done: [
       ...document.querySelectorAll<HTMLInputElement>('#followUps input:checked:not(:disabled)'),
     ].map((box) => box.value),
+    removed: draft.removed ?? [],
   };
 }
 
-function fill(report: Omit<Report, 'newFollowUps' | 'done'>): void {
+function readPending(): NewFollowUp {
+  return {
+    text: $<HTMLInputElement>(pendingFields.text).value,
+    owner: $<HTMLInputElement>(pendingFields.owner).value,
+    due: $<HTMLInputElement>(pendingFields.due).value,
+  };
+}
+
+function remember(): void {
+  const { newFollowUps, removed, ...rest } = read();
+  draft = { ...rest, newFollowUps, removed, pending: readPending() };
+  vscode.setState(draft);
+}
+
+function fill(report: Omit<Report, 'newFollowUps' | 'done' | 'removed'>): void {
   $<HTMLInputElement>('services').value = report.services.join(', ');
   for (const id of fields) $<HTMLInputElement>(id).value = report[id];
   $<HTMLSelectElement>('dataAtRisk').value = report.dataAtRisk;
+  const pending = draft.pending ?? { text: '', owner: '', due: '' };
+  for (const key of Object.keys(pendingFields) as Array<keyof NewFollowUp>)
+    $<HTMLInputElement>(pendingFields[key]).value = pending[key];
+}
+
+function meta(parts: Array<string | undefined>): HTMLSpanElement {
+  return Object.assign(document.createElement('span'), {
+    className: 'meta',
+    textContent: parts.filter(Boolean).join(' · '),
+  });
+}
+
+function linkButton(text: string, title: string, onClick: () => void): HTMLButtonElement {
+  const button = Object.assign(document.createElement('button'), {
+    type: 'button',
+    className: 'link',
+    textContent: text,
+    title,
+  });
+  button.addEventListener('click', onClick);
+  return button;
 }
 
 function renderFollowUps(rows: FollowUpRow[]): void {
-  const list = $('followUps');
-  list.replaceChildren(
+  const removed = new Set(draft.removed ?? []);
+  const ticked = new Set(draft.done ?? []);
+  $('followUps').replaceChildren(
     ...rows.map((row) => {
       const item = document.createElement('li');
+      item.dataset.removed = String(removed.has(row.id));
       const label = document.createElement('label');
-      const box = document.createElement('input');
-      box.type = 'checkbox';
-      box.value = row.id;
-      box.checked = row.done;
+      const box = Object.assign(document.createElement('input'), {
+        type: 'checkbox',
+        value: row.id,
+      });
+      box.checked = row.done || ticked.has(row.id);
       box.disabled = row.done;
-      label.append(box, document.createTextNode(` ${row.text}`));
-      item.append(label);
+      label.append(box, document.createTextNode(row.text));
+      const issue = row.issueUrl ? `issue ${row.issueUrl.split('/').at(-1)}` : undefined;
+      item.append(label, meta([row.owner, row.due && `due ${row.due}`, issue]));
+      const isRemoved = removed.has(row.id);
+      item.append(
+        linkButton(isRemoved ? 'Keep' : 'Remove', isRemoved ? 'Keep it' : 'Remove on save', () => {
+          const next = new Set(draft.removed ?? []);
+          if (next.has(row.id)) next.delete(row.id);
+          else next.add(row.id);
+          draft.removed = [...next];
+          vscode.setState(draft);
+          renderFollowUps(rows);
+        }),
+      );
       return item;
     }),
   );
 }
 
 function renderAdded(): void {
+  const added = draft.newFollowUps ?? [];
   $('added').replaceChildren(
-    ...(draft.newFollowUps ?? []).map((text) =>
-      Object.assign(document.createElement('li'), { textContent: `new: ${text}` }),
-    ),
+    ...added.map((followUp, index) => {
+      const item = document.createElement('li');
+      item.append(
+        document.createTextNode(`new: ${followUp.text}`),
+        meta([followUp.owner, followUp.due && `due ${followUp.due}`]),
+        linkButton('×', 'Do not add this one', () => {
+          draft.newFollowUps = added.filter((_, other) => other !== index);
+          vscode.setState(draft);
+          renderAdded();
+        }),
+      );
+      return item;
+    }),
   );
 }
 
-$('report').addEventListener('input', () => {
-  const { newFollowUps, ...rest } = read();
-  draft = { ...rest, newFollowUps };
-  vscode.setState(draft);
-});
-
-$<HTMLInputElement>('newFollowUp').addEventListener('keydown', (event) => {
-  if (event.key !== 'Enter') return;
-  event.preventDefault();
-  const input = event.target as HTMLInputElement;
-  if (input.value.trim()) draft.newFollowUps = [...(draft.newFollowUps ?? []), input.value.trim()];
-  input.value = '';
-  vscode.setState(draft);
+/** Checks the typed follow-up where it is typed: a text, and a due date that is a real day. */
+function addPending(): void {
+  const pending = readPending();
+  const text = pending.text.trim();
+  const due = pending.due.trim();
+  const error = !text
+    ? ['newFollowUp', 'A follow-up needs a text: what is to be done.']
+    : due && !isDueDate(due)
+      ? ['newDue', `"${due}" is not a day written YYYY-MM-DD (for example 2026-12-05).`]
+      : undefined;
+  for (const id of Object.values(pendingFields))
+    $(id).setAttribute('aria-invalid', String(error?.[0] === id));
+  $('newFollowUp-error').textContent = error?.[1] ?? '';
+  if (error) {
+    $(error[0]!).focus();
+    return;
+  }
+  draft.newFollowUps = [...(draft.newFollowUps ?? []), { text, owner: pending.owner.trim(), due }];
+  for (const id of Object.values(pendingFields)) $<HTMLInputElement>(id).value = '';
+  remember();
   renderAdded();
-});
+  $(pendingFields.text).focus();
+}
+
+$('report').addEventListener('input', remember);
+$('addFollowUp').addEventListener('click', addPending);
+for (const id of Object.values(pendingFields)) {
+  $<HTMLInputElement>(id).addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter') return;
+    event.preventDefault();
+    addPending();
+  });
+}
 
 $('report').addEventListener('submit', (event) => {
   event.preventDefault();
@@ -98,11 +192,10 @@ window.addEventListener('message', (event: MessageEvent<ToReport>) => {
     fill({ ...message.report, ...draft });
     renderFollowUps(message.followUps);
     renderAdded();
-    $('deadline').textContent = message.deadline
-      ? `Due within 48 hours of resolution: by ${message.deadline}.`
-      : '';
+    $('deadline').textContent = message.deadline ? `Post-incident steps ${message.deadline}.` : '';
   } else if (message.type === 'saved') {
-    draft = {};
+    // What was typed for the next follow-up is not part of the save, so it stays.
+    draft = { pending: draft.pending };
     vscode.setState(draft);
     renderAdded();
     $('outcome').textContent = message.changes

@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { addDays, addMinutes, max as latest, startOfDay } from 'date-fns';
+import { addDays, addMinutes, isValid, max as latest, parse, startOfDay } from 'date-fns';
 import { createEvent, type Attendee } from 'ics';
 
 import { formatTime } from './describe';
@@ -336,4 +336,20 @@ function invitationDescription(input: InvitationInput): string {
     'The review is blameless: it asks how the system and the process let this happen and how to make them safer, not who is at fault.',
   );
   return lines.join('\n');
+}
+
+/**
+ * A review start as typed: an ISO 8601 instant (`2026-12-04T13:00:00Z`), or `YYYY-MM-DD HH:mm`
+ * on the team's clock. Undefined when it is neither.
+ */
+export function parseReviewStart(text: string, timeZone: string): Date | undefined {
+  const trimmed = text.trim();
+  if (/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(trimmed)) {
+    const local = parse(trimmed, 'yyyy-MM-dd HH:mm', new TZDate(0, timeZone));
+    return isValid(local) ? new Date(local.getTime()) : undefined;
+  }
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(trimmed))
+    return undefined;
+  const instant = new Date(trimmed);
+  return Number.isNaN(instant.getTime()) ? undefined : instant;
 }

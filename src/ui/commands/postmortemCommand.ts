@@ -12,7 +12,7 @@ import { timeZone } from '../settings';
 import { resolveIncident, type IncidentArgument } from './pickIncident';
 
 /** Where postmortems are written: the setting's folder in the workspace, else the extension's storage. */
-function postmortemFolder(context: vscode.ExtensionContext): string {
+export function postmortemFolder(context: vscode.ExtensionContext): string {
   const configured = vscode.workspace
     .getConfiguration(SETTINGS_SECTION)
     .get<string>('postmortem.folder', 'postmortems');

@@ -12,6 +12,13 @@ import { ROLE_TITLES, type Incident, type IncidentEvent, type Role } from '../..
 import type { IncidentStore } from '../../incident/store';
 import type { TimerConfig } from '../../incident/timers';
 import { watchShortText } from '../../incident/watch';
+import {
+  followThroughChildren,
+  followThroughItem,
+  followThroughSections,
+  type FollowThroughNode,
+  type RowContext,
+} from '../followThrough/followThroughRows';
 import { ContextKeys } from '../ids';
 import { watchTreeItem, type WatchSource } from '../watch/watchRow';
 import { bySeverity, clockText } from './clock';
@@ -42,7 +49,8 @@ export type IncidentNode =
   | { kind: 'role'; incident: Incident; role: Role }
   | { kind: 'phase'; incident: Incident; phase: PhaseState }
   | { kind: 'item'; incident: Incident; item: ItemState }
-  | { kind: 'event'; incident: Incident; event: IncidentEvent; text: string };
+  | { kind: 'event'; incident: Incident; event: IncidentEvent; text: string }
+  | FollowThroughNode;
 
 const SEVERITY_ICONS = {
   P1: new vscode.ThemeIcon('flame', new vscode.ThemeColor('errorForeground')),
@@ -86,7 +94,7 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
     this.disposables.push({ dispose: () => clearInterval(tick) });
   }
 
-  /** Shows each incident's deliveries to PagerDuty and Slack, and follows them. */
+  /** Shows each incident's deliveries to PagerDuty, Slack and the status page, and follows them. */
   attachDeliveries(source: DeliveriesSource): void {
     this.deliveriesSource = source;
     this.disposables.push(source.onDidChange(() => this.changed.fire(undefined)));
@@ -112,6 +120,22 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
       this.incidents.length > 0,
     );
     this.changed.fire(undefined);
+  }
+
+  /** The post-incident rows read the checklist, the time zone and the clock when drawn. */
+  private readonly rows: RowContext = {
+    checklist: () => this.options.checklist(),
+    timeZone: () => this.options.timeZone(),
+    now: () => this.now(),
+  };
+
+  get resolved(): Incident[] {
+    return this.incidents.filter((incident) => incident.status === 'resolved');
+  }
+
+  /** The runbook checklist the view shows, for the post-incident reminders. */
+  checklist(): ChecklistPhase[] {
+    return this.options.checklist();
   }
 
   get active(): Incident[] {
@@ -140,6 +164,7 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
         const sections: IncidentNode[] = (
           ['roles', 'checklist', 'deliveries', 'timeline'] as const
         ).map((section) => ({ kind: 'section', incident: node.incident, section }));
+        sections.unshift(...followThroughSections(node.incident));
         if (!node.incident.watch) return sections;
         const watch: IncidentNode = { kind: 'watch', incident: node.incident };
         this.watchRows.set(node.incident.id, watch);
@@ -151,6 +176,9 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
         return node.phase.items.map((item) => ({ kind: 'item', incident: node.incident, item }));
       case 'item':
         return node.item.items.map((item) => ({ kind: 'item', incident: node.incident, item }));
+      case 'postIncident':
+      case 'followUps':
+        return followThroughChildren(node, this.rows);
       default:
         return [];
     }
@@ -299,6 +327,12 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
         item.contextValue = `delivery.${state.status}`;
         return item;
       }
+      case 'postIncident':
+      case 'deadline':
+      case 'postIncidentStep':
+      case 'followUps':
+      case 'followUp':
+        return followThroughItem(node, this.rows);
       case 'event': {
         const item = new vscode.TreeItem(node.text, None);
         item.id = `${node.incident.id}:event:${node.event.id}`;

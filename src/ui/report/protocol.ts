@@ -3,8 +3,30 @@
  */
 import * as v from 'valibot';
 
+import { isDueDate } from '../../incident/dueDate';
+
 const text = (max: number) =>
   v.pipe(v.string(), v.trim(), v.maxLength(max, `At most ${max} characters.`));
+
+/** A follow-up typed in the form; owner and due date may be left empty. */
+export const NewFollowUpSchema = v.object({
+  text: v.pipe(
+    v.string(),
+    v.trim(),
+    v.minLength(1, 'A follow-up needs a text: what is to be done.'),
+    v.maxLength(500, 'At most 500 characters; put the details in the ticket.'),
+  ),
+  owner: text(100),
+  due: v.pipe(
+    v.string(),
+    v.trim(),
+    v.check(
+      (due) => due === '' || isDueDate(due),
+      'The due date is a day written YYYY-MM-DD (for example 2026-12-05), or empty.',
+    ),
+  ),
+});
+export type NewFollowUp = v.InferOutput<typeof NewFollowUpSchema>;
 
 /** The report as the form edits it: the incident's scope, impact, analysis and follow-ups. */
 export const ReportSchema = v.object({
@@ -17,13 +39,12 @@ export const ReportSchema = v.object({
   impact: text(2000),
   summary: text(2000),
   rootCause: text(4000),
-  /** Follow-ups to add; existing ones are listed for ticking. */
-  newFollowUps: v.pipe(
-    v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(500))),
-    v.maxLength(50),
-  ),
+  /** Follow-ups to add; existing ones are listed for ticking and removing. */
+  newFollowUps: v.pipe(v.array(NewFollowUpSchema), v.maxLength(50)),
   /** Ids of existing follow-ups ticked done in the form. */
   done: v.array(v.string()),
+  /** Ids of existing follow-ups removed in the form. */
+  removed: v.optional(v.array(v.string()), []),
 });
 export type Report = v.InferOutput<typeof ReportSchema>;
 
@@ -31,7 +52,12 @@ export type Report = v.InferOutput<typeof ReportSchema>;
 export interface FollowUpRow {
   id: string;
   text: string;
+  owner?: string;
+  /** `YYYY-MM-DD`. */
+  due?: string;
   done: boolean;
+  /** The issue it was opened as, if it was. */
+  issueUrl?: string;
 }
 
 /** Extension → form. */
@@ -40,9 +66,9 @@ export type ToReport =
       type: 'init';
       incidentId: string;
       title: string;
-      report: Omit<Report, 'newFollowUps' | 'done'>;
+      report: Omit<Report, 'newFollowUps' | 'done' | 'removed'>;
       followUps: FollowUpRow[];
-      /** The 48-hour deadline for follow-ups, once resolved. */
+      /** The 48-hour post-incident deadline in words, once resolved: `due in 41 h, by …`. */
       deadline?: string;
     }
   | { type: 'saved'; changes: number }

@@ -3,8 +3,9 @@ import type { Report } from './protocol';
 
 /**
  * The journal events a saved report makes: one `scope.updated` with only the fields that
- * changed, a `followup.added` per new follow-up and a `followup.done` per one newly ticked.
- * Saving an unchanged report writes nothing.
+ * changed, a `followup.added` per new follow-up (with its owner and due date when given), a
+ * `followup.done` per one newly ticked and a `followup.removed` per one removed. Saving an
+ * unchanged report writes nothing; a follow-up removed in another window is not removed twice.
  */
 export function reportEvents(incident: Incident, report: Report, by: string): NewEvent[] {
   const events: NewEvent[] = [];
@@ -27,9 +28,20 @@ export function reportEvents(incident: Incident, report: Report, by: string): Ne
     set(key);
   if (changed) events.push(scope);
 
-  for (const text of report.newFollowUps) events.push({ type: 'followup.added', text, by });
+  for (const { text, owner, due } of report.newFollowUps) {
+    events.push({
+      type: 'followup.added',
+      text,
+      ...(owner ? { owner } : {}),
+      ...(due ? { due } : {}),
+      by,
+    });
+  }
+  const removed = report.removed ?? [];
   for (const followUp of incident.followUps) {
-    if (!followUp.done && report.done.includes(followUp.id)) {
+    if (removed.includes(followUp.id)) {
+      events.push({ type: 'followup.removed', followUpId: followUp.id, by });
+    } else if (!followUp.done && report.done.includes(followUp.id)) {
       events.push({ type: 'followup.done', followUpId: followUp.id, by });
     }
   }

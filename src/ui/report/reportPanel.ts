@@ -4,8 +4,10 @@ import * as v from 'valibot';
 import * as vscode from 'vscode';
 
 import type { Log } from '../../common/log';
+import type { Incident } from '../../incident/model';
 import type { IncidentStore } from '../../incident/store';
-import { followUpDeadline } from '../../incident/timers';
+import { postIncidentDeadline } from '../../incident/postIncident';
+import { timeZone } from '../settings';
 import { renderPage, webviewOptions } from '../webviewHtml';
 import { FromReportSchema, type ToReport } from './protocol';
 import { reportEvents } from './reportEvents';
@@ -52,6 +54,11 @@ export class ReportPanel implements vscode.Disposable {
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
+      // A follow-up added, done or removed elsewhere (a command, the view, a saved postmortem)
+      // shows at once; what is being typed stays, kept by the page.
+      store.onDidChange((id) => {
+        if (id === incidentId) void this.receive({ type: 'ready' });
+      }),
     );
   }
 
@@ -93,9 +100,12 @@ export class ReportPanel implements vscode.Disposable {
         followUps: incident.followUps.map((followUp) => ({
           id: followUp.id,
           text: followUp.text,
+          owner: followUp.owner,
+          due: followUp.due,
           done: followUp.done,
+          issueUrl: followUp.issueUrl,
         })),
-        deadline: followUpDeadline(incident),
+        deadline: deadlineText(incident),
       });
       return;
     }
@@ -117,4 +127,10 @@ export class ReportPanel implements vscode.Disposable {
     this.panel.dispose();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
+}
+
+/** `due in 41 h, by 2026-12-05 11:10 (Europe/Berlin)` once resolved. */
+function deadlineText(incident: Incident): string | undefined {
+  const deadline = postIncidentDeadline(incident, new Date(), timeZone());
+  return deadline && `${deadline.text}, ${deadline.byText}`;
 }

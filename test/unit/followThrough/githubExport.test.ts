@@ -56,7 +56,7 @@ describe('follow-ups opened as GitHub issues (against the sandbox’s GitHub)', 
   });
 
   /** Runs an export the way the command does, journaling into `events`. */
-  async function run(events: IncidentEvent[], token = session.accessToken) {
+  async function run(events: IncidentEvent[], token: string = session.accessToken) {
     const appended: NewEvent[] = [];
     const result = await exportToGitHub({
       incident: deriveIncident(events),

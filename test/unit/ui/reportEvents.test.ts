@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 
+import * as v from 'valibot';
+
 import { deriveIncident } from '../../../src/incident/derive';
 import type { IncidentEvent } from '../../../src/incident/model';
-import type { Report } from '../../../src/ui/report/protocol';
+import { FromReportSchema, type Report } from '../../../src/ui/report/protocol';
 import { reportEvents } from '../../../src/ui/report/reportEvents';
 
 const events: IncidentEvent[] = [
@@ -35,6 +37,7 @@ const unchanged: Report = {
   rootCause: '',
   newFollowUps: [],
   done: [],
+  removed: [],
 };
 
 describe('the incident report saved to the timeline', () => {
@@ -48,14 +51,24 @@ describe('the incident report saved to the timeline', () => {
       {
         ...unchanged,
         rootCause: 'Webhook timeout of 1 s',
-        newFollowUps: ['Raise the timeout'],
+        newFollowUps: [
+          { text: 'Raise the timeout', owner: 'Lee', due: '2026-12-05' },
+          { text: 'Alert on retries', owner: '', due: '' },
+        ],
         done: ['f1'],
       },
       'dana',
     );
     assert.deepEqual(written, [
       { type: 'scope.updated', by: 'dana', rootCause: 'Webhook timeout of 1 s' },
-      { type: 'followup.added', text: 'Raise the timeout', by: 'dana' },
+      {
+        type: 'followup.added',
+        text: 'Raise the timeout',
+        owner: 'Lee',
+        due: '2026-12-05',
+        by: 'dana',
+      },
+      { type: 'followup.added', text: 'Alert on retries', by: 'dana' },
       { type: 'followup.done', followUpId: 'f1', by: 'dana' },
     ]);
   });
@@ -67,5 +80,40 @@ describe('the incident report saved to the timeline', () => {
       { ...scope!, id: 's1', at: '2026-12-03T11:00:00.000Z' } as IncidentEvent,
     ]);
     assert.equal(after.rootCause, 'Webhook timeout');
+  });
+
+  it('removes a follow-up removed in the form, and does not tick it done as well', () => {
+    assert.deepEqual(
+      reportEvents(incident, { ...unchanged, done: ['f1'], removed: ['f1', 'gone'] }, 'dana'),
+      [{ type: 'followup.removed', followUpId: 'f1', by: 'dana' }],
+    );
+  });
+});
+
+describe('the report form’s messages', () => {
+  const save = (followUp: Record<string, string>) =>
+    v.safeParse(FromReportSchema, {
+      type: 'save',
+      report: { ...unchanged, newFollowUps: [followUp] },
+    });
+
+  it('accepts a follow-up with an owner and a due date written YYYY-MM-DD', () => {
+    const parsed = save({ text: ' Raise the timeout ', owner: 'Lee', due: '2026-12-05' });
+    assert.ok(parsed.success);
+    assert.deepEqual(parsed.output.type === 'save' && parsed.output.report.newFollowUps, [
+      { text: 'Raise the timeout', owner: 'Lee', due: '2026-12-05' },
+    ]);
+  });
+
+  it('refuses a due date that is not a day, saying how to write it', () => {
+    const parsed = save({ text: 'Raise the timeout', owner: '', due: '2026-02-30' });
+    assert.equal(parsed.success, false);
+    assert.match(v.summarize(parsed.issues!), /YYYY-MM-DD/);
+  });
+
+  it('reads a message of a form from before follow-ups could be removed', () => {
+    const { removed: _removed, ...old } = unchanged;
+    const parsed = v.safeParse(FromReportSchema, { type: 'save', report: old });
+    assert.ok(parsed.success);
   });
 });
