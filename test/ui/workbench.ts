@@ -24,6 +24,8 @@ export const SCREENSHOTS = join(root, 'test-results', 'ui');
 export interface Workbench {
   page: Page;
   server: VSCodeServer;
+  /** The folder the workbench has open, e.g. to seed incident journals. */
+  workspace: string;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function openWorkbench(settings: Record<string, unknown> = {}): Pro
     return {
       page,
       server,
+      workspace,
       close: async () => {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
