@@ -6,7 +6,7 @@
  */
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 
-import type { Log } from '../common/log';
+import { redact, type Log } from '../common/log';
 import type { ServiceSnapshot } from '../incident/model';
 import type { SnapshotMeasurement } from '../incident/verify';
 import { checkHealth, type HealthReport } from './health';
@@ -61,13 +61,18 @@ async function measureHealth(
   } catch (error) {
     const httpStatus = (error as { httpStatus?: number }).httpStatus;
     problems.push(`health: ${message(error)}`);
-    return { status: 'UNKNOWN', url, error: message(error), ...(httpStatus ? { httpStatus } : {}) };
+    return {
+      status: 'UNKNOWN',
+      url: redact(url),
+      error: redact(message(error)),
+      ...(httpStatus ? { httpStatus } : {}),
+    };
   }
   return {
     status: report.status,
     httpStatus: report.httpStatus,
-    url,
-    ...(report.error ? { error: report.error } : {}),
+    url: redact(url),
+    ...(report.error ? { error: redact(report.error) } : {}),
   };
 }
 
@@ -201,7 +206,8 @@ export async function measureSnapshot(options: SnapshotOptions): Promise<Snapsho
     measureHealth(options, healthProblems),
     measureServices(),
   ]);
-  const problems = [...healthProblems, ...serviceProblems];
+  // Journals may be kept in git: a password in the health URL must not reach them.
+  const problems = [...healthProblems, ...serviceProblems].map(redact);
   options.log.info(
     `snapshot of ${options.services.join(', ') || 'no services'}: health ` +
       `${health?.status ?? 'not measured'}, ${problems.length} not measured, ` +

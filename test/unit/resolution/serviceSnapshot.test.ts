@@ -185,6 +185,16 @@ describe('the snapshot Verify Fix compares: health, replicas, unhealthy pods, ER
     assert.equal(snapshot.services[0]!.ready, 1);
   });
 
+  it('keeps a password in the health URL out of the snapshot, which the journal keeps', async () => {
+    const health = await actuator(200, { status: 'UP' });
+    closers.push(health.close);
+    const withPassword = health.url.replace('http://', 'http://monitor:hunter2@');
+    const snapshot = await measureSnapshot(options({ healthUrl: withPassword }));
+    // fetch refuses URLs with credentials, so the error names the URL too: redacted as well.
+    assert.equal(snapshot.health?.url, withPassword.replace('hunter2', '***'));
+    assert.doesNotMatch(JSON.stringify(snapshot), /hunter2/);
+  });
+
   it('records an endpoint that gives no answer as UNKNOWN with why', async () => {
     const health = await actuator(200, { status: 'UP' });
     await health.close();
