@@ -89,8 +89,8 @@ export function lackingPhase(
 export function defaultRunbookNote(incident: Incident, open: readonly ItemState[]): string {
   const what = incident.rootCause ?? incident.summary ?? incident.description ?? incident.title;
   const missing = open.length
-    ? `steps left open: ${open.map((item) => item.title).join('; ')}`
-    : 'what step was missing here?';
+    ? `Steps left open: ${open.map((item) => item.title).join('; ')}`
+    : 'What step was missing here?';
   return `${incident.title}: ${what}. ${missing}`;
 }
 
