@@ -67,6 +67,7 @@ describe('the FreeLMS workbench, as a responder sees it', () => {
       await form.getByLabel('Create the Slack channel and post the declaration').isChecked(),
       true,
     );
+    assert.equal(await form.getByLabel('Publish on the status page').isChecked(), true);
     assert.equal(await form.locator('#integrations-hint').textContent(), '');
     await page.screenshot({ path: join(SCREENSHOTS, 'declare-form.png') });
   });
@@ -116,6 +117,9 @@ describe('the FreeLMS workbench, as a responder sees it', () => {
     await form.locator('#steps li[data-state="done"]', { hasText: 'Page PagerDuty' }).waitFor();
     await form
       .locator('#steps li[data-state="done"]', { hasText: 'Create the Slack channel' })
+      .waitFor();
+    await form
+      .locator('#steps li[data-state="done"]', { hasText: 'Open the status page incident' })
       .waitFor();
 
     const view = page.locator('[id="workbench.view.extension.freelms"]');
