@@ -82,7 +82,7 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
   private deliveriesSource: DeliveriesSource | undefined;
   private watchSource: WatchSource | undefined;
   /** The watch rows shown, by incident id, so a countdown tick redraws only them. */
-  private readonly watchRows = new Map<string, IncidentNode>();
+  private readonly watchRows = new Map<string, Extract<IncidentNode, { kind: 'watch' }>>();
 
   constructor(
     private readonly store: IncidentStore,
@@ -105,7 +105,10 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
     this.watchSource = source;
     this.disposables.push(
       source.onDidChange((id) => {
-        const rows = id ? [this.watchRows.get(id)] : [...this.watchRows.values()];
+        // A tick moves only the countdowns of running watches; a check redraws its own row.
+        const rows = id
+          ? [this.watchRows.get(id)]
+          : [...this.watchRows.values()].filter((row) => row.incident.watch?.state === 'running');
         for (const row of rows) if (row) this.changed.fire(row);
       }),
     );
@@ -166,7 +169,7 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
         ).map((section) => ({ kind: 'section', incident: node.incident, section }));
         sections.unshift(...followThroughSections(node.incident));
         if (!node.incident.watch) return sections;
-        const watch: IncidentNode = { kind: 'watch', incident: node.incident };
+        const watch = { kind: 'watch', incident: node.incident } as const;
         this.watchRows.set(node.incident.id, watch);
         return [watch, ...sections];
       }
