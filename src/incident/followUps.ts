@@ -40,7 +40,8 @@ export function checkFollowUp(input: FollowUpInput): FollowUpInput {
   if (text.length > FOLLOW_UP_TEXT_MAX)
     throw new FollowUpInputError(
       'text',
-      `A follow-up's text is at most ${FOLLOW_UP_TEXT_MAX} characters (this one has ${text.length}); put the details in the ticket.`,
+      `A follow-up's text is at most ${FOLLOW_UP_TEXT_MAX} characters (this one has ` +
+        `${text.length}); put the details in the ticket.`,
     );
   const owner = oneLine(input.owner ?? '') || undefined;
   if (owner && owner.length > FOLLOW_UP_OWNER_MAX)
@@ -284,10 +285,10 @@ export function renderFollowUpsMarkdown(
     links.push(
       `- Slack: ${linked(`#${incident.slack.channelName ?? incident.slack.channelId}`, incident.slack.url)}`,
     );
-  if (incident.pagerduty)
-    links.push(
-      `- PagerDuty: ${linked(incident.pagerduty.number ? `#${incident.pagerduty.number}` : incident.pagerduty.incidentId, incident.pagerduty.url)}`,
-    );
+  if (incident.pagerduty) {
+    const { number, incidentId, url } = incident.pagerduty;
+    links.push(`- PagerDuty: ${linked(number ? `#${number}` : incidentId, url)}`);
+  }
   if (incident.statusPage)
     links.push(`- Status page: ${linked(incident.statusPage.incidentId, incident.statusPage.url)}`);
   if (links.length) out.push(...links, '');

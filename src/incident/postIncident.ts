@@ -108,7 +108,9 @@ export function postIncidentReminder(
   return {
     kind,
     key: `${incident.id}:post-incident:${kind}`,
-    message: `${incident.title}: post-incident checklist ${deadline.text} (${deadline.byText}); ${steps}, next: ${item.title}.`,
+    message:
+      `${incident.title}: post-incident checklist ${deadline.text} (${deadline.byText}); ` +
+      `${steps}, next: ${item.title}.`,
     item,
   };
 }

@@ -73,13 +73,17 @@ export function proposeReviewSlots(options: SlotOptions): SlotProposal {
     return {
       deadline: deadline.toISOString(),
       slots: [slot(last), ...afterDeadline],
-      note: `No working-hours slot (${window}) fits before the 48-hour deadline, ${by}: the proposal is the last slot that ends by it, outside working hours.`,
+      note:
+        `No working-hours slot (${window}) fits before the 48-hour deadline, ${by}: ` +
+        'the proposal is the last slot that ends by it, outside working hours.',
     };
   }
   return {
     deadline: deadline.toISOString(),
     slots: afterDeadline,
-    note: `The 48-hour deadline (${by}) has passed or is too close for a ${durationMinutes}-minute review: the proposal is the next working-hours slot (${window}).`,
+    note:
+      `The 48-hour deadline (${by}) has passed or is too close for a ${durationMinutes}-minute ` +
+      `review: the proposal is the next working-hours slot (${window}).`,
   };
 }
 
@@ -301,7 +305,8 @@ export function renderReviewInvitation(input: InvitationInput): string {
   });
   if (result.error || !result.value) {
     throw new InvitationError(
-      `The review invitation for ${incident.id} could not be written: ${result.error?.message ?? 'no output'} (time zone ${timeZone}).`,
+      `The review invitation for ${incident.id} could not be written: ` +
+        `${result.error?.message ?? 'no output'} (time zone ${timeZone}).`,
     );
   }
   return result.value;
@@ -333,7 +338,8 @@ function invitationDescription(input: InvitationInput): string {
       `No e-mail address known for ${attendees.withoutEmail.join(', ')}: please forward this invitation.`,
     );
   lines.push(
-    'The review is blameless: it asks how the system and the process let this happen and how to make them safer, not who is at fault.',
+    'The review is blameless: it asks how the system and the process let this happen and how ' +
+      'to make them safer, not who is at fault.',
   );
   return lines.join('\n');
 }

@@ -78,7 +78,7 @@ describe('after the incident, as the responders see it', function () {
     await page.screenshot({ path: join(SCREENSHOTS, 'post-incident-checklist.png') });
   });
 
-  it('adds a follow-up with an owner and a due date in the report form, refusing a day that does not exist', async () => {
+  it('adds a follow-up with owner and due date in the report form, refusing a day that does not exist', async () => {
     const { page } = workbench;
     await runCommand(page, 'FreeLMS: Open Incident Report');
     const { frame: form } = await webviewTitled(page, 'Report: Course pages time out');

@@ -198,15 +198,28 @@ function reportResult(result: GitHubExportResult, account: string): void {
 function githubProblem(error: GitHubError, account: string, apiUrl: string): string {
   switch (error.kind) {
     case 'unauthorized':
-      return `GitHub did not accept the sign-in of ${account} (401). Sign out of GitHub in the Accounts menu, sign in again, then export again.`;
+      return (
+        `GitHub did not accept the sign-in of ${account} (401). Sign out of GitHub in the ` +
+        'Accounts menu, sign in again, then export again.'
+      );
     case 'forbidden':
-      return `GitHub refused to open issues in ${error.repository} for ${account} (403): the account needs write access to the repository and the sign-in the "repo" scope. GitHub said: ${error.message}`;
+      return (
+        `GitHub refused to open issues in ${error.repository} for ${account} (403): the ` +
+        'account needs write access to the repository and the sign-in the "repo" scope. ' +
+        `GitHub said: ${error.message}`
+      );
     case 'notFound':
-      return `GitHub has no repository ${error.repository} that ${account} can see (404). Check freelms.followUps.githubRepository (or the origin remote) and the account's access.`;
+      return (
+        `GitHub has no repository ${error.repository} that ${account} can see (404). Check ` +
+        "freelms.followUps.githubRepository (or the origin remote) and the account's access."
+      );
     case 'rateLimited':
       return `GitHub's rate limit for ${account} is used up: export again later. Nothing was opened twice.`;
     case 'network':
-      return `GitHub at ${apiUrl} could not be reached: ${error.message}. Check freelms.followUps.githubApiUrl and the network.`;
+      return (
+        `GitHub at ${apiUrl} could not be reached: ${error.message}. ` +
+        'Check freelms.followUps.githubApiUrl and the network.'
+      );
     default:
       return error.message;
   }

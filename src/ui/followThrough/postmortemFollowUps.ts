@@ -50,7 +50,8 @@ async function importFollowUps(
     );
     log.info(`${added.length} follow-up(s) added to ${incident.id} from its postmortem`);
     void vscode.window.showInformationMessage(
-      `Added ${added.length} follow-up(s) from the postmortem to ${incident.title}: ${added.map((f) => f.text).join('; ')}.`,
+      `Added ${added.length} follow-up(s) from the postmortem to ${incident.title}: ` +
+        `${added.map((f) => f.text).join('; ')}.`,
     );
   }
   if (rejected.length) {

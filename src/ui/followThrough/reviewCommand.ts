@@ -66,7 +66,8 @@ export async function schedulePostmortemReview(
     start = parseReviewStart(argument.start, zone);
     if (!start)
       throw new ReviewStartError(
-        `start "${argument.start}" is not a time: give an ISO 8601 instant (2026-12-04T13:00:00Z) or YYYY-MM-DD HH:mm in ${zone}.`,
+        `start "${argument.start}" is not a time: give an ISO 8601 instant ` +
+          `(2026-12-04T13:00:00Z) or YYYY-MM-DD HH:mm in ${zone}.`,
       );
   } else {
     const proposal = proposeReviewSlots({
@@ -86,7 +87,8 @@ export async function schedulePostmortemReview(
   ]);
   if (attendees.invalid.length)
     showError(
-      `Not invited, since they are not e-mail addresses: ${attendees.invalid.join(', ')}. Write them as name@example.com or "Name <name@example.com>".`,
+      `Not invited, since they are not e-mail addresses: ${attendees.invalid.join(', ')}. ` +
+        'Write them as name@example.com or "Name <name@example.com>".',
       'freelms.review.attendees',
     );
   const link = postmortemLink(incident);
@@ -137,7 +139,9 @@ async function pickSlot(
   const picked = await vscode.window.showQuickPick(
     [
       ...slots.map((slot, index) => ({
-        label: `${index === 0 ? '$(star-full) ' : ''}${formatTime(slot.start, zone, 'EEE yyyy-MM-dd HH:mm')}–${formatTime(slot.end, zone, 'HH:mm')}`,
+        label:
+          `${index === 0 ? '$(star-full) ' : ''}` +
+          `${formatTime(slot.start, zone, 'EEE yyyy-MM-dd HH:mm')}–${formatTime(slot.end, zone, 'HH:mm')}`,
         description: [
           slot.inWorkingHours ? undefined : 'outside working hours',
           slot.beforeDeadline ? undefined : 'after the 48-hour deadline',
@@ -176,7 +180,10 @@ function offerToOpen(
   const forward = withoutEmail.length
     ? ` No address for ${withoutEmail.join(', ')}: forward it to them.`
     : '';
-  const message = `Review invitation for ${formatTime(start.toISOString(), zone)} (${zone}) written to ${forJournal(path)}.${note ? ` ${note}` : ''}${forward}`;
+  const when = `${formatTime(start.toISOString(), zone)} (${zone})`;
+  const message =
+    `Review invitation for ${when} written to ${forJournal(path)}.` +
+    `${note ? ` ${note}` : ''}${forward}`;
   void vscode.window
     .showInformationMessage(message, 'Open in Calendar', 'Show in Explorer')
     .then((choice) => {

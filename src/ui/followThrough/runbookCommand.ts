@@ -52,7 +52,8 @@ export async function updateRunbook(
   const headings = phaseHeadings(markdown);
   if (headings.length === 0)
     throw new RunbookNoteError(
-      `${path} has no "Phase" headings with steps under them, so there is no phase to note under. Check freelms.runbook.path.`,
+      `${path} has no "Phase" headings with steps under them, so there is no phase to note ` +
+        'under. Check freelms.runbook.path.',
     );
 
   const lacking = lackingPhase(markdown, incident, new Date());
@@ -136,7 +137,8 @@ async function offerToCopyBuiltIn(): Promise<string | undefined> {
   const root = workspaceRoot();
   if (!root) {
     void vscode.window.showWarningMessage(
-      'The built-in runbook cannot be edited. Open a folder and set freelms.runbook.path to the team runbook, then update it.',
+      'The built-in runbook cannot be edited. Open a folder and set freelms.runbook.path to ' +
+        'the team runbook, then update it.',
     );
     return undefined;
   }

@@ -46,7 +46,8 @@ describe('a note for the runbook’s author under the phase the incident found l
     );
     assert.equal(
       comment,
-      '<!-- FreeLMS 2026-12-03-api-gateway-down, 2026-12-03: Rollback took 20 min — nobody knew the previous revision — -->',
+      '<!-- FreeLMS 2026-12-03-api-gateway-down, 2026-12-03: ' +
+        'Rollback took 20 min — nobody knew the previous revision — -->',
     );
     const heading = findPhaseHeading(phaseHeadings(team), 'Mitigation')!;
     const after = apply(team, commentInsertion(team, heading, comment));
