@@ -75,6 +75,19 @@ export function firstOpenItem(phase: PhaseState | undefined): ItemState | undefi
   return phase?.items.find((item) => !item.ticked);
 }
 
+/**
+ * Whether a reminder may be due at `now`: resolved, and from `DEADLINE_NEAR_HOURS` before the
+ * deadline to `OVERDUE_REMINDER_DAYS` after it. Cheap, so the checklist is only evaluated then.
+ */
+export function inReminderWindow(incident: Incident, now: Date): boolean {
+  const deadline = followUpDeadline(incident);
+  if (!deadline) return false;
+  const remainingMs = Date.parse(deadline) - now.getTime();
+  return (
+    remainingMs <= DEADLINE_NEAR_HOURS * HOUR && -remainingMs <= OVERDUE_REMINDER_DAYS * 24 * HOUR
+  );
+}
+
 /** A reminder that the post-incident phase is near its deadline or past it. */
 export interface PostIncidentReminder {
   kind: 'near' | 'overdue';
@@ -98,9 +111,7 @@ export function postIncidentReminder(
 ): PostIncidentReminder | undefined {
   const deadline = postIncidentDeadline(incident, now, timeZone);
   const item = firstOpenItem(phase);
-  if (!deadline || !item || !phase) return undefined;
-  if (deadline.remainingMs > DEADLINE_NEAR_HOURS * HOUR) return undefined;
-  if (-deadline.remainingMs > OVERDUE_REMINDER_DAYS * 24 * HOUR) return undefined;
+  if (!deadline || !item || !phase || !inReminderWindow(incident, now)) return undefined;
 
   const open = phase.items.filter((entry) => !entry.ticked).length;
   const steps = `${open} of ${phase.items.length} post-incident step${phase.items.length === 1 ? '' : 's'} open`;

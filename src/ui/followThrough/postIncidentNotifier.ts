@@ -2,7 +2,11 @@ import * as vscode from 'vscode';
 
 import type { ChecklistPhase, ItemState, RuleName } from '../../incident/checklist';
 import type { Incident } from '../../incident/model';
-import { postIncidentPhase, postIncidentReminder } from '../../incident/postIncident';
+import {
+  inReminderWindow,
+  postIncidentPhase,
+  postIncidentReminder,
+} from '../../incident/postIncident';
 import { Commands } from '../ids';
 
 const SEEN_KEY = 'freelms.postIncident.notified';
@@ -54,17 +58,18 @@ export class PostIncidentNotifier implements vscode.Disposable {
   check(now = new Date()): void {
     const checklist = this.source.checklist();
     for (const incident of this.source.resolved) {
+      if (!inReminderWindow(incident, now)) continue;
       const phase = postIncidentPhase(checklist, incident, now);
       const reminder = postIncidentReminder(incident, phase, now, this.timeZone());
       if (!reminder || this.seen.has(reminder.key)) continue;
       this.seen.add(reminder.key);
       void this.memento.update(SEEN_KEY, [...this.seen].slice(-500));
       const action = stepAction(reminder.item);
-      const show =
+      const shown =
         reminder.kind === 'overdue'
-          ? vscode.window.showWarningMessage
-          : vscode.window.showInformationMessage;
-      void show(reminder.message, action.label).then((choice) => {
+          ? vscode.window.showWarningMessage(reminder.message, action.label)
+          : vscode.window.showInformationMessage(reminder.message, action.label);
+      void shown.then((choice) => {
         if (choice)
           void vscode.commands.executeCommand(action.command, { incidentId: incident.id });
       });
