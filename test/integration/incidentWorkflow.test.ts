@@ -126,7 +126,7 @@ describe('running an incident from the palette, scripted', () => {
     await vscode.commands.executeCommand(Commands.generatePostmortem, { incidentId });
     const regenerated = await readFile(path, 'utf8');
     assert.match(regenerated, /No alert on webhook latency\./);
-    assert.match(regenerated, /- \[ \] Alert on webhook p95 latency \(sam\)/);
+    assert.match(regenerated, /- \[ \] Alert on webhook p95 latency — @sam/);
   });
 });
 
