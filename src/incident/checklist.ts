@@ -139,7 +139,13 @@ const RULES = {
   statusPage: {
     phase: undefined,
     pattern: /status page/i,
-    tick: firstAt((e) => e.type === 'update.posted' && e.audience === 'statusPage'),
+    // The resolution reached the status page (the outbox's `sp.resolve`), or a responder posted
+    // there by hand.
+    tick: firstAt(
+      (e) =>
+        (e.type === 'update.posted' && e.audience === 'statusPage') ||
+        (e.type === 'delivery.succeeded' && e.key.endsWith(':sp.resolve')),
+    ),
   },
   close: {
     phase: undefined,

@@ -149,6 +149,23 @@ describe('runbook checklist', () => {
     assert.equal(after.find((p) => p.kind === 'resolution')!.done, true);
   });
 
+  it('ticks "Update status page" when the outbox delivered the resolution to the status page', () => {
+    const statusPageItem = (events: IncidentEvent[]) =>
+      evaluateChecklist(
+        defaultChecklist(),
+        deriveIncident(events),
+        new Date('2026-12-03T11:00:00Z'),
+      )
+        .find((p) => p.kind === 'resolution')!
+        .items.find((i) => /status page/i.test(i.title))!;
+    const events: IncidentEvent[] = [declared, ev(40, { type: 'resolved' })];
+    assert.equal(statusPageItem(events).ticked, false, 'resolved, not yet on the status page');
+    events.push(ev(41, { type: 'delivery.attempted', key: 'e40:sp.resolve', attempt: 1 }));
+    assert.equal(statusPageItem(events).ticked, false, 'an attempt is not a delivery');
+    events.push(ev(42, { type: 'delivery.succeeded', key: 'e40:sp.resolve' }));
+    assert.equal(statusPageItem(events).ticked, true);
+  });
+
   it('ticks post-incident items from the postmortem, the review, follow-ups tracked outside the journal and the runbook note', () => {
     const checklist = defaultChecklist();
     const events: IncidentEvent[] = [
