@@ -3,11 +3,9 @@ import { lock } from 'proper-lockfile';
 
 import { silentLog, type Log } from '../common/log';
 import { PagerDutyClient, type PagerDutyConfig } from '../platform/pagerduty/client';
-import { PagerDutyError } from '../platform/pagerduty/errors';
 import { SlackClient, type SlackConfig } from '../platform/slack/client';
-import { SlackApiError } from '../platform/slack/errors';
 import { StatusPageClient, type StatusPageConfig } from '../platform/statuspage/client';
-import { StatusPageError } from '../platform/statuspage/errors';
+import { RemoteServiceError } from '../platform/remoteError';
 import {
   deliveryStates,
   planDeliveries,
@@ -51,13 +49,10 @@ export interface OutboxOptions {
   now?: () => Date;
 }
 
-type RemoteError = PagerDutyError | SlackApiError | StatusPageError;
-
 /** Deliveries whose effect does not depend on what was sent before them. */
 const UNORDERED_OPS: ReadonlySet<DeliveryState['op']> = new Set(['slack.invite', 'slack.bookmark']);
 
-const isRemote = (e: unknown): e is RemoteError =>
-  e instanceof PagerDutyError || e instanceof SlackApiError || e instanceof StatusPageError;
+const isRemote = (e: unknown): e is RemoteServiceError<string> => e instanceof RemoteServiceError;
 
 /**
  * Delivers journal events to PagerDuty, Slack and the status page: at least once, with

@@ -2,6 +2,7 @@ import { api } from '@pagerduty/pdjs';
 import type { APIResponse } from '@pagerduty/pdjs/build/src/api';
 
 import { silentLog, type Log } from '../../common/log';
+import { kindOfStatus, retryAfterMs } from '../remoteError';
 import { PagerDutyError, type PagerDutyErrorKind } from './errors';
 
 /** PagerDuty's two service regions. */
@@ -226,10 +227,8 @@ export class PagerDutyClient {
 }
 
 function classify(status: number, code: number | undefined, details: string[]): PagerDutyErrorKind {
-  if (status === 429) return 'rateLimited';
-  if (status >= 500) return 'unavailable';
-  if (status === 401 || status === 403) return 'auth';
-  if (status === 404) return 'notFound';
+  const byStatus = kindOfStatus(status);
+  if (byStatus) return byStatus;
   if (code === 1001 || code === 1002) return 'alreadyDone';
   // The code of a duplicate key varies between reports (2001, 2002); the wording does not.
   if (details.some((d) => /matching dedup key already exists|incident_key/i.test(d)))
@@ -239,12 +238,8 @@ function classify(status: number, code: number | undefined, details: string[]): 
 
 /** `Retry-After` when sent, else PagerDuty's `ratelimit-reset` (seconds until the window refills). */
 function rateLimitWait(headers: Headers | undefined): number | undefined {
-  const retryAfter = headers?.get('retry-after');
-  if (retryAfter && /^\d+$/.test(retryAfter.trim())) return Number(retryAfter) * 1000;
-  if (retryAfter) {
-    const at = Date.parse(retryAfter);
-    if (!Number.isNaN(at)) return Math.max(0, at - Date.now());
-  }
+  const asked = retryAfterMs(headers?.get('retry-after'));
+  if (asked !== undefined) return asked;
   const reset = headers?.get('ratelimit-reset');
   if (reset && /^\d+(\.\d+)?$/.test(reset.trim())) return Number(reset) * 1000;
   return undefined;

@@ -1,6 +1,7 @@
+import { RemoteServiceError, type RemoteErrorKind } from '../remoteError';
+
 /** What kind of failure a Slack call met; the outbox decides from it whether to retry. */
-export type SlackErrorKind =
-  'rateLimited' | 'unavailable' | 'timeout' | 'network' | 'auth' | 'rejected';
+export type SlackErrorKind = RemoteErrorKind;
 
 const AUTH_ERRORS = new Set([
   'not_authed',
@@ -21,24 +22,26 @@ const SERVER_ERRORS = new Set([
  * A failed Slack Web API call: which method, the HTTP status when there was one, Slack's
  * error string (`name_taken`, `ratelimited`…) and for rate limits how long to wait.
  */
-export class SlackApiError extends Error {
+export class SlackApiError extends RemoteServiceError<SlackErrorKind> {
   override readonly name = 'SlackApiError';
   readonly service = 'slack';
 
   constructor(
-    readonly call: string,
-    readonly kind: SlackErrorKind,
+    call: string,
+    kind: SlackErrorKind,
     message: string,
-    readonly status?: number,
+    status?: number,
     /** Slack's `error` field, e.g. `name_taken`. */
     readonly slackError?: string,
-    readonly retryAfterMs?: number,
+    retryAfterMs?: number,
   ) {
-    super(`Slack ${call} failed${status ? ` (${status})` : ''}: ${message}`);
-  }
-
-  get transient(): boolean {
-    return ['rateLimited', 'unavailable', 'timeout', 'network'].includes(this.kind);
+    super(
+      call,
+      kind,
+      `Slack ${call} failed${status ? ` (${status})` : ''}: ${message}`,
+      status,
+      retryAfterMs,
+    );
   }
 
   /** The kind of a Slack `error` string answered with HTTP 200. */

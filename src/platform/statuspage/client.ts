@@ -1,5 +1,6 @@
 import { silentLog, type Log } from '../../common/log';
 import { httpRequest, TransportFailure, type HttpAnswer } from '../http';
+import { kindOfStatus, retryAfterMs } from '../remoteError';
 import { StatusPageError, type StatusPageErrorKind } from './errors';
 
 /** The statuses a status page incident moves through, as Statuspage names them. */
@@ -142,17 +143,15 @@ export class StatusPageClient {
     } else if (kind === 'notFound') {
       message += `. Check freelms.statusPage.url and freelms.statusPage.pageId (${this.config.pageId})`;
     }
-    const retryAfterMs = status === 429 ? retryAfter(answer.headers['retry-after']) : undefined;
+    const wait = status === 429 ? retryAfterMs(answer.headers['retry-after']) : undefined;
     this.log.warn(`${call} answered ${status} in ${answer.elapsedMs} ms: ${said}`);
-    return new StatusPageError(call, kind, message, status, retryAfterMs);
+    return new StatusPageError(call, kind, message, status, wait);
   }
 }
 
 function classify(status: number, said: string): StatusPageErrorKind {
-  if (status === 429) return 'rateLimited';
-  if (status >= 500) return 'unavailable';
-  if (status === 401 || status === 403) return 'auth';
-  if (status === 404) return 'notFound';
+  const byStatus = kindOfStatus(status);
+  if (byStatus) return byStatus;
   if (status === 422 && /already resolved/i.test(said)) return 'alreadyDone';
   return 'rejected';
 }
@@ -164,14 +163,6 @@ function errorText(answer: HttpAnswer): string {
   if (Array.isArray(error)) return error.map(String).join('; ');
   const text = answer.text.trim();
   return text.length > 0 && text.length < 300 ? text : '';
-}
-
-/** `Retry-After` in seconds or as an HTTP date. */
-function retryAfter(header: string | undefined): number | undefined {
-  if (!header) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 type Json = Record<string, unknown>;
