@@ -7,7 +7,12 @@ import type { IncidentEvent, WatchEndedEvent, WatchRegressedEvent } from '../../
 import { rolloutHistory } from '../../src/platform/kube/rollout';
 import { Commands } from '../../src/ui/ids';
 import type { RollbackOutcome } from '../../src/ui/mitigation/rollbackCommand';
-import { crashApiGateway, GOOD_IMAGE, healthStatus } from '../support/apiGateway';
+import {
+  crashApiGateway,
+  setApiGatewayImage,
+  GOOD_IMAGE,
+  healthStatus,
+} from '../support/apiGateway';
 import { note } from './output';
 import { sandbox, until } from './sandbox';
 
@@ -80,22 +85,6 @@ async function healApiGateway(incidentId?: string): Promise<void> {
   );
 }
 
-/** Sets the api-gateway's image through the Kubernetes API, as `kubectl set image` does. */
-async function setImage(image: string): Promise<void> {
-  const endpoints = sandbox()!;
-  const response = await fetch(
-    `${endpoints.kubernetes}/apis/apps/v1/namespaces/${endpoints.namespace}/deployments/api-gateway`,
-    {
-      method: 'PATCH',
-      headers: { 'content-type': 'application/strategic-merge-patch+json' },
-      body: JSON.stringify({
-        spec: { template: { spec: { containers: [{ name: 'api-gateway', image }] } } },
-      }),
-    },
-  );
-  assert.ok(response.ok, `PATCH api-gateway: ${response.status} ${await response.text()}`);
-}
-
 describe('the monitoring watch against the sandbox', function () {
   this.timeout(240_000);
 
@@ -144,7 +133,7 @@ describe('the monitoring watch against the sandbox', function () {
     assert.deepEqual(await eventsOf(id, 'watch.regressed'), []);
 
     const brokenAt = Date.now();
-    await setImage(CRASH_AGAIN_IMAGE);
+    await setApiGatewayImage(sandbox()!, CRASH_AGAIN_IMAGE);
     const [regressed] = await until(
       async () => {
         const events = await eventsOf(id, 'watch.regressed');

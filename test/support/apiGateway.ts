@@ -9,13 +9,17 @@ import type { SandboxEndpoints } from '../../sandbox/endpoints';
 export const CRASHING_IMAGE = 'registry.freelms.io/api-gateway:2.4.1';
 export const GOOD_IMAGE = 'registry.freelms.io/api-gateway:2.4.0';
 
-async function patch(endpoints: SandboxEndpoints, body: unknown): Promise<void> {
+async function patch(
+  endpoints: SandboxEndpoints,
+  body: unknown,
+  kind: 'merge' | 'strategic-merge' = 'merge',
+): Promise<void> {
   const url =
     `${endpoints.kubernetes}/apis/apps/v1/namespaces/${endpoints.namespace}` +
     '/deployments/api-gateway';
   const response = await fetch(url, {
     method: 'PATCH',
-    headers: { 'content-type': 'application/merge-patch+json' },
+    headers: { 'content-type': `application/${kind}-patch+json` },
     body: JSON.stringify(body),
   });
   if (!response.ok)
@@ -63,6 +67,21 @@ export async function crashApiGateway(endpoints: SandboxEndpoints): Promise<void
       },
     },
   });
+}
+
+/**
+ * Rolls the api-gateway out on `image` with the strategy it has, as `kubectl set image` does:
+ * a strategic merge patch, so the container is matched by name and the others are kept.
+ */
+export async function setApiGatewayImage(
+  endpoints: SandboxEndpoints,
+  image: string,
+): Promise<void> {
+  await patch(
+    endpoints,
+    { spec: { template: { spec: { containers: [{ name: 'api-gateway', image }] } } } },
+    'strategic-merge',
+  );
 }
 
 export { healthStatus };

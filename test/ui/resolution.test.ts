@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 
 import { IncidentStore } from '../../src/incident/store';
-import { crashApiGateway, GOOD_IMAGE, healthStatus } from '../support/apiGateway';
+import {
+  crashApiGateway,
+  setApiGatewayImage,
+  GOOD_IMAGE,
+  healthStatus,
+} from '../support/apiGateway';
 import {
   openWorkbench,
   runCommand,
@@ -12,23 +17,6 @@ import {
   SCREENSHOTS,
   type Workbench,
 } from './workbench';
-
-/** Rolls the api-gateway out on `image` through the Kubernetes API, as `kubectl set image` does. */
-async function setImage(image: string): Promise<void> {
-  const endpoints = sandboxEndpoints()!;
-  const response = await fetch(
-    `${endpoints.kubernetes}/apis/apps/v1/namespaces/${endpoints.namespace}/deployments/api-gateway`,
-    {
-      method: 'PATCH',
-      headers: { 'content-type': 'application/strategic-merge-patch+json' },
-      body: JSON.stringify({
-        spec: { template: { spec: { containers: [{ name: 'api-gateway', image }] } } },
-      }),
-    },
-  );
-  if (!response.ok)
-    throw new Error(`PATCH api-gateway: ${response.status} ${await response.text()}`);
-}
 
 interface DeploymentStatus {
   metadata: { generation: number };
@@ -44,7 +32,7 @@ interface DeploymentStatus {
 /** Heals the api-gateway and waits until the rollout is complete and the health endpoint UP. */
 async function healApiGateway(): Promise<void> {
   const endpoints = sandboxEndpoints()!;
-  await setImage(GOOD_IMAGE);
+  await setApiGatewayImage(sandboxEndpoints()!, GOOD_IMAGE);
   const url = `${endpoints.kubernetes}/apis/apps/v1/namespaces/${endpoints.namespace}/deployments/api-gateway`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -251,7 +239,7 @@ describe('monitoring and resolving, as a responder sees it', function () {
       .first()
       .waitFor({ timeout: 30_000 });
 
-    await setImage('registry.freelms.io/api-gateway:2.4.2-crash');
+    await setApiGatewayImage(sandboxEndpoints()!, 'registry.freelms.io/api-gateway:2.4.2-crash');
     await view
       .locator('.monaco-list-row', { hasText: /^Monitoring: \d+:\d\d left, regressed at / })
       .first()

@@ -13,16 +13,7 @@ import {
 import { deriveIncident } from '../../../src/incident/derive';
 import type { IncidentEvent } from '../../../src/incident/model';
 import { parseRunbook } from '../../../src/incident/runbook';
-
-const declared: IncidentEvent = {
-  type: 'declared',
-  id: 'e0',
-  at: '2026-12-03T10:00:00.000Z',
-  incidentId: '2026-12-03-api-gateway-down',
-  title: 'API gateway down',
-  severity: 'P1',
-  services: ['api-gateway'],
-};
+import { gatewayDeclared as declared } from './sample';
 
 let n = 0;
 const ev = (minute: number, event: Record<string, unknown>): IncidentEvent =>

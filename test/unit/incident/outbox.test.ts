@@ -1,81 +1,45 @@
 import assert from 'node:assert/strict';
 
 import type { DeliveryState } from '../../../src/incident/deliveries';
-import { Outbox, type OutboxConfig, type OutboxSecrets } from '../../../src/incident/outbox';
-import { IncidentStore } from '../../../src/incident/store';
+import type { OutboxSecrets } from '../../../src/incident/outbox';
 import { PagerDutyClient } from '../../../src/platform/pagerduty/client';
-import { startServices, type RunningServices } from '../../../sandbox/services/router';
-import { SANDBOX_PAGERDUTY_FROM, SANDBOX_TOKENS } from '../../../sandbox/services/tokens';
-import { gatewayDown, tempFolder } from './helpers';
+import { SANDBOX_TOKENS } from '../../../sandbox/services/tokens';
+import { gatewayDown } from './helpers';
+import { outboxSandbox } from './outboxSandbox';
 
 const TOKENS: OutboxSecrets = { pagerduty: SANDBOX_TOKENS.pagerduty, slack: SANDBOX_TOKENS.slack };
 
 describe('outbox to PagerDuty and Slack (sandbox)', () => {
-  let sandbox: RunningServices;
-  let folder: Awaited<ReturnType<typeof tempFolder>>;
-  let store: IncidentStore;
-  const outboxes: Outbox[] = [];
-
-  beforeEach(async () => {
-    sandbox = await startServices();
-    folder = await tempFolder('outbox');
-    store = await IncidentStore.open({ folder: folder.path, timeZone: 'UTC' });
-  });
-  afterEach(async () => {
-    await Promise.all(outboxes.splice(0).map((o) => o.stop()));
-    await sandbox.stop();
-    await folder.remove();
-  });
-
-  function config(): OutboxConfig {
-    return {
-      pagerduty: {
-        region: 'us',
-        baseUrl: sandbox.endpoints.pagerduty,
-        from: SANDBOX_PAGERDUTY_FROM,
-        serviceId: 'PFLS001',
-        timeoutMs: 500,
-        sdkRetryDelayMs: 5,
-      },
-      slack: { apiUrl: sandbox.endpoints.slack, timeoutMs: 500 },
-      deliveries: {
-        responders: ['U0FLUSR01', 'U0FLUSR02'],
-        grafanaUrl: 'https://grafana.example.test/d/freelms-overview',
-        jaegerUrl: 'https://jaeger.example.test',
-      },
-      backoff: { initialDelayMs: 20, attemptsPerRound: 3, maxWaitInRoundMs: 2000 },
-      pollIntervalMs: 60_000,
-    };
-  }
-
-  function outbox(
-    secrets: OutboxSecrets = TOKENS,
-    cfg = config(),
-    target = store,
-    now?: () => Date,
-  ): Outbox {
-    const o = new Outbox(target, cfg, () => secrets, now ? { now } : {});
-    outboxes.push(o);
-    return o;
-  }
+  const env = outboxSandbox('outbox', () => ({
+    deliveries: {
+      responders: ['U0FLUSR01', 'U0FLUSR02'],
+      grafanaUrl: 'https://grafana.example.test/d/freelms-overview',
+      jaegerUrl: 'https://jaeger.example.test',
+    },
+  }));
+  const outbox = (secrets: OutboxSecrets = TOKENS) => env.outbox(secrets);
 
   const writes = (service: 'pagerduty' | 'slack', path?: RegExp) =>
-    sandbox.faults.calls(service).filter((c) => c.method !== 'GET' && (!path || path.test(c.path)));
+    env.sandbox.faults
+      .calls(service)
+      .filter((c) => c.method !== 'GET' && (!path || path.test(c.path)));
   const slackCalls = (method: string) =>
-    sandbox.faults.calls('slack').filter((c) => c.path === `/${method}`);
+    env.sandbox.faults.calls('slack').filter((c) => c.path === `/${method}`);
   const byStatus = (list: DeliveryState[], status: DeliveryState['status']) =>
     list.filter((d) => d.status === status);
   const channelOf = (id: string) =>
-    sandbox.state.slack.model.channels.find((c) => c.name === `incident-${id}`)!;
+    env.sandbox.state.slack.model.channels.find((c) => c.name === `incident-${id}`)!;
   const pdIncidents = () =>
-    sandbox.state.pagerduty.model.incidents.filter((i) => i.incidentKey?.startsWith('freelms-'));
+    env.sandbox.state.pagerduty.model.incidents.filter((i) =>
+      i.incidentKey?.startsWith('freelms-'),
+    );
 
   it('declares: opens the PagerDuty incident, creates, posts, invites and bookmarks, once each', async () => {
     const box = outbox();
-    const { id } = await store.declare(gatewayDown);
+    const { id } = await env.store.declare(gatewayDown);
     await box.flush();
 
-    const incident = (await store.get(id))!;
+    const incident = (await env.store.get(id))!;
     assert.ok(incident.pagerduty?.incidentId, 'PagerDuty incident linked in the journal');
     assert.equal(incident.slack?.channelName, `incident-${id}`);
     assert.equal(pdIncidents().length, 1);
@@ -96,9 +60,9 @@ describe('outbox to PagerDuty and Slack (sandbox)', () => {
   });
 
   it('invites and bookmarks beside the declaration message, not behind it', async () => {
-    sandbox.faults.addSpec('slack:chat.postMessage:timeout:times=1');
+    env.sandbox.faults.addSpec('slack:chat.postMessage:timeout:times=1');
     const box = outbox();
-    const { id } = await store.declare(gatewayDown);
+    const { id } = await env.store.declare(gatewayDown);
     await box.flush();
 
     const posts = slackCalls('chat.postMessage');
@@ -112,8 +76,8 @@ describe('outbox to PagerDuty and Slack (sandbox)', () => {
 
   it('acknowledges, writes notes for the timeline and resolves in PagerDuty, with Slack messages', async () => {
     const box = outbox();
-    const { id } = await store.declare(gatewayDown);
-    await store.append(id, [
+    const { id } = await env.store.declare(gatewayDown);
+    await env.store.append(id, [
       { type: 'acknowledged', by: 'Dana' },
       { type: 'role.assigned', role: 'technicalLead', name: 'Priya', slackUserId: 'U0FLUSR03' },
       {
@@ -126,7 +90,7 @@ describe('outbox to PagerDuty and Slack (sandbox)', () => {
     ]);
     await box.flush();
 
-    const pd = sandbox.state.pagerduty.model.incidents.find(
+    const pd = env.sandbox.state.pagerduty.model.incidents.find(
       (i) => i.incidentKey === `freelms-${id}`,
     )!;
     assert.equal(pd.status, 'resolved');
@@ -146,7 +110,7 @@ describe('outbox to PagerDuty and Slack (sandbox)', () => {
   it('works locally without tokens and says what is not being sent', async () => {
     const secrets: OutboxSecrets = {};
     const box = outbox(secrets);
-    const { id } = await store.declare(gatewayDown);
+    const { id } = await env.store.declare(gatewayDown);
     await box.flush();
     const list = await box.deliveries(id);
     assert.ok(list.length > 0);
@@ -156,9 +120,9 @@ describe('outbox to PagerDuty and Slack (sandbox)', () => {
       'not sent: PagerDuty not configured',
     );
     assert.equal(list.find((d) => d.target === 'slack')?.reason, 'not sent: Slack not configured');
-    assert.equal(sandbox.faults.calls().length, 0);
+    assert.equal(env.sandbox.faults.calls().length, 0);
     assert.equal(
-      (await store.get(id))!.events.length,
+      (await env.store.get(id))!.events.length,
       1,
       'nothing but the declaration in the journal',
     );
@@ -175,9 +139,9 @@ describe('outbox to PagerDuty and Slack (sandbox)', () => {
   });
 
   it('waits out a Slack 429 with Retry-After and posts once', async () => {
-    sandbox.faults.addSpec('slack:chat.postMessage:429:retry-after=1:times=1');
+    env.sandbox.faults.addSpec('slack:chat.postMessage:429:retry-after=1:times=1');
     const box = outbox();
-    const { id } = await store.declare(gatewayDown);
+    const { id } = await env.store.declare(gatewayDown);
     const started = Date.now();
     await box.flush();
     assert.ok(Date.now() - started >= 1000, 'Retry-After honoured');
@@ -186,39 +150,39 @@ describe('outbox to PagerDuty and Slack (sandbox)', () => {
   });
 
   it('backs off on a 429 without Retry-After and on PagerDuty rate limits, creating the incident once', async () => {
-    sandbox.faults.addSpec('slack:chat.postMessage:429:times=2');
+    env.sandbox.faults.addSpec('slack:chat.postMessage:429:times=2');
     // pdjs spends four tries of its own; the fifth 429 reaches the outbox with ratelimit-reset 1 s.
-    sandbox.faults.addSpec('pagerduty:POST /incidents:429:times=4');
+    env.sandbox.faults.addSpec('pagerduty:POST /incidents:429:times=4');
     const box = outbox();
-    const { id } = await store.declare(gatewayDown);
+    const { id } = await env.store.declare(gatewayDown);
     await box.flush();
     assert.equal(channelOf(id).messages.length, 1);
     assert.equal(pdIncidents().length, 1);
-    const failed = (await store.get(id))!.events.filter((e) => e.type === 'delivery.failed');
+    const failed = (await env.store.get(id))!.events.filter((e) => e.type === 'delivery.failed');
     assert.equal(failed.length, 0, 'all retried within the round');
   });
 
   it('retries a 5xx and a timeout, and the effect happens once', async () => {
-    sandbox.faults.addSpec('pagerduty:POST /incidents:503:times=2');
-    sandbox.faults.addSpec('slack:conversations.create:timeout:times=1');
+    env.sandbox.faults.addSpec('pagerduty:POST /incidents:503:times=2');
+    env.sandbox.faults.addSpec('slack:conversations.create:timeout:times=1');
     const box = outbox();
-    const { id } = await store.declare(gatewayDown);
+    const { id } = await env.store.declare(gatewayDown);
     await box.flush();
     assert.equal(pdIncidents().length, 1);
     assert.equal(
-      sandbox.state.slack.model.channels.filter((c) => c.name === `incident-${id}`).length,
+      env.sandbox.state.slack.model.channels.filter((c) => c.name === `incident-${id}`).length,
       1,
     );
     assert.equal(channelOf(id).messages.length, 1);
   });
 
   it('does not post twice when the answer to a post or a create was lost on the way back', async () => {
-    sandbox.faults.addSpec('slack:chat.postMessage:cut=5:times=1');
-    sandbox.faults.addSpec('pagerduty:POST /incidents:cut=5:times=1');
+    env.sandbox.faults.addSpec('slack:chat.postMessage:cut=5:times=1');
+    env.sandbox.faults.addSpec('pagerduty:POST /incidents:cut=5:times=1');
     const box = outbox();
-    const { id } = await store.declare(gatewayDown);
-    await store.append(id, { type: 'note', text: 'pods restarting', by: 'Dana' });
-    sandbox.faults.addSpec('pagerduty:POST incidents/*/notes:cut=5:times=1');
+    const { id } = await env.store.declare(gatewayDown);
+    await env.store.append(id, { type: 'note', text: 'pods restarting', by: 'Dana' });
+    env.sandbox.faults.addSpec('pagerduty:POST incidents/*/notes:cut=5:times=1');
     await box.flush();
     assert.equal(pdIncidents().length, 1, 'the duplicate incident_key was taken as already done');
     const texts = channelOf(id).messages.map((m) => m.text);
@@ -233,14 +197,16 @@ describe('outbox to PagerDuty and Slack (sandbox)', () => {
 
   it('reuses and unarchives the channel when its name is taken by an archived one', async () => {
     const box = outbox();
-    const { id } = await store.declare({
+    const { id } = await env.store.declare({
       ...gatewayDown,
       title: 'DB failover',
       at: '2026-11-14T08:00:00.000Z',
     });
     assert.equal(id, '2026-11-14-db-failover');
     await box.flush();
-    const channels = sandbox.state.slack.model.channels.filter((c) => c.name === `incident-${id}`);
+    const channels = env.sandbox.state.slack.model.channels.filter(
+      (c) => c.name === `incident-${id}`,
+    );
     assert.equal(channels.length, 1);
     assert.equal(channels[0]!.isArchived, false);
     assert.match(channels[0]!.messages[0]!.text, /INCIDENT DECLARED/);
@@ -250,10 +216,10 @@ describe('outbox to PagerDuty and Slack (sandbox)', () => {
 
   it('after a restart between "sent" and "acknowledged", finds what landed and sends nothing twice', async () => {
     const first = outbox();
-    const { id } = await store.declare(gatewayDown);
+    const { id } = await env.store.declare(gatewayDown);
     await first.flush();
     await first.stop();
-    const incident = await store.append(id, [
+    const incident = await env.store.append(id, [
       { type: 'acknowledged' },
       { type: 'note', text: 'gateway pods OOMKilled' },
     ]);
@@ -262,8 +228,8 @@ describe('outbox to PagerDuty and Slack (sandbox)', () => {
     // before it could journal the answers.
     const [ack, note] = incident.events.slice(-2);
     const pdId = incident.pagerduty!.incidentId;
-    const pd = new PagerDutyClient(config().pagerduty!, TOKENS.pagerduty!);
-    await store.append(id, [
+    const pd = new PagerDutyClient(env.config().pagerduty!, TOKENS.pagerduty!);
+    await env.store.append(id, [
       { type: 'delivery.attempted', key: `${ack!.id}:pd.acknowledge`, attempt: 1 },
       { type: 'delivery.attempted', key: `${note!.id}:pd.note`, attempt: 1 },
       { type: 'delivery.attempted', key: `${note!.id}:slack.message`, attempt: 1 },
@@ -271,14 +237,15 @@ describe('outbox to PagerDuty and Slack (sandbox)', () => {
     await pd.acknowledge(pdId);
     await pd.addNote(pdId, 'gateway pods OOMKilled');
     await new Promise((r) => setTimeout(r, 5));
-    sandbox.state.slack.model.post(channelOf(id), 'U0FLBOT01', 'gateway pods OOMKilled', undefined);
-    sandbox.faults.clearCalls();
-
-    const restarted = outbox(
-      TOKENS,
-      config(),
-      await IncidentStore.open({ folder: folder.path, timeZone: 'UTC' }),
+    env.sandbox.state.slack.model.post(
+      channelOf(id),
+      'U0FLBOT01',
+      'gateway pods OOMKilled',
+      undefined,
     );
+    env.sandbox.faults.clearCalls();
+
+    const restarted = env.outbox(TOKENS, { store: await env.reopen() });
     await restarted.flush();
     assert.equal(pdIncidents()[0]!.notes.length, 1);
     assert.equal(
@@ -297,10 +264,10 @@ describe('outbox to PagerDuty and Slack (sandbox)', () => {
   });
 
   it('keeps a delivery pending across a restart when told to wait long, then sends it', async () => {
-    sandbox.faults.addSpec('slack:chat.postMessage:429:retry-after=60:times=1');
+    env.sandbox.faults.addSpec('slack:chat.postMessage:429:retry-after=60:times=1');
     let now = new Date();
-    const box = outbox(TOKENS, config(), store, () => now);
-    const { id } = await store.declare(gatewayDown);
+    const box = env.outbox(TOKENS, { now: () => now });
+    const { id } = await env.store.declare(gatewayDown);
     await box.flush();
     await box.stop();
     const waiting = (await box.deliveries(id)).find((d) => d.op === 'slack.message')!;
@@ -308,12 +275,7 @@ describe('outbox to PagerDuty and Slack (sandbox)', () => {
     assert.match(waiting.reason!, /rate limited/);
     assert.ok(Date.parse(waiting.nextAttemptAt!) - Date.now() > 50_000);
 
-    const restarted = outbox(
-      TOKENS,
-      config(),
-      await IncidentStore.open({ folder: folder.path, timeZone: 'UTC' }),
-      () => now,
-    );
+    const restarted = env.outbox(TOKENS, { store: await env.reopen(), now: () => now });
     await restarted.flush();
     assert.equal(channelOf(id).messages.length, 0, 'still waiting');
     now = new Date(Date.now() + 61_000);
@@ -324,7 +286,7 @@ describe('outbox to PagerDuty and Slack (sandbox)', () => {
   it('shows a refused token as failed with its reason, never drops it, and sends it on retry', async () => {
     const secrets: OutboxSecrets = { slack: 'not-the-token' };
     const box = outbox(secrets);
-    const { id } = await store.declare(gatewayDown);
+    const { id } = await env.store.declare(gatewayDown);
     await box.flush();
     const failed = (await box.deliveries(id)).filter((d) => d.target === 'slack');
     assert.equal(failed[0]!.status, 'failed');
@@ -352,13 +314,13 @@ describe('outbox to PagerDuty and Slack (sandbox)', () => {
   });
 
   it('lets only one of two windows deliver an incident at a time', async () => {
-    const { id } = await store.declare(gatewayDown);
-    await store.append(
+    const { id } = await env.store.declare(gatewayDown);
+    await env.store.append(
       id,
       [...Array(5).keys()].map((i) => ({ type: 'note' as const, text: `note ${i}` })),
     );
-    const other = await IncidentStore.open({ folder: folder.path, timeZone: 'UTC' });
-    await Promise.all([outbox().flush(), outbox(TOKENS, config(), other).flush()]);
+    const other = await env.reopen();
+    await Promise.all([outbox().flush(), env.outbox(TOKENS, { store: other }).flush()]);
     await outbox().flush();
     assert.equal(channelOf(id).messages.length, 6);
     assert.equal(pdIncidents()[0]!.notes.length, 5);
@@ -366,12 +328,12 @@ describe('outbox to PagerDuty and Slack (sandbox)', () => {
   });
 
   it('never writes a token to the journal', async () => {
-    sandbox.faults.addSpec('slack:chat.postMessage:503:times=1');
+    env.sandbox.faults.addSpec('slack:chat.postMessage:503:times=1');
     const box = outbox({ pagerduty: TOKENS.pagerduty, slack: TOKENS.slack });
-    const { id } = await store.declare(gatewayDown);
+    const { id } = await env.store.declare(gatewayDown);
     await box.flush();
     const { readFile } = await import('node:fs/promises');
-    const text = await readFile(store.journalPath(id), 'utf8');
+    const text = await readFile(env.store.journalPath(id), 'utf8');
     assert.doesNotMatch(text, /sandbox-(pagerduty|slack)/);
   });
 });

@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
 
 import type { DeliveryState } from '../../../src/incident/deliveries';
-import { Outbox, type OutboxConfig, type OutboxSecrets } from '../../../src/incident/outbox';
-import { IncidentStore } from '../../../src/incident/store';
+import type { OutboxSecrets } from '../../../src/incident/outbox';
 import { StatusPageClient } from '../../../src/platform/statuspage/client';
-import { startServices, type RunningServices } from '../../../sandbox/services/router';
-import {
-  SANDBOX_PAGERDUTY_FROM,
-  SANDBOX_STATUS_PAGE_ID,
-  SANDBOX_TOKENS,
-} from '../../../sandbox/services/tokens';
-import { gatewayDown, tempFolder } from './helpers';
+import { SANDBOX_STATUS_PAGE_ID, SANDBOX_TOKENS } from '../../../sandbox/services/tokens';
+import { gatewayDown } from './helpers';
+import { outboxSandbox } from './outboxSandbox';
 
 const ALL: OutboxSecrets = {
   pagerduty: SANDBOX_TOKENS.pagerduty,
@@ -20,66 +15,28 @@ const ALL: OutboxSecrets = {
 const PAGE_ONLY: OutboxSecrets = { statusPage: SANDBOX_TOKENS.statusPage };
 
 describe('outbox to the status page (sandbox)', () => {
-  let sandbox: RunningServices;
-  let folder: Awaited<ReturnType<typeof tempFolder>>;
-  let store: IncidentStore;
-  const outboxes: Outbox[] = [];
+  const env = outboxSandbox('outbox-statuspage', (endpoints) => ({
+    statusPage: { baseUrl: endpoints.statusPage, pageId: SANDBOX_STATUS_PAGE_ID, timeoutMs: 500 },
+  }));
+  const outbox = (secrets: OutboxSecrets = ALL) => env.outbox(secrets);
 
-  beforeEach(async () => {
-    sandbox = await startServices();
-    folder = await tempFolder('outbox-statuspage');
-    store = await IncidentStore.open({ folder: folder.path, timeZone: 'UTC' });
-  });
-  afterEach(async () => {
-    await Promise.all(outboxes.splice(0).map((o) => o.stop()));
-    await sandbox.stop();
-    await folder.remove();
-  });
-
-  function config(): OutboxConfig {
-    return {
-      pagerduty: {
-        region: 'us',
-        baseUrl: sandbox.endpoints.pagerduty,
-        from: SANDBOX_PAGERDUTY_FROM,
-        serviceId: 'PFLS001',
-        timeoutMs: 500,
-        sdkRetryDelayMs: 5,
-      },
-      slack: { apiUrl: sandbox.endpoints.slack, timeoutMs: 500 },
-      statusPage: {
-        baseUrl: sandbox.endpoints.statusPage,
-        pageId: SANDBOX_STATUS_PAGE_ID,
-        timeoutMs: 500,
-      },
-      backoff: { initialDelayMs: 20, attemptsPerRound: 3, maxWaitInRoundMs: 2000 },
-      pollIntervalMs: 60_000,
-    };
-  }
-
-  function outbox(secrets: OutboxSecrets = ALL, target = store): Outbox {
-    const o = new Outbox(target, config(), () => secrets);
-    outboxes.push(o);
-    return o;
-  }
-
-  const pageIncidents = () => sandbox.state.statusPage.incidents;
+  const pageIncidents = () => env.sandbox.state.statusPage.incidents;
   const pageOf = (id: string | undefined) => pageIncidents().find((i) => i.id === id)!;
-  const pageWrites = () => sandbox.faults.calls('statuspage').filter((c) => c.method !== 'GET');
+  const pageWrites = () => env.sandbox.faults.calls('statuspage').filter((c) => c.method !== 'GET');
   const ofPage = (states: DeliveryState[]) => states.filter((d) => d.target === 'statuspage');
 
   it('publishes a P1, its customer update, monitoring and the resolution, once each', async () => {
     const box = outbox();
-    const { id } = await store.declare(gatewayDown);
+    const { id } = await env.store.declare(gatewayDown);
     await box.flush();
-    const incident = (await store.get(id))!;
+    const incident = (await env.store.get(id))!;
     assert.equal(pageIncidents().length, 1);
     const page = pageIncidents()[0]!;
     assert.deepEqual(incident.statusPage, { incidentId: page.id, url: page.shortlink });
     assert.equal(page.name, 'API gateway down');
     assert.equal(page.impact, 'critical');
 
-    await store.append(id, [
+    await env.store.append(id, [
       { type: 'update.posted', audience: 'customer', text: 'Logins fail; a fix is on its way.' },
       { type: 'status.changed', status: 'monitoring' },
       { type: 'resolved', impact: 'every learner for 20 minutes', by: 'Dana' },
@@ -102,7 +59,9 @@ describe('outbox to the status page (sandbox)', () => {
     assert.equal(pageWrites().length, 4);
 
     // Slack's resolution message links the page incident customers followed.
-    const channel = sandbox.state.slack.model.channels.find((c) => c.name === `incident-${id}`)!;
+    const channel = env.sandbox.state.slack.model.channels.find(
+      (c) => c.name === `incident-${id}`,
+    )!;
     const resolution = channel.messages.at(-1)!.text;
     assert.match(resolution, /^\*✅ INCIDENT RESOLVED\*/);
     assert.ok(resolution.includes(`*Status page:* ${page.shortlink}`));
@@ -114,15 +73,15 @@ describe('outbox to the status page (sandbox)', () => {
   });
 
   it('opens exactly one page incident when a crashed window created it but journaled no answer', async () => {
-    const { id, events } = await store.declare(gatewayDown);
+    const { id, events } = await env.store.declare(gatewayDown);
     // The crashed window journaled its attempt and reached the page, then died.
-    await store.append(id, {
+    await env.store.append(id, {
       type: 'delivery.attempted',
       key: `${events[0]!.id}:sp.create`,
       attempt: 1,
     });
     const crashed = await new StatusPageClient(
-      config().statusPage!,
+      env.config().statusPage!,
       ALL.statusPage!,
     ).createIncident({
       name: gatewayDown.title,
@@ -133,7 +92,7 @@ describe('outbox to the status page (sandbox)', () => {
     await outbox(PAGE_ONLY).flush();
 
     assert.equal(pageIncidents().length, 1, 'exactly one page incident');
-    assert.equal((await store.get(id))!.statusPage?.incidentId, crashed.id);
+    assert.equal((await env.store.get(id))!.statusPage?.incidentId, crashed.id);
     const create = (await outbox(PAGE_ONLY).deliveries(id)).find((d) => d.op === 'sp.create')!;
     assert.equal(create.status, 'sent');
     assert.equal(create.note, 'found on the status page after a lost answer');
@@ -141,27 +100,31 @@ describe('outbox to the status page (sandbox)', () => {
   });
 
   it('creates the page incident when the crashed window’s attempt never reached the page', async () => {
-    const { id, events } = await store.declare(gatewayDown);
-    await store.append(id, {
+    const { id, events } = await env.store.declare(gatewayDown);
+    await env.store.append(id, {
       type: 'delivery.attempted',
       key: `${events[0]!.id}:sp.create`,
       attempt: 1,
     });
     await outbox(PAGE_ONLY).flush();
     assert.equal(pageIncidents().length, 1);
-    assert.equal((await store.get(id))!.statusPage?.incidentId, pageIncidents()[0]!.id);
+    assert.equal((await env.store.get(id))!.statusPage?.incidentId, pageIncidents()[0]!.id);
   });
 
   it('does not open or update twice when the answer was cut off on the way back', async () => {
-    sandbox.faults.addSpec('statuspage:POST incidents:cut=5:times=1');
+    env.sandbox.faults.addSpec('statuspage:POST incidents:cut=5:times=1');
     const box = outbox(PAGE_ONLY);
-    const { id } = await store.declare(gatewayDown);
-    await store.append(id, { type: 'update.posted', audience: 'statusPage', text: 'Still on it.' });
-    sandbox.faults.addSpec('statuspage:PATCH incidents/*:cut=5:times=1');
+    const { id } = await env.store.declare(gatewayDown);
+    await env.store.append(id, {
+      type: 'update.posted',
+      audience: 'statusPage',
+      text: 'Still on it.',
+    });
+    env.sandbox.faults.addSpec('statuspage:PATCH incidents/*:cut=5:times=1');
     await box.flush();
 
     assert.equal(pageIncidents().length, 1);
-    const page = pageOf((await store.get(id))!.statusPage?.incidentId);
+    const page = pageOf((await env.store.get(id))!.statusPage?.incidentId);
     assert.deepEqual(
       page.incident_updates.map((u) => u.body).filter((b) => b === 'Still on it.'),
       ['Still on it.'],
@@ -176,9 +139,9 @@ describe('outbox to the status page (sandbox)', () => {
   });
 
   it('waits out a 429 as long as Retry-After says and opens the incident once', async () => {
-    sandbox.faults.addSpec('statuspage:POST incidents:429:retry-after=1:times=1');
+    env.sandbox.faults.addSpec('statuspage:POST incidents:429:retry-after=1:times=1');
     const box = outbox(PAGE_ONLY);
-    const { id } = await store.declare(gatewayDown);
+    const { id } = await env.store.declare(gatewayDown);
     const started = Date.now();
     await box.flush();
     assert.ok(Date.now() - started >= 1000, 'Retry-After honoured');
@@ -189,8 +152,12 @@ describe('outbox to the status page (sandbox)', () => {
   it('holds the updates behind a refused token, says to set it, and sends all on retry', async () => {
     const secrets: OutboxSecrets = { statusPage: 'not-the-token' };
     const box = outbox(secrets);
-    const { id } = await store.declare(gatewayDown);
-    await store.append(id, { type: 'update.posted', audience: 'customer', text: 'Working on it.' });
+    const { id } = await env.store.declare(gatewayDown);
+    await env.store.append(id, {
+      type: 'update.posted',
+      audience: 'customer',
+      text: 'Working on it.',
+    });
     await box.flush();
     const [create, update] = ofPage(await box.deliveries(id));
     assert.equal(create!.status, 'failed');
@@ -207,11 +174,11 @@ describe('outbox to the status page (sandbox)', () => {
 
   it('counts resolving an incident someone already resolved on the page as done', async () => {
     const box = outbox(PAGE_ONLY);
-    const { id } = await store.declare(gatewayDown);
+    const { id } = await env.store.declare(gatewayDown);
     await box.flush();
-    const pageId = (await store.get(id))!.statusPage!.incidentId;
-    await new StatusPageClient(config().statusPage!, ALL.statusPage!).resolve(pageId, 'Fixed.');
-    await store.append(id, { type: 'resolved' });
+    const pageId = (await env.store.get(id))!.statusPage!.incidentId;
+    await new StatusPageClient(env.config().statusPage!, ALL.statusPage!).resolve(pageId, 'Fixed.');
+    await env.store.append(id, { type: 'resolved' });
     await box.flush();
     const resolve = ofPage(await box.deliveries(id)).find((d) => d.op === 'sp.resolve')!;
     assert.equal(resolve.status, 'sent');

@@ -1,6 +1,17 @@
 import { deriveIncident } from '../../../src/incident/derive';
 import type { Incident, IncidentEvent } from '../../../src/incident/model';
 
+/** The bare declaration of an api-gateway P1 at 10:00, for tests that add their own events. */
+export const gatewayDeclared: IncidentEvent = {
+  type: 'declared',
+  id: 'e0',
+  at: '2026-12-03T10:00:00.000Z',
+  incidentId: '2026-12-03-api-gateway-down',
+  title: 'API gateway down',
+  severity: 'P1',
+  services: ['api-gateway'],
+};
+
 /** A P1 outage of the api-gateway, run by the book, for template and postmortem tests. */
 export function gatewayOutage(extra: IncidentEvent[] = []): Incident {
   const t = (minute: number) =>

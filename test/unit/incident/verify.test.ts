@@ -9,6 +9,7 @@ import {
   NO_BASELINE,
   type SnapshotMeasurement,
 } from '../../../src/incident/verify';
+import { gatewayDeclared } from './sample';
 
 const service = (name: string, fields: Partial<ServiceSnapshot> = {}): ServiceSnapshot => ({
   service: name,
@@ -184,15 +185,7 @@ describe('verify fix: comparing with the baseline taken at declaration', () => {
 });
 
 describe('verify fix on the runbook checklist', () => {
-  const declared: IncidentEvent = {
-    type: 'declared',
-    id: 'e0',
-    at: '2026-12-03T10:00:00.000Z',
-    incidentId: '2026-12-03-api-gateway-down',
-    title: 'API gateway down',
-    severity: 'P1',
-    services: ['api-gateway'],
-  };
+  const declared = gatewayDeclared;
   const snapshot = (id: string, minute: number, fields: Record<string, unknown>): IncidentEvent =>
     ({
       id,
