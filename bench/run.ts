@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark of the extension against its peer (kubectl, the raw read, the
  * dependent chain's floor), printed as a table and written to `bench/results.json`.
  *   tsx bench/run.ts [--quick] [--only NAME,NAME] [--out FILE]
- * NAME: logs, pods, declare, postmortem, activation, logpage. `--quick` is a smoke run on tiny
+ * NAME: logs, pods, declare, verify, postmortem, activation, logpage. `--quick` is a smoke run on tiny
  * inputs; its figures say that the harness works, not how fast anything is.
  */
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -20,9 +20,18 @@ import { podList } from './podList';
 import { postmortem } from './postmortem';
 import { table, type BenchContext, type BenchResult } from './stats';
 import { recordedLog, root, runningPods, startBenchSandbox } from './support';
+import { verifySnapshot } from './verify';
 import { watchChurn } from './watchChurn';
 
-const GROUPS = ['logs', 'pods', 'declare', 'postmortem', 'activation', 'logpage'] as const;
+const GROUPS = [
+  'logs',
+  'pods',
+  'declare',
+  'verify',
+  'postmortem',
+  'activation',
+  'logpage',
+] as const;
 type Group = (typeof GROUPS)[number];
 
 /** The log benchmarks share one sandbox serving two recorded logs. */
@@ -75,10 +84,21 @@ async function podBenchmarks(ctx: BenchContext): Promise<BenchResult[]> {
   }
 }
 
+/** Verify Fix's snapshot against the seeded sandbox, whose services log as they run. */
+async function verifyBenchmark(ctx: BenchContext): Promise<BenchResult[]> {
+  const sandbox = await startBenchSandbox(join(ctx.dir, 'sandbox-verify'), []);
+  try {
+    return [await verifySnapshot(ctx, sandbox.endpoints)];
+  } finally {
+    await sandbox.stop();
+  }
+}
+
 const RUNS: Record<Group, (ctx: BenchContext) => Promise<BenchResult[]>> = {
   logs: logBenchmarks,
   pods: podBenchmarks,
   declare: async (ctx) => [await declare(ctx)],
+  verify: verifyBenchmark,
   postmortem: async (ctx) => [await postmortem(ctx)],
   activation,
   logpage: async (ctx) => [await logPage(ctx)],

@@ -15,6 +15,7 @@ const BENCHMARKS = [
   'pod list',
   'watch churn',
   'declare',
+  'verify fix snapshot',
   'postmortem',
   'activation',
   'bundle size',
