@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 
 import { IncidentStore } from '../../src/incident/store';
-import { openWorkbench, runCommand, SCREENSHOTS, webviewTitled, type Workbench } from './workbench';
+import {
+  openWorkbench,
+  runCommand,
+  SCREENSHOTS,
+  screenshotOnFailure,
+  webviewTitled,
+  type Workbench,
+} from './workbench';
 
 describe('after the incident, as the responders see it', function () {
   let workbench: Workbench;
@@ -41,10 +48,7 @@ describe('after the incident, as the responders see it', function () {
     ]);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await workbench?.page.screenshot({ path: join(SCREENSHOTS, 'follow-through-failed.png') });
-  });
+  screenshotOnFailure('follow-through', () => workbench);
 
   after(async () => {
     await workbench?.close();

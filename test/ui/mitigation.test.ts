@@ -1,19 +1,15 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 
-import { crashApiGateway } from '../support/apiGateway';
+import { crashApiGateway, healthStatus } from '../support/apiGateway';
 import {
   openWorkbench,
   runCommand,
   sandboxEndpoints,
   SCREENSHOTS,
+  screenshotOnFailure,
   type Workbench,
 } from './workbench';
-
-async function healthStatus(): Promise<string> {
-  const response = await fetch(sandboxEndpoints()!.health);
-  return ((await response.json()) as { status: string }).status;
-}
 
 describe('rolling back from the Cluster view, as a responder does it', function () {
   let workbench: Workbench;
@@ -27,10 +23,7 @@ describe('rolling back from the Cluster view, as a responder does it', function 
     workbench = await openWorkbench();
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await workbench?.page.screenshot({ path: join(SCREENSHOTS, 'rollback-failed.png') });
-  });
+  screenshotOnFailure('rollback', () => workbench);
 
   after(async () => {
     await workbench?.close();
@@ -83,7 +76,7 @@ describe('rolling back from the Cluster view, as a responder does it', function 
     assert.match((await done.first().textContent()) ?? '', /api-gateway rolled back from revision/);
     await page.screenshot({ path: join(SCREENSHOTS, 'rollback-complete.png') });
     const deadline = Date.now() + 20_000;
-    while ((await healthStatus()) !== 'UP') {
+    while ((await healthStatus(sandboxEndpoints()!)) !== 'UP') {
       assert.ok(Date.now() < deadline, 'the health endpoint reports UP after the rollback');
       await page.waitForTimeout(300);
     }

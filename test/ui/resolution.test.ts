@@ -15,6 +15,7 @@ import {
   runCommand,
   sandboxEndpoints,
   SCREENSHOTS,
+  screenshotOnFailure,
   type Workbench,
 } from './workbench';
 
@@ -124,10 +125,7 @@ describe('monitoring and resolving, as a responder sees it', function () {
     ]);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await workbench?.page.screenshot({ path: join(SCREENSHOTS, 'resolution-failed.png') });
-  });
+  screenshotOnFailure('resolution', () => workbench);
 
   after(async () => {
     await workbench?.close();

@@ -29,6 +29,17 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
+/**
+ * Registers, in the calling suite, a screenshot of the page after each failed test, named
+ * `<name>-failed.png` in `test-results/ui/`: what the workbench showed when the check failed.
+ */
+export function screenshotOnFailure(name: string, current: () => Workbench | undefined): void {
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed')
+      await current()?.page.screenshot({ path: join(SCREENSHOTS, `${name}-failed.png`) });
+  });
+}
+
 /** The sandbox `scripts/test.mjs` started for this run, if any. */
 export function sandboxEndpoints(): SandboxEndpoints | undefined {
   const file = process.env['FREELMS_SANDBOX_ENDPOINTS'];
