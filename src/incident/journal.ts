@@ -44,7 +44,7 @@ export function formatLine(event: IncidentEvent): string {
  * token or password pasted into a title, note or statement is redacted on the way in. The
  * outbox's own bookkeeping (`delivery.*`) holds no typed text and is written as it is.
  */
-function withoutSecrets(event: IncidentEvent): IncidentEvent {
+export function withoutSecrets(event: IncidentEvent): IncidentEvent {
   if (event.type.startsWith('delivery.')) return event;
   const clean = (value: unknown): unknown => {
     if (typeof value === 'string') return redact(value);

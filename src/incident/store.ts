@@ -5,10 +5,16 @@ import { join } from 'node:path';
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 
-import { silentLog, type Log } from '../common/log';
+import { redact, silentLog, type Log } from '../common/log';
 import { deriveIncident } from './derive';
 import { eventId, incidentId } from './ids';
-import { appendEvents, readJournal, type JournalContents, type JournalProblem } from './journal';
+import {
+  appendEvents,
+  readJournal,
+  withoutSecrets,
+  type JournalContents,
+  type JournalProblem,
+} from './journal';
 import type { DeclaredEvent, Incident, IncidentEvent, NewEvent } from './model';
 
 const JOURNAL_SUFFIX = '.jsonl';
@@ -81,22 +87,25 @@ export class IncidentStore {
     const now = this.now();
     const at = input.at ?? now.toISOString();
     const localDate = format(new TZDate(new Date(at), this.options.timeZone), 'yyyy-MM-dd');
+    // The id names the Slack channel and the PagerDuty incident key: it is made from the title
+    // as the journal keeps it, with a pasted secret already redacted.
+    const title = redact(input.title);
     for (let attempt = 1; ; attempt++) {
-      const id = incidentId(localDate, input.title, attempt);
-      const event: DeclaredEvent = {
+      const id = incidentId(localDate, title, attempt);
+      const event = withoutSecrets({
         ...input,
         type: 'declared',
         id: eventId(now),
         at,
         incidentId: id,
-      };
+      } satisfies DeclaredEvent);
       try {
         await appendEvents(this.journalPath(id), [event], { create: true });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
         throw error;
       }
-      this.log.info(`declared ${id} (${input.severity}): ${input.title}`);
+      this.log.info(`declared ${id} (${input.severity}): ${title}`);
       this.notify(id);
       return deriveIncident([event], id);
     }
@@ -108,20 +117,31 @@ export class IncidentStore {
    * only between whole lines.
    */
   async append(id: string, events: NewEvent | readonly NewEvent[]): Promise<Incident> {
+    return (await this.write(id, events)).incident;
+  }
+
+  /**
+   * `append`, also returning the events as they were written: with their ids, and with any
+   * secret redacted, so a caller finds what it added without matching on what it typed.
+   */
+  async write(
+    id: string,
+    events: NewEvent | readonly NewEvent[],
+  ): Promise<{ incident: Incident; written: IncidentEvent[] }> {
     const list = Array.isArray(events) ? events : [events as NewEvent];
-    const run = async (): Promise<Incident> => {
+    const run = async () => {
       const now = this.now();
-      const stamped = list.map(
-        (e) => ({ ...e, id: eventId(now), at: e.at ?? now.toISOString() }) as IncidentEvent,
+      const written = list.map((e) =>
+        withoutSecrets({ ...e, id: eventId(now), at: e.at ?? now.toISOString() } as IncidentEvent),
       );
       try {
-        await appendEvents(this.journalPath(id), stamped);
+        await appendEvents(this.journalPath(id), written);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UnknownIncidentError(id);
         throw error;
       }
       this.notify(id);
-      return this.get(id) as Promise<Incident>;
+      return { incident: (await this.get(id))!, written };
     };
     const previous = this.queues.get(id) ?? Promise.resolve();
     const next = previous.then(run, run);

@@ -36,9 +36,13 @@ export async function addFollowUp(
     : await askFollowUp(incident);
   if (!input) return undefined;
 
-  const updated = await store.append(incident.id, { type: 'followup.added', ...input, by: me() });
-  const added = updated.followUps.findLast((followUp) => followUp.text === input.text)!;
-  return { incidentId: incident.id, followUpId: added.id };
+  // The journal redacts a secret in the text, so the follow-up is found by the event's id.
+  const { written } = await store.write(incident.id, {
+    type: 'followup.added',
+    ...input,
+    by: me(),
+  });
+  return { incidentId: incident.id, followUpId: written[0]!.id };
 }
 
 async function askFollowUp(incident: Incident) {

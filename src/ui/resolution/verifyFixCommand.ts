@@ -69,7 +69,7 @@ export async function verifyFix(
   const verification = compareSnapshots(baselineOf(incident), measurement);
   let appended: SnapshotTakenEvent | undefined;
   try {
-    const updated = await deps.store.append(incident.id, {
+    const { written } = await deps.store.write(incident.id, {
       type: 'snapshot.taken',
       purpose: 'verify',
       ...measurement,
@@ -77,9 +77,7 @@ export async function verifyFix(
       ok: verification.ok,
       by: me(),
     });
-    appended = updated.events.findLast(
-      (e): e is SnapshotTakenEvent => e.type === 'snapshot.taken' && e.purpose === 'verify',
-    );
+    appended = written[0] as SnapshotTakenEvent;
   } catch (error) {
     deps.log.error(`verify fix of ${incident.id} not recorded: ${(error as Error).message}`);
     showError(`The fix was measured but not recorded on the timeline: ${(error as Error).message}`);

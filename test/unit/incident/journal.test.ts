@@ -52,6 +52,34 @@ describe('incident journal', () => {
     assert.equal(note?.type === 'note' && note.text, 'used xoxb-*** and postgres://lms:***@db/lms');
   });
 
+  it('makes the id, and so the Slack channel and PagerDuty key, from the title without its secret', async () => {
+    const store = await IncidentStore.open({
+      folder: folder.path,
+      timeZone: 'UTC',
+      now: () => new Date('2026-12-03T10:00:00Z'),
+    });
+    const incident = await store.declare({ ...gatewayDown, title: 'password=hunter22 rejected' });
+    assert.equal(incident.id, '2026-12-03-password-rejected');
+    assert.equal(incident.title, 'password=*** rejected', 'the state returned is what was written');
+    const text = await readFile(store.journalPath(incident.id), 'utf8');
+    assert.ok(!text.includes('hunter22'));
+  });
+
+  it('returns the events as written, redacted and with their ids, for the caller to find', async () => {
+    const store = await IncidentStore.open({ folder: folder.path, timeZone: 'UTC' });
+    const { id } = await store.declare(gatewayDown);
+    const { incident, written } = await store.write(id, [
+      { type: 'followup.added', text: 'Rotate password=hunter22' },
+      { type: 'note', text: 'rotated' },
+    ]);
+    assert.equal(written.length, 2);
+    assert.equal(written[0]!.type === 'followup.added' && written[0]!.text, 'Rotate password=***');
+    assert.deepEqual(
+      incident.followUps.map((f) => [f.id, f.text]),
+      [[written[0]!.id, 'Rotate password=***']],
+    );
+  });
+
   it('keeps ids within Slack limits for very long titles with accents and emoji', async () => {
     const store = await IncidentStore.open({
       folder: folder.path,
