@@ -24,6 +24,10 @@ interface PageState {
   form: Partial<DeclareForm>;
   steps?: DeclareStep[];
   outcome?: string;
+  /** Set when submitted, cleared when the declaration failed: the form has done its job. */
+  submitted?: boolean;
+  /** The incident this form declared. */
+  declaredIncidentId?: string;
 }
 
 const vscode = acquireVsCodeApi<PageState>();
@@ -153,6 +157,18 @@ function renderProgress(): void {
   $('outcome').textContent = state.outcome ?? '';
 }
 
+/**
+ * A form that was submitted stays as it was sent, for reading, and cannot be sent again: after a
+ * reload its Declare button would otherwise declare the same incident a second time.
+ */
+function lockForm(): void {
+  for (const element of form.querySelectorAll<HTMLInputElement | HTMLButtonElement>(
+    'input, select, textarea, button',
+  ))
+    element.disabled = element.id !== 'cancel';
+  $('cancel').textContent = 'Close';
+}
+
 function restoreFields(): void {
   for (const id of textFields) {
     const saved = state.form[id];
@@ -160,7 +176,14 @@ function restoreFields(): void {
   }
   if (state.form.dataAtRisk) $<HTMLSelectElement>('dataAtRisk').value = state.form.dataAtRisk;
   renderServices();
+  if (state.submitted && !state.declaredIncidentId) {
+    // The window reloaded while the declaration was under way: it may well have been written.
+    state.outcome =
+      'Submitted before the window reloaded: look for the incident in the Incidents view ' +
+      'before declaring it again.';
+  }
   renderProgress();
+  if (state.submitted) lockForm();
 }
 
 form.addEventListener('input', (event) => {
@@ -198,6 +221,7 @@ form.addEventListener('submit', (event) => {
   $<HTMLButtonElement>('submit').disabled = true;
   state.steps = [];
   state.outcome = '';
+  state.submitted = true;
   renderProgress();
   save();
   vscode.postMessage({ type: 'submit', form: valid });
@@ -237,6 +261,7 @@ window.addEventListener('message', (event: MessageEvent<ToForm>) => {
       $('integrations-hint').textContent = missing.length
         ? `${list.charAt(0).toUpperCase()}${list.slice(1)} not configured: the incident is kept locally and says what was not sent.`
         : '';
+      if (state.submitted) lockForm();
       break;
     }
     case 'progress':
@@ -247,11 +272,14 @@ window.addEventListener('message', (event: MessageEvent<ToForm>) => {
       break;
     case 'declared':
       state.outcome = `Incident ${message.incidentId} declared.`;
+      state.declaredIncidentId = message.incidentId;
+      lockForm();
       renderProgress();
       save();
       break;
     case 'failed':
       state.outcome = `Not declared: ${message.message}`;
+      state.submitted = false;
       $<HTMLButtonElement>('submit').disabled = false;
       renderProgress();
       save();
@@ -261,4 +289,4 @@ window.addEventListener('message', (event: MessageEvent<ToForm>) => {
 
 restoreFields();
 $<HTMLInputElement>('title').focus();
-vscode.postMessage({ type: 'ready' });
+vscode.postMessage({ type: 'ready', submitted: state.submitted === true });

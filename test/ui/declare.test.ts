@@ -188,4 +188,29 @@ describe('the FreeLMS workbench, as a responder sees it', () => {
       .waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'postmortem.png') });
   });
+
+  it('keeps the declared form from declaring again after a reload, and opens a new form instead', async () => {
+    const { page } = workbench;
+    // Reload Window lets the workbench save its editors and their webviews' state first.
+    await runCommand(page, 'Developer: Reload Window');
+    await page.waitForEvent('load');
+    await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+    // The form comes back as it was sent, for reading, with nothing left to click but Close.
+    await page.locator('.tabs-container .tab', { hasText: 'Declare Incident' }).click();
+    const restored = await webview(page, 'Declare Incident');
+    await restored.locator('#outcome', { hasText: /api-gateway-returns-502 declared/ }).waitFor();
+    assert.equal(await restored.getByLabel('Title').inputValue(), 'api-gateway returns 502');
+    assert.equal(
+      await restored.getByRole('button', { name: 'Declare Incident' }).isDisabled(),
+      true,
+    );
+    assert.equal(await restored.getByLabel('Title').isDisabled(), true);
+    await page.screenshot({ path: join(SCREENSHOTS, 'declare-form-restored.png') });
+
+    await runCommand(page, 'FreeLMS: Declare Incident');
+    const fresh = await webview(page, 'Declare Incident');
+    await fresh.locator('#progress[hidden]').waitFor({ state: 'attached' });
+    assert.equal(await fresh.getByLabel('Title').inputValue(), '');
+    assert.equal(await fresh.getByRole('button', { name: 'Declare Incident' }).isEnabled(), true);
+  });
 });

@@ -109,6 +109,7 @@ export class DeclarePanel implements vscode.Disposable {
     }
     const message = parsed.output;
     if (message.type === 'ready') {
+      if (message.submitted) this.declared = true;
       const offer = await this.offer();
       this.post({
         type: 'init',

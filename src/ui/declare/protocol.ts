@@ -79,7 +79,11 @@ export type ToForm =
 
 /** Form → extension. */
 export const FromFormSchema = v.variant('type', [
-  v.object({ type: v.literal('ready') }),
+  v.object({
+    type: v.literal('ready'),
+    /** The page was submitted before a reload: the next Declare Incident opens a new form. */
+    submitted: v.optional(v.boolean()),
+  }),
   v.object({ type: v.literal('submit'), form: DeclareFormSchema }),
   v.object({ type: v.literal('cancel') }),
 ]);
