@@ -4,7 +4,11 @@
  * yet, a follow-up not added yet included, survives the tab being hidden or reloaded (webview
  * state).
  */
-import { isDueDate } from '../../src/incident/dueDate';
+import {
+  checkFollowUp,
+  FollowUpInputError,
+  type FollowUpInput,
+} from '../../src/incident/followUpInput';
 import type {
   FollowUpRow,
   FromReport,
@@ -144,24 +148,25 @@ function renderAdded(): void {
   );
 }
 
-/** Checks the typed follow-up where it is typed: a text, and a due date that is a real day. */
+/** Checks the typed follow-up where it is typed, by the rules Add Follow-up applies. */
 function addPending(): void {
-  const pending = readPending();
-  const text = pending.text.trim();
-  const due = pending.due.trim();
-  const error = !text
-    ? ['newFollowUp', 'A follow-up needs a text: what is to be done.']
-    : due && !isDueDate(due)
-      ? ['newDue', `"${due}" is not a day written YYYY-MM-DD (for example 2026-12-05).`]
-      : undefined;
+  let checked: FollowUpInput | undefined;
+  let error: [string, string] | undefined;
+  try {
+    checked = checkFollowUp(readPending());
+  } catch (problem) {
+    if (!(problem instanceof FollowUpInputError)) throw problem;
+    error = [pendingFields[problem.field], problem.message];
+  }
   for (const id of Object.values(pendingFields))
     $(id).setAttribute('aria-invalid', String(error?.[0] === id));
   $('newFollowUp-error').textContent = error?.[1] ?? '';
-  if (error) {
-    $(error[0]!).focus();
+  if (!checked) {
+    if (error) $(error[0]).focus();
     return;
   }
-  draft.newFollowUps = [...(draft.newFollowUps ?? []), { text, owner: pending.owner.trim(), due }];
+  const { text, owner = '', due = '' } = checked;
+  draft.newFollowUps = [...(draft.newFollowUps ?? []), { text, owner, due }];
   for (const id of Object.values(pendingFields)) $<HTMLInputElement>(id).value = '';
   remember();
   renderAdded();

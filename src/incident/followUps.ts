@@ -4,63 +4,9 @@ import { gfmTaskListItemFromMarkdown } from 'mdast-util-gfm-task-list-item';
 import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
 
 import { formatTime } from './describe';
-import { isDueDate } from './dueDate';
+import { checkFollowUp, FollowUpInputError, oneLine, type FollowUpInput } from './followUpInput';
 import type { FollowUp, FollowUpAddedEvent, Incident } from './model';
 import { followUpDeadline } from './timers';
-
-/** A follow-up as someone asks for it: from the form, a command or the postmortem. */
-export interface FollowUpInput {
-  text: string;
-  owner?: string;
-  /** `YYYY-MM-DD`. */
-  due?: string;
-}
-
-export const FOLLOW_UP_TEXT_MAX = 500;
-export const FOLLOW_UP_OWNER_MAX = 100;
-
-/** Input that cannot become a follow-up; `field` says which part and the message what to do. */
-export class FollowUpInputError extends Error {
-  override readonly name = 'FollowUpInputError';
-  constructor(
-    readonly field: 'text' | 'owner' | 'due',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/**
- * Checks and tidies a follow-up: one line of text, an owner without line breaks, a due date that
- * is a real day written `YYYY-MM-DD`. Throws `FollowUpInputError` naming what is wrong.
- */
-export function checkFollowUp(input: FollowUpInput): FollowUpInput {
-  const text = oneLine(input.text ?? '');
-  if (!text) throw new FollowUpInputError('text', 'A follow-up needs a text: what is to be done.');
-  if (text.length > FOLLOW_UP_TEXT_MAX)
-    throw new FollowUpInputError(
-      'text',
-      `A follow-up's text is at most ${FOLLOW_UP_TEXT_MAX} characters (this one has ` +
-        `${text.length}); put the details in the ticket.`,
-    );
-  const owner = oneLine(input.owner ?? '') || undefined;
-  if (owner && owner.length > FOLLOW_UP_OWNER_MAX)
-    throw new FollowUpInputError(
-      'owner',
-      `An owner is a name or handle of at most ${FOLLOW_UP_OWNER_MAX} characters.`,
-    );
-  const due = (input.due ?? '').trim() || undefined;
-  if (due && !isDueDate(due))
-    throw new FollowUpInputError(
-      'due',
-      `The due date "${due}" is not a day written YYYY-MM-DD (for example 2026-12-05).`,
-    );
-  return { text, ...(owner ? { owner } : {}), ...(due ? { due } : {}) };
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
 
 /** Texts compared the way a reader would: case, spacing and final punctuation aside. */
 export function sameFollowUpText(a: string, b: string): boolean {
@@ -95,6 +41,11 @@ export function taskLine(followUp: FollowUp, style: 'export' | 'postmortem'): st
     tail.push(`[${issueName(followUp.issueUrl)}](${followUp.issueUrl})`);
   const box = followUp.done ? '[x]' : '[ ]';
   return `- ${box} ${oneLine(followUp.text)}${tail.length ? ` — ${tail.join(', ')}` : ''}`;
+}
+
+/** A follow-up's task line without its box: what a reader of the file sees after `[ ]`. */
+function writtenLine(followUp: FollowUp, style: 'export' | 'postmortem'): string {
+  return taskLine({ ...followUp, done: false }, style).replace(/^- \[ \] /, '');
 }
 
 /** `owner/repo#12` from an issue's web address; the address itself when it is not one. */
@@ -162,6 +113,8 @@ export const FOLLOW_UP_SECTION = /follow-?ups?|action items?/i;
 /** A task item of a follow-ups section, as written. */
 export interface TaskItem extends FollowUpInput {
   checked: boolean;
+  /** The item's text as written after its box, on one line. */
+  source: string;
   /** 1-based line in the document, for messages. */
   line: number;
 }
@@ -204,9 +157,10 @@ function taskOf(item: ListItem, markdown: string, owners: OwnerStyle): TaskItem 
   const end = paragraph?.position?.end.offset;
   if (start === undefined || end === undefined) return undefined;
   // The source as written keeps the authors' inline code and links in the follow-up's text.
-  const input = parseTaskText(markdown.slice(start, end), owners);
+  const source = oneLine(markdown.slice(start, end));
+  const input = parseTaskText(source, owners);
   if (!input.text) return undefined;
-  return { ...input, checked: item.checked, line: paragraph!.position!.start.line };
+  return { ...input, checked: item.checked, source, line: paragraph!.position!.start.line };
 }
 
 function plainText(node: Nodes): string {
@@ -232,10 +186,14 @@ export function newFollowUpsFromPostmortem(
 ): PostmortemFollowUps {
   const known = addedTexts(incident);
   known.push(PLACEHOLDER_TASK);
+  // The lines the postmortem was generated with, matched whole: an owner the rules of today
+  // would refuse ("Lee, Sam") does not read back, and must not make its line look new.
+  const generated = incident.followUps.map((followUp) => writtenLine(followUp, 'postmortem'));
   const added: FollowUpInput[] = [];
   const rejected: PostmortemFollowUps['rejected'] = [];
   for (const task of followUpTasks(markdown)) {
     if (task.checked) continue;
+    if (generated.some((line) => sameFollowUpText(line, task.source))) continue;
     if (known.some((text) => sameFollowUpText(text, task.text))) continue;
     try {
       added.push(checkFollowUp(task));
@@ -309,7 +267,9 @@ export const EXPORT_TASK_SECTION = /^tasks$/i;
 
 /**
  * Follow-ups still open in the journal that an earlier export's file has ticked `[x]`: someone
- * ticked them there, and exporting again must not untick them.
+ * ticked them there, and exporting again must not untick them. A ticked line is the follow-up's
+ * when it is the line the export wrote for it, or when its text reads the same once the owner,
+ * due date and issue link are taken off (the line was edited after the export).
  */
 export function tickedInExport(incident: Incident, exported: string): FollowUp[] {
   const ticked = followUpTasks(exported, { section: EXPORT_TASK_SECTION, owners: 'bare' }).filter(
@@ -317,6 +277,11 @@ export function tickedInExport(incident: Incident, exported: string): FollowUp[]
   );
   return incident.followUps.filter(
     (followUp) =>
-      !followUp.done && ticked.some((task) => sameFollowUpText(task.text, followUp.text)),
+      !followUp.done &&
+      ticked.some(
+        (task) =>
+          sameFollowUpText(task.source, writtenLine(followUp, 'export')) ||
+          sameFollowUpText(task.text, followUp.text),
+      ),
   );
 }

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 
-import { isDueDate } from '../../incident/dueDate';
-import { checkFollowUp, FollowUpInputError } from '../../incident/followUps';
-import type { FollowUp, Incident } from '../../incident/model';
+import { checkFollowUp, FollowUpInputError } from '../../incident/followUpInput';
+import type { FollowUp, FollowUpAddedEvent, Incident } from '../../incident/model';
 import type { IncidentStore } from '../../incident/store';
 import { resolveIncident, type IncidentArgument } from '../commands/pickIncident';
 import { me } from '../mitigation/shared';
@@ -42,6 +41,14 @@ export async function addFollowUp(
     ...input,
     by: me(),
   });
+  if (!scripted) {
+    // As the journal keeps it: a secret in what was typed is not shown back.
+    const added = written[0] as FollowUpAddedEvent;
+    const details = [added.owner, added.due && `due ${added.due}`].filter(Boolean).join(', ');
+    void vscode.window.showInformationMessage(
+      `Follow-up added to "${incident.title}": ${added.text}${details ? ` (${details})` : ''}`,
+    );
+  }
   return { incidentId: incident.id, followUpId: written[0]!.id };
 }
 
@@ -55,15 +62,15 @@ async function askFollowUp(incident: Incident) {
   if (!text?.trim()) return undefined;
   const owner = await vscode.window.showInputBox({
     title,
-    prompt: 'Owner: a name or handle (optional)',
+    prompt: 'Owner: one name or handle (optional)',
+    validateInput: (value) => validation(() => checkFollowUp({ text, owner: value })),
   });
   if (owner === undefined) return undefined;
   const due = await vscode.window.showInputBox({
     title,
     prompt: 'Due date, YYYY-MM-DD (optional)',
     placeHolder: 'YYYY-MM-DD',
-    validateInput: (value) =>
-      !value.trim() || isDueDate(value.trim()) ? undefined : 'A day written YYYY-MM-DD, or empty.',
+    validateInput: (value) => validation(() => checkFollowUp({ text, due: value })),
   });
   if (due === undefined) return undefined;
   return checkFollowUp({ text, owner, due });

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 
-import { FollowUpInputError } from '../../incident/followUps';
+import { FollowUpInputError } from '../../incident/followUpInput';
 import { InvitationError } from '../../incident/review';
 import { Commands } from '../ids';
 import { showError } from '../mitigation/shared';

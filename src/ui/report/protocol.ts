@@ -3,29 +3,28 @@
  */
 import * as v from 'valibot';
 
-import { isDueDate } from '../../incident/dueDate';
+import { checkFollowUp, FollowUpInputError } from '../../incident/followUpInput';
 
 const text = (max: number) =>
   v.pipe(v.string(), v.trim(), v.maxLength(max, `At most ${max} characters.`));
 
-/** A follow-up typed in the form; owner and due date may be left empty. */
-export const NewFollowUpSchema = v.object({
-  text: v.pipe(
-    v.string(),
-    v.trim(),
-    v.minLength(1, 'A follow-up needs a text: what is to be done.'),
-    v.maxLength(500, 'At most 500 characters; put the details in the ticket.'),
-  ),
-  owner: text(100),
-  due: v.pipe(
-    v.string(),
-    v.trim(),
-    v.check(
-      (due) => due === '' || isDueDate(due),
-      'The due date is a day written YYYY-MM-DD (for example 2026-12-05), or empty.',
-    ),
-  ),
-});
+/**
+ * A follow-up typed in the form; owner and due date may be left empty. Checked by the same rules
+ * as Add Follow-up (one line, one owner, a real day), which the page also applies as it is typed.
+ */
+export const NewFollowUpSchema = v.pipe(
+  v.object({ text: v.string(), owner: v.string(), due: v.string() }),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    try {
+      const checked = checkFollowUp(dataset.value);
+      return { text: checked.text, owner: checked.owner ?? '', due: checked.due ?? '' };
+    } catch (error) {
+      if (!(error instanceof FollowUpInputError)) throw error;
+      addIssue({ message: error.message });
+      return NEVER;
+    }
+  }),
+);
 export type NewFollowUp = v.InferOutput<typeof NewFollowUpSchema>;
 
 /** The report as the form edits it: the incident's scope, impact, analysis and follow-ups. */

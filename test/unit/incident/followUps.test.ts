@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 
 import { deriveIncident } from '../../../src/incident/derive';
 import { isDueDate } from '../../../src/incident/dueDate';
+import { checkFollowUp, FollowUpInputError } from '../../../src/incident/followUpInput';
 import {
-  checkFollowUp,
-  FollowUpInputError,
   followUpTasks,
   newFollowUpsFromPostmortem,
   parseTaskText,
@@ -44,6 +43,19 @@ describe('a follow-up as typed', () => {
       () => checkFollowUp({ text: '   ' }),
       (error: unknown) => error instanceof FollowUpInputError && error.field === 'text',
     );
+  });
+
+  it('takes @lee as the owner lee, and refuses two owners in one', () => {
+    assert.equal(checkFollowUp({ text: 'x', owner: '@Dana Smith' }).owner, 'Dana Smith');
+    for (const owners of ['Lee, Sam', 'Lee — Sam'])
+      assert.throws(
+        () => checkFollowUp({ text: 'x', owner: owners }),
+        (error: unknown) =>
+          error instanceof FollowUpInputError &&
+          error.field === 'owner' &&
+          /one owner/.test(error.message),
+        owners,
+      );
   });
 });
 
@@ -125,6 +137,21 @@ describe('follow-ups from the postmortem’s checklist', () => {
       [],
       'the stand-in "Create follow-up tickets" item is not a follow-up',
     );
+  });
+
+  it('adds nothing from a saved postmortem whose follow-up has an owner written before the one-owner rule', () => {
+    const incident = gatewayOutage([
+      {
+        type: 'followup.added',
+        id: 'e90',
+        at: '2026-12-03T11:30:00.000Z',
+        text: 'Rotate the key',
+        owner: 'Lee, Sam',
+      },
+    ]);
+    const markdown = renderPostmortem(incident, { timeZone: 'UTC' });
+    assert.match(markdown, /- \[ \] Rotate the key — @Lee, Sam/);
+    assert.deepEqual(newFollowUpsFromPostmortem(incident, markdown).added, []);
   });
 
   it('does not bring back a follow-up that was removed', () => {
@@ -219,5 +246,28 @@ describe('the Markdown export of follow-ups', () => {
       ['f1'],
     );
     assert.deepEqual(tickedInExport(incident, doc), []);
+  });
+
+  it('finds a ticked follow-up whose text has a dash of its own, or an owner written before the rule', () => {
+    const odd = deriveIncident([
+      ...events,
+      { type: 'followup.added', id: 'f8', at: at(8), text: 'Check — something odd' },
+      {
+        type: 'followup.added',
+        id: 'f9',
+        at: at(9),
+        text: 'Rotate the key',
+        owner: 'Lee, Sam',
+        due: '2020-01-01',
+      },
+    ]);
+    const exported = renderFollowUpsMarkdown(odd, { timeZone: 'UTC' });
+    const ticked = exported
+      .replace('- [ ] Check — something odd', '- [x] Check — something odd')
+      .replace('- [ ] Rotate the key', '- [x] Rotate the key');
+    assert.deepEqual(
+      tickedInExport(odd, ticked).map((f) => f.id),
+      ['f8', 'f9'],
+    );
   });
 });

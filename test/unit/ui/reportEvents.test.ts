@@ -111,6 +111,18 @@ describe('the report form’s messages', () => {
     assert.match(v.summarize(parsed.issues!), /YYYY-MM-DD/);
   });
 
+  it('takes @lee as the owner lee and refuses two owners, as Add Follow-up does', () => {
+    const parsed = save({ text: 'Raise the timeout', owner: '@lee', due: '' });
+    assert.ok(parsed.success);
+    assert.equal(
+      parsed.output.type === 'save' && parsed.output.report.newFollowUps[0]!.owner,
+      'lee',
+    );
+    const two = save({ text: 'Raise the timeout', owner: 'Lee, Sam', due: '' });
+    assert.equal(two.success, false);
+    assert.match(v.summarize(two.issues!), /one owner/);
+  });
+
   it('reads a message of a form from before follow-ups could be removed', () => {
     const { removed: _removed, ...old } = unchanged;
     const parsed = v.safeParse(FromReportSchema, { type: 'save', report: old });
