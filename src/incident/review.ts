@@ -184,7 +184,12 @@ export interface ReviewAttendees {
   invalid: string[];
 }
 
-const EMAIL = /^[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+$/;
+/**
+ * An address as the HTML standard defines a valid one (what `<input type=email>` and the
+ * calendar library accept: ASCII only), with a dot in the domain.
+ */
+const EMAIL =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 /**
  * The review's attendees: each responder with a role, and every entry of
@@ -304,9 +309,13 @@ export function renderReviewInvitation(input: InvitationInput): string {
     })),
   });
   if (result.error || !result.value) {
+    // The library names an attendee by its index (`attendees[2].email`): say which one it is.
+    const index = /attendees\[(\d+)\]/.exec(result.error?.message ?? '')?.[1];
+    const invitee = index === undefined ? undefined : attendees.invited[Number(index)];
+    const who = invitee ? ` The address refused is ${invitee.email}.` : '';
     throw new InvitationError(
       `The review invitation for ${incident.id} could not be written: ` +
-        `${result.error?.message ?? 'no output'} (time zone ${timeZone}).`,
+        `${result.error?.message ?? 'no output'} (time zone ${timeZone}).${who}`,
     );
   }
   return result.value;

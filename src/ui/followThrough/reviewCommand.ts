@@ -39,7 +39,9 @@ export interface ReviewScheduled {
   note?: string;
 }
 
-/** Thrown for a `start` argument that is not a time. */
+const PAST_START = 'a review is proposed for a time still to come.';
+
+/** Thrown for a `start` argument that is not a time, or one that has passed. */
 export class ReviewStartError extends Error {
   override readonly name = 'ReviewStartError';
 }
@@ -69,6 +71,8 @@ export async function schedulePostmortemReview(
         `start "${argument.start}" is not a time: give an ISO 8601 instant ` +
           `(2026-12-04T13:00:00Z) or YYYY-MM-DD HH:mm in ${zone}.`,
       );
+    if (start.getTime() < Date.now())
+      throw new ReviewStartError(`start "${argument.start}" has passed: ${PAST_START}`);
   } else {
     const proposal = proposeReviewSlots({
       resolvedAt: incident.resolvedAt ?? new Date().toISOString(),
@@ -163,8 +167,11 @@ async function pickSlot(
     title: `Review start, on the team's clock (${zone})`,
     value: slots[0] ? formatTime(slots[0].start, zone) : '',
     prompt: 'YYYY-MM-DD HH:mm',
-    validateInput: (value) =>
-      parseReviewStart(value, zone) ? undefined : 'Write the start as YYYY-MM-DD HH:mm.',
+    validateInput: (value) => {
+      const start = parseReviewStart(value, zone);
+      if (!start) return 'Write the start as YYYY-MM-DD HH:mm.';
+      return start.getTime() < Date.now() ? `That time has passed: ${PAST_START}` : undefined;
+    },
   });
   return typed ? parseReviewStart(typed, zone) : undefined;
 }

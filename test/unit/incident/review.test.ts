@@ -137,6 +137,24 @@ describe('the review invitation (.ics)', () => {
     assert.deepEqual(attendees.invalid, ['not an address']);
   });
 
+  it('sets aside an address the calendar cannot carry, naming it, and invites the rest', () => {
+    const mixed = reviewAttendees(incident, [
+      'émile@exämple.com',
+      'Émile <emile@example.com>',
+      'ops@freelms',
+    ]);
+    assert.deepEqual(mixed.invalid, ['émile@exämple.com', 'ops@freelms']);
+    assert.ok(mixed.invited.some((invitee) => invitee.email === 'emile@example.com'));
+    const ics = renderReviewInvitation({
+      incident,
+      start: new Date('2026-12-04T13:00:00.000Z'),
+      durationMinutes: 60,
+      attendees: mixed,
+      timeZone: 'UTC',
+    });
+    assert.match(ics, /mailto:emile@example\.com/);
+  });
+
   const parse = (ics: string) => {
     const calendar = new ICAL.Component(ICAL.parse(ics));
     const vevents = calendar.getAllSubcomponents('vevent');
