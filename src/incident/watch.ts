@@ -93,15 +93,35 @@ export function reportedProblems(watch: WatchState): Set<string> {
 }
 
 /**
- * The problems that are regressions to report now: those not reported yet during this watch.
- * Each distinct problem is reported once per watch, so a service that stays broken (or flaps)
- * does not write the same regression every round; the first report already offered to reopen
- * mitigation, which ends the watch. A new watch starts with nothing reported.
+ * The problems that are regressions to report now: those not reported yet during this watch,
+ * found by a round that follows one that saw nothing broken (`stillBroken` false). Each distinct
+ * problem is reported once per watch, so a service that stays broken (or flaps) does not write
+ * the same regression every round; the first report already offered to reopen mitigation, which
+ * ends the watch. What the rounds find while the service stays broken is the same regression
+ * seen further (health DOWN first, its pods crash-looping a round later), not another one. A new
+ * watch starts with nothing reported.
  */
 export function newRegressions(
   watch: WatchState,
   problems: readonly WatchProblem[],
+  stillBroken = false,
 ): WatchProblem[] {
+  if (stillBroken) return [];
+  return unreported(watch, problems);
+}
+
+/**
+ * Whether the rounds of this window have found something broken since `brokenSince` and the
+ * journal already holds that regression: a regression that could not be journaled yet (the
+ * journal was locked) is not "still broken", so the next round reports it.
+ */
+export function isStillBroken(watch: WatchState, progress: WatchProgress | undefined): boolean {
+  const reportedAt = watch.regressions.at(-1)?.at;
+  const since = progress?.brokenSince;
+  return since !== undefined && reportedAt !== undefined && reportedAt >= since;
+}
+
+function unreported(watch: WatchState, problems: readonly WatchProblem[]): WatchProblem[] {
   const reported = reportedProblems(watch);
   return problems.filter((problem) => !reported.has(problem.key));
 }
@@ -161,6 +181,8 @@ export interface WatchProgress {
   lastCheckAt?: string;
   /** What the last round found broken. */
   lastProblems: WatchProblem[];
+  /** When the rounds started finding something broken, without a clean round since. */
+  brokenSince?: string;
   /** What the last round could not check. */
   lastUnmeasured: string[];
 }

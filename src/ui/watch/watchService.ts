@@ -7,6 +7,7 @@ import type { IncidentStore } from '../../incident/store';
 import {
   endEvent,
   isEndDue,
+  isStillBroken,
   newRegressions,
   problemsOf,
   regressionEvent,
@@ -196,8 +197,13 @@ export class WatchService implements vscode.Disposable {
           observation.unmeasured.push(...seen.unmeasured);
         }
         const problems = problemsOf(observation);
+        // Broken since a regression already journaled: what this round adds is the same one.
+        const stillBroken = isStillBroken(
+          incident.watch!,
+          this.progressByWatch.get(incident.watch!.id),
+        );
         this.record(incident, problems, observation.unmeasured);
-        if (newRegressions(incident.watch!, problems).length > 0)
+        if (newRegressions(incident.watch!, problems, stillBroken).length > 0)
           await this.report(incident, problems);
       }
     } catch (error) {
@@ -221,6 +227,8 @@ export class WatchService implements vscode.Disposable {
     if (problems.length > 0) progress.checksFailing += 1;
     else progress.checksOk += 1;
     progress.lastCheckAt = this.now().toISOString();
+    if (problems.length === 0) progress.brokenSince = undefined;
+    else progress.brokenSince ??= progress.lastCheckAt;
     progress.lastProblems = problems;
     progress.lastUnmeasured = unmeasured;
     this.progressByWatch.set(id, progress);

@@ -7,6 +7,7 @@ import {
   countdown,
   endEvent,
   isEndDue,
+  isStillBroken,
   needsEarlyReason,
   newRegressions,
   problemsOf,
@@ -164,6 +165,33 @@ describe('the monitoring watch', () => {
       const after = watched(30, [ev(22, event)]).incident;
       assert.deepEqual(newRegressions(after.watch!, [down]), [], 'the same problem again');
       assert.deepEqual(newRegressions(after.watch!, [down, pods]), [pods], 'a new problem');
+    });
+
+    it('takes what the rounds find while the service stays broken as the regression already reported', () => {
+      const down = { key: 'health', text: 'health DOWN (HTTP 503) at x' };
+      const pods = { key: 'pods:api-gateway', text: 'api-gateway: 3 pods failing' };
+      const { incident } = watched(30);
+      const progress = (brokenSince?: string) => ({
+        checksOk: 3,
+        checksFailing: 1,
+        lastProblems: [down],
+        lastUnmeasured: [],
+        ...(brokenSince ? { brokenSince } : {}),
+      });
+      // 10:22 health went DOWN and was journaled; 10:23 the pods are crash-looping as well.
+      const after = watched(30, [
+        { ...ev(22, regressionEvent(incident.watch!, [down])), at: iso(22, 1) },
+      ]).incident;
+      const stillBroken = isStillBroken(after.watch!, progress(iso(22)));
+      assert.equal(stillBroken, true);
+      assert.deepEqual(newRegressions(after.watch!, [down, pods], stillBroken), []);
+
+      // The journal was locked at 10:22, so nothing was written: 10:23 reports the regression.
+      assert.equal(isStillBroken(incident.watch!, progress(iso(22))), false);
+      // A clean round in between: the pods crashing at 10:40 are a regression of their own.
+      assert.equal(isStillBroken(after.watch!, progress(iso(40))), false);
+      assert.equal(isStillBroken(after.watch!, progress()), false);
+      assert.deepEqual(newRegressions(after.watch!, [down, pods], false), [pods]);
     });
 
     it('starts a new watch with nothing reported, so a regression after the fix is reported again', () => {
