@@ -7,6 +7,7 @@ import {
   type ItemState,
   type PhaseKind,
 } from './checklist';
+import { redact } from '../common/log';
 import type { Incident } from './model';
 import { repairMojibake } from './mojibake';
 import { parseRunbook } from './runbook';
@@ -96,10 +97,11 @@ export function defaultRunbookNote(incident: Incident, open: readonly ItemState[
 
 /**
  * The HTML comment put under the phase's heading: `<!-- FreeLMS <id>, <date>: <note> -->`,
- * on one line, with no `--` inside (which would end or break the comment).
+ * on one line, with no `--` inside (which would end or break the comment) and no secret.
  */
 export function runbookComment(incidentId: string, date: string, note: string): string {
-  const safe = note.replace(/\s+/g, ' ').replace(/-{2,}/g, '—').replace(/-?>$/, '').trim();
+  // The runbook is a team file kept in git: a token pasted into the note stays out of it.
+  const safe = redact(note).replace(/\s+/g, ' ').replace(/-{2,}/g, '—').replace(/-?>$/, '').trim();
   return `<!-- FreeLMS ${incidentId}, ${date}: ${safe} -->`;
 }
 

@@ -57,6 +57,16 @@ describe('a note for the runbook’s author under the phase the incident found l
     assert.equal(after.replace(`${comment}\n`, ''), team, 'nothing else changes');
   });
 
+  it('keeps a token or password pasted into the note out of the runbook', () => {
+    const comment = runbookComment(
+      '2026-12-03-api-gateway-down',
+      '2026-12-03',
+      'rotated xoxb-123456789012-abcdefghijkl and password=hunter22',
+    );
+    assert.ok(!/abcdefghijkl|hunter22/.test(comment), comment);
+    assert.match(comment, /rotated xoxb-\*\*\* and password=\*\*\*/);
+  });
+
   it('adds a line when the heading is the file’s last line', () => {
     const markdown = '### Phase 1: Detection\n1. Acknowledge alert\n### Phase 2: Triage';
     const heading = findPhaseHeading(phaseHeadings(`${markdown}\n1. Identify scope\n`), 'Triage')!;
