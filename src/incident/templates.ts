@@ -22,11 +22,13 @@ function escapeSlack(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-type Row = [label: string | undefined, value: string, raw?: 'raw'];
+/** A line of a message; a row whose value is undefined (nothing known) is left out. */
+type Row = [label: string | undefined, value: string | undefined, raw?: 'raw'];
 
 function lines(options: TemplateOptions, rows: Row[]): string {
   const slack = options.format === 'slack';
   return rows
+    .filter((row): row is [string | undefined, string, 'raw'?] => row[1] !== undefined)
     .map(([label, value, raw]) => {
       const text = slack && !raw ? escapeSlack(value) : value;
       if (!label) return text;
@@ -126,8 +128,11 @@ export function resolutionMessage(incident: Incident, options: TemplateOptions):
   const followUps = incident.followUps.map((f) => f.text);
   const rows: Row[] = [
     ['Duration', durationText(incident)],
+    ['Resolution', incident.summary],
     ['Root cause', incident.rootCause ?? 'under investigation'],
     ['Impact', impactText(incident)],
+    // The runbook watches for 30 minutes first; the channel hears why it was cut short.
+    ['Resolved before the watch ended', incident.earlyResolutionReason],
     ['Follow-up', followUps.length > 0 ? followUps.join('; ') : 'postmortem within 48 hours'],
   ];
   if (incident.statusPage?.url) rows.push(['Status page', incident.statusPage.url]);

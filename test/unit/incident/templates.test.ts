@@ -114,6 +114,22 @@ describe('communication templates', () => {
     assert.doesNotMatch(resolutionMessage(gatewayOutage(), { format: 'slack' }), /Status page/);
   });
 
+  it('says what fixed it and, for a resolution before the watch ended, why', () => {
+    const incident = gatewayOutage();
+    const resolved = incident.events.find((e) => e.type === 'resolved')!;
+    const early = deriveIncident([
+      ...incident.events.filter((e) => e !== resolved),
+      {
+        ...resolved,
+        summary: 'Rolled back to revision 41',
+        earlyReason: 'the release window closes at 11:00',
+      } as never,
+    ]);
+    const text = resolutionMessage(early, { format: 'plain' });
+    assert.match(text, /\nDuration: .*\nResolution: Rolled back to revision 41\nRoot cause: /);
+    assert.match(text, /\nResolved before the watch ended: the release window closes at 11:00\n/);
+  });
+
   it('gives the date of the end too when the incident ran past midnight, and says under a minute', () => {
     const [declared] = gatewayOutage().events;
     const at = (iso: string) => ({ type: 'resolved', id: 'r', at: iso }) as never;
