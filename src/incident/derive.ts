@@ -150,7 +150,9 @@ function apply(incident: Incident, event: IncidentEvent): void {
     }
     case 'linked':
       if (event.service === 'pagerduty') {
-        incident.pagerduty = { incidentId: event.remoteId, url: event.url, number: event.name };
+        // The link is named as PagerDuty shows it, `#1044`; the number is kept without the `#`.
+        const number = event.name?.replace(/^#/, '');
+        incident.pagerduty = { incidentId: event.remoteId, url: event.url, number };
       } else if (event.service === 'statuspage') {
         incident.statusPage = { incidentId: event.remoteId, url: event.url };
       } else {

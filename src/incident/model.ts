@@ -404,6 +404,7 @@ export interface Incident {
   roles: Partial<Record<Role, string>>;
   /** Slack user ids of responders with a role, to invite to the channel. */
   responderSlackIds: string[];
+  /** The PagerDuty incident; `number` is the one PagerDuty shows as `#1044`, without the `#`. */
   pagerduty?: { incidentId: string; url?: string; number?: string };
   slack?: { channelId: string; channelName?: string; url?: string };
   statusPage?: { incidentId: string; url?: string };

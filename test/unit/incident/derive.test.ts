@@ -85,6 +85,14 @@ describe('incident state derived from the journal', () => {
         remoteId: 'C1',
         name: 'incident-2026-12-03-payments-failing',
       },
+      {
+        type: 'linked',
+        id: 'e15',
+        at: '2026-12-03T10:01:00.000Z',
+        service: 'pagerduty',
+        remoteId: 'PINC1',
+        name: '#1044',
+      },
     ];
     const incident = deriveIncident(events);
     assert.equal(incident.id, '2026-12-03-payments-failing');
@@ -105,6 +113,7 @@ describe('incident state derived from the journal', () => {
     assert.equal(incident.status, 'resolved');
     assert.equal(incident.rootCause, 'bad config in revision 7');
     assert.equal(incident.slack?.channelId, 'C1');
+    assert.deepEqual(incident.pagerduty, { incidentId: 'PINC1', url: undefined, number: '1044' });
   });
 
   it('refuses a journal that does not start with a declaration', () => {
