@@ -57,7 +57,9 @@ export function renderPostmortem(incident: Incident, options: PostmortemOptions)
   );
   out.push(`- Users impacted: ${incident.usersImpacted ?? 'not recorded'}`);
   out.push(`- Data at risk: ${incident.dataAtRisk ?? 'not recorded'}`);
-  if (incident.impact) out.push(`- ${incident.impact}`);
+  // Resolve offers the users impacted as the impact: accepted as it is, it is said once.
+  if (incident.impact && incident.impact.trim() !== incident.usersImpacted?.trim())
+    out.push(`- Impact: ${incident.impact}`);
   // What customers were told, for the authors to check the postmortem against.
   if (incident.statusPage)
     out.push(

@@ -30,6 +30,21 @@ describe('postmortem', () => {
     );
   });
 
+  it('states the impact given at resolution once, and not again when it is the users impacted', () => {
+    const resolvedWith = (impact: string) => {
+      const events = gatewayOutage().events.map((event) =>
+        event.type === 'resolved' ? { ...event, impact } : event,
+      );
+      return renderPostmortem(deriveIncident(events), { timeZone: 'UTC' });
+    };
+    const accepted = resolvedWith('all learners (~12,000)');
+    assert.equal(accepted.split('all learners (~12,000)').length - 1, 1, accepted);
+    assert.match(
+      resolvedWith('72 minutes of 502s for every learner'),
+      /\n- Users impacted: all learners \(~12,000\)\n- Data at risk: no\n- Impact: 72 minutes of 502s for every learner\n/,
+    );
+  });
+
   it('gives the times and the durations to acknowledge, mitigate and resolve', () => {
     assert.match(doc, /^# Postmortem: API gateway down\n/);
     assert.match(doc, /\| Detected \| 2026-12-03 10:58 \(Europe\/Berlin\) \|/);
