@@ -217,5 +217,15 @@ describe('resolution: Verify Fix against the declaration baseline, and the smoke
       assert.match(result.message, /freelms\.smokeTests\.command/);
       assert.equal((await smokeRuns()).length, before, 'no smoke-test run recorded');
     });
+
+    it('names the command without the token set in it when its script is missing', async () => {
+      const result = await vscode.commands.executeCommand<SmokeTestsOutcome>(
+        Commands.runSmokeTests,
+        { incidentId, command: 'SMOKE_TOKEN=abc123secret ./integration-tests/missing.sh' },
+      );
+      assert.equal(result.outcome, 'notRun');
+      assert.ok(!result.message.includes('abc123secret'), result.message);
+      assert.match(result.message, /SMOKE_TOKEN=\*\*\* \.\/integration-tests\/missing\.sh/);
+    });
   });
 });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import * as vscode from 'vscode';
 
+import { redact } from '../../common/log';
 import type { CheckRanEvent, NewEvent } from '../../incident/model';
 import {
   checkScript,
@@ -160,9 +161,11 @@ export async function runSmokeTests(
   const cwd = a.cwd ?? (folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined);
 
   const notRun = (outcome: Extract<SmokeTestsOutcome, { outcome: 'notRun' }>) => {
-    deps.log.warn(`smoke tests not run: ${outcome.message}`);
-    showError(outcome.message, SETTING);
-    return outcome;
+    // The command is shown back: a token set in it (`SMOKE_TOKEN=…`) is not.
+    const said = { ...outcome, message: redact(outcome.message) };
+    deps.log.warn(`smoke tests not run: ${said.message}`);
+    showError(said.message, SETTING);
+    return said;
   };
   if (!cwd) {
     return notRun({
