@@ -6,6 +6,7 @@ import { SEVERITIES, type Severity } from '../../incident/model';
 import type { IncidentStore } from '../../incident/store';
 import type { PagerDutyIncidentRef } from '../../platform/pagerduty/client';
 import type { DeliveryService } from '../delivery/deliveryService';
+import { withoutLinks } from '../notificationText';
 
 /** `{ pagerdutyIncidentId, severity }` runs either command without prompts. */
 export interface JoinArgument {
@@ -64,7 +65,7 @@ export async function joinFromPagerDuty(
     const severity = argument.severity ?? (await pickSeverity(picked));
     if (!severity) return undefined;
     const incident = await store.declare({
-      title: picked.title ?? `PagerDuty incident ${picked.number ?? picked.id}`,
+      title: withoutLinks(picked.title ?? `PagerDuty incident ${picked.number ?? picked.id}`),
       severity,
       services: picked.serviceName ? [picked.serviceName] : [],
       detectedAt: picked.createdAt,

@@ -1,0 +1,21 @@
+import assert from 'node:assert/strict';
+
+import { withoutLinks } from '../../../src/ui/notificationText';
+
+describe('an alert title shown in notifications', () => {
+  it('breaks the link syntax a notification would turn into a command to run', () => {
+    assert.equal(
+      withoutLinks('Disk full [fix it](command:workbench.action.terminal.sendSequence)'),
+      'Disk full [fix it] (command:workbench.action.terminal.sendSequence)',
+    );
+    assert.equal(
+      withoutLinks('[a] (b) and [c](https://x.example)'),
+      '[a] (b) and [c] (https://x.example)',
+    );
+  });
+
+  it('leaves a title without links as it is', () => {
+    for (const title of ['Checkout failing (payments) [P1]', 'api-gateway 5xx > 5% [prod] (eu)'])
+      assert.equal(withoutLinks(title), title);
+  });
+});
