@@ -7,6 +7,7 @@
 import {
   checkFollowUp,
   FollowUpInputError,
+  sameFollowUpText,
   type FollowUpInput,
 } from '../../src/incident/followUpInput';
 import type {
@@ -32,6 +33,8 @@ interface Draft extends Partial<Report> {
 
 const vscode = acquireVsCodeApi<Draft>();
 let draft: Draft = vscode.getState() ?? {};
+/** The incident's follow-ups as the extension last sent them. */
+let recorded: FollowUpRow[] = [];
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const fields = ['usersImpacted', 'impact', 'summary', 'rootCause'] as const;
 const pendingFields = { text: 'newFollowUp', owner: 'newOwner', due: 'newDue' } as const;
@@ -148,7 +151,10 @@ function renderAdded(): void {
   );
 }
 
-/** Checks the typed follow-up where it is typed, by the rules Add Follow-up applies. */
+/**
+ * Checks the typed follow-up where it is typed, by the rules Add Follow-up applies, and refuses
+ * one the incident has already (the same text, case and final punctuation aside).
+ */
 function addPending(): void {
   let checked: FollowUpInput | undefined;
   let error: [string, string] | undefined;
@@ -157,6 +163,12 @@ function addPending(): void {
   } catch (problem) {
     if (!(problem instanceof FollowUpInputError)) throw problem;
     error = [pendingFields[problem.field], problem.message];
+  }
+  const typed = checked?.text;
+  const texts = [...recorded, ...(draft.newFollowUps ?? [])].map((followUp) => followUp.text);
+  if (typed !== undefined && texts.some((text) => sameFollowUpText(text, typed))) {
+    error = [pendingFields.text, `"${typed}" is a follow-up already.`];
+    checked = undefined;
   }
   for (const id of Object.values(pendingFields))
     $(id).setAttribute('aria-invalid', String(error?.[0] === id));
@@ -195,7 +207,8 @@ window.addEventListener('message', (event: MessageEvent<ToReport>) => {
   if (message.type === 'init') {
     $('incident').textContent = `${message.incidentId}: ${message.title}`;
     fill({ ...message.report, ...draft });
-    renderFollowUps(message.followUps);
+    recorded = message.followUps;
+    renderFollowUps(recorded);
     renderAdded();
     $('deadline').textContent = message.deadline ? `Post-incident steps ${message.deadline}.` : '';
   } else if (message.type === 'saved') {

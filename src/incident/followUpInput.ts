@@ -66,3 +66,14 @@ export function checkFollowUp(input: FollowUpInput): FollowUpInput {
 export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
+
+/** Texts compared the way a reader would: case, spacing and final punctuation aside. */
+export function sameFollowUpText(a: string, b: string): boolean {
+  return comparable(a) === comparable(b);
+}
+
+function comparable(text: string): string {
+  return oneLine(text)
+    .toLowerCase()
+    .replace(/[\s.;:,!]+$/, '');
+}

@@ -4,20 +4,15 @@ import { gfmTaskListItemFromMarkdown } from 'mdast-util-gfm-task-list-item';
 import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
 
 import { formatTime } from './describe';
-import { checkFollowUp, FollowUpInputError, oneLine, type FollowUpInput } from './followUpInput';
+import {
+  checkFollowUp,
+  FollowUpInputError,
+  oneLine,
+  sameFollowUpText,
+  type FollowUpInput,
+} from './followUpInput';
 import type { FollowUp, FollowUpAddedEvent, Incident } from './model';
 import { followUpDeadline } from './timers';
-
-/** Texts compared the way a reader would: case, spacing and final punctuation aside. */
-export function sameFollowUpText(a: string, b: string): boolean {
-  return comparable(a) === comparable(b);
-}
-
-function comparable(text: string): string {
-  return oneLine(text)
-    .toLowerCase()
-    .replace(/[\s.;:,!]+$/, '');
-}
 
 /** Every text ever added to the journal, removed ones included, so nothing comes back twice. */
 function addedTexts(incident: Incident): string[] {

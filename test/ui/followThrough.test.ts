@@ -82,7 +82,7 @@ describe('after the incident, as the responders see it', function () {
     await page.screenshot({ path: join(SCREENSHOTS, 'post-incident-checklist.png') });
   });
 
-  it('adds a follow-up with owner and due date in the report form, refusing a day that does not exist', async () => {
+  it('adds a follow-up with owner and due date in the report form, refusing a day that does not exist, two owners and a repeat', async () => {
     const { page } = workbench;
     await runCommand(page, 'FreeLMS: Open Incident Report');
     const { frame: form } = await webviewTitled(page, 'Report: Course pages time out');
@@ -101,10 +101,25 @@ describe('after the incident, as the responders see it', function () {
     await page.screenshot({ path: join(SCREENSHOTS, 'report-follow-up-bad-date.png') });
 
     await form.locator('#newDue').fill('2030-02-03');
+    await form.locator('#newOwner').fill('Sam, Lee');
+    await form.locator('#addFollowUp').click();
+    assert.match((await form.locator('#newFollowUp-error').textContent()) ?? '', /one owner/);
+    assert.equal(await form.locator('#newOwner').getAttribute('aria-invalid'), 'true');
+
+    await form.locator('#newOwner').fill('@sam');
     await form.locator('#addFollowUp').click();
     await form
       .locator('#added li', { hasText: 'Load-test course-service before releases' })
       .waitFor();
+    // The same follow-up typed again, as a tired responder does, is refused where it is typed.
+    await form.locator('#newFollowUp').fill('load-test course-service before releases.');
+    await form.locator('#addFollowUp').click();
+    assert.match(
+      (await form.locator('#newFollowUp-error').textContent()) ?? '',
+      /is a follow-up already/,
+    );
+    assert.equal(await form.locator('#added li').count(), 1);
+    await form.locator('#newFollowUp').fill('');
     await form
       .locator('#followUps li', { hasText: 'Added by mistake' })
       .getByRole('button', { name: 'Remove' })

@@ -1,3 +1,4 @@
+import { sameFollowUpText } from '../../incident/followUpInput';
 import type { Incident, NewEvent } from '../../incident/model';
 import type { Report } from './protocol';
 
@@ -5,7 +6,8 @@ import type { Report } from './protocol';
  * The journal events a saved report makes: one `scope.updated` with only the fields that
  * changed, a `followup.added` per new follow-up (with its owner and due date when given), a
  * `followup.done` per one newly ticked and a `followup.removed` per one removed. Saving an
- * unchanged report writes nothing; a follow-up removed in another window is not removed twice.
+ * unchanged report writes nothing; a follow-up removed in another window is not removed twice,
+ * and one the incident has already is not added again.
  */
 export function reportEvents(incident: Incident, report: Report, by: string): NewEvent[] {
   const events: NewEvent[] = [];
@@ -28,7 +30,12 @@ export function reportEvents(incident: Incident, report: Report, by: string): Ne
     set(key);
   if (changed) events.push(scope);
 
+  // A follow-up the incident has (or this save adds) already is not added again: a form saved
+  // twice, or the same line typed in two windows.
+  const texts = incident.followUps.map((followUp) => followUp.text);
   for (const { text, owner, due } of report.newFollowUps) {
+    if (texts.some((known) => sameFollowUpText(known, text))) continue;
+    texts.push(text);
     events.push({
       type: 'followup.added',
       text,

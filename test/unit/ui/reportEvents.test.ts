@@ -73,6 +73,22 @@ describe('the incident report saved to the timeline', () => {
     ]);
   });
 
+  it('does not add a follow-up the incident has already, nor the same one twice', () => {
+    const written = reportEvents(
+      incident,
+      {
+        ...unchanged,
+        newFollowUps: [
+          { text: 'alert on webhook latency.', owner: '', due: '' },
+          { text: 'Raise the timeout', owner: '', due: '' },
+          { text: 'Raise the timeout!', owner: 'Lee', due: '' },
+        ],
+      },
+      'dana',
+    );
+    assert.deepEqual(written, [{ type: 'followup.added', text: 'Raise the timeout', by: 'dana' }]);
+  });
+
   it('gives the root cause to the incident, and so to the postmortem', () => {
     const [scope] = reportEvents(incident, { ...unchanged, rootCause: 'Webhook timeout' }, 'dana');
     const after = deriveIncident([
