@@ -270,4 +270,22 @@ describe('the monitoring watch against the sandbox', function () {
     assert.equal((await store.get(id))!.status, 'resolved');
     assert.equal(resolved!.earlyReason, undefined);
   });
+
+  it('resolves once when two responders resolve at the same moment, the second told it was done', async () => {
+    const id = await declare('Resolved from two windows');
+    const resolve = (summary: string) =>
+      vscode.commands.executeCommand<string | undefined>(Commands.resolveIncident, {
+        incidentId: id,
+        summary,
+        rootCause: 'A stuck connection pool',
+      });
+    const results = await Promise.all([resolve('Restarted the pods'), resolve('Rolled back')]);
+    assert.deepEqual(
+      results.filter((result) => result === id),
+      [id],
+      'one of the two resolved it',
+    );
+    const resolved = await eventsOf(id, 'resolved');
+    assert.equal(resolved.length, 1, resolved.map((event) => event.summary).join(' | '));
+  });
 });

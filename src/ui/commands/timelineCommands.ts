@@ -2,16 +2,22 @@ import { userInfo } from 'node:os';
 
 import * as vscode from 'vscode';
 
+import { appendOnce } from '../../incident/appendOnce';
+import { formatTime } from '../../incident/describe';
 import {
   ROLE_TITLES,
   SEVERITIES,
+  type Incident,
   type IncidentStatus,
+  type NewEvent,
+  type ResolvedEvent,
   type Role,
   type Severity,
 } from '../../incident/model';
 import type { IncidentStore } from '../../incident/store';
 import { RESPONSE_TARGET_TEXT } from '../../incident/timers';
 import { countdown, needsEarlyReason } from '../../incident/watch';
+import { timeZone } from '../settings';
 import { monitoringEvent, watchSettings } from '../watch/watchSettings';
 import { resolveIncident, type IncidentArgument } from './pickIncident';
 
@@ -236,15 +242,64 @@ export async function resolveIncidentCommand(store: IncidentStore, argument?: Re
       })))
     : undefined;
   if (early && !earlyReason?.trim()) return undefined;
-  await store.append(incident.id, {
+  const resolution = {
     type: 'resolved',
     summary: summary.trim() || undefined,
     rootCause: rootCause.trim() || undefined,
     impact: impact.trim() || undefined,
     earlyReason: earlyReason?.trim(),
     by: me(),
-  });
+  } satisfies NewEvent;
+  // Decided on the journal as it is now, under the incident's lock: another window may have
+  // resolved it while these prompts were open, and Slack and PagerDuty hear of one resolution.
+  const { written, incident: now } = await appendOnce(store, incident.id, (fresh) =>
+    fresh.status === 'resolved' ? [] : [resolution],
+  );
+  if (written.length === 0) {
+    offerAsNote(store, now ?? incident, resolution);
+    return undefined;
+  }
   return incident.id;
+}
+
+/**
+ * The incident was resolved elsewhere first: says by whom and when, and offers to keep what was
+ * typed here as a timeline note instead of a second resolution.
+ */
+function offerAsNote(
+  store: IncidentStore,
+  incident: Incident,
+  resolution: Extract<NewEvent, { type: 'resolved' }>,
+): void {
+  const first = incident.events.find((event): event is ResolvedEvent => event.type === 'resolved');
+  const who = first?.by ? ` by ${first.by}` : '';
+  const when = first ? ` at ${formatTime(first.at, timeZone(), 'HH:mm')}` : '';
+  const typed = [
+    resolution.summary,
+    resolution.rootCause && `root cause: ${resolution.rootCause}`,
+    resolution.impact && `impact: ${resolution.impact}`,
+  ].filter(Boolean);
+  const actions = typed.length ? ['Add Mine as a Note'] : [];
+  void vscode.window
+    .showWarningMessage(
+      `${incident.id} was resolved${who}${when} while you were resolving it: yours was not ` +
+        'recorded or sent.',
+      ...actions,
+    )
+    .then((choice) =>
+      choice
+        ? store.append(incident.id, {
+            type: 'note',
+            text: `Resolution also given: ${typed.join('; ')}`,
+            by: resolution.by,
+          })
+        : undefined,
+    )
+    .then(undefined, (error: unknown) => {
+      void vscode.window.showErrorMessage(
+        `The note was not added to ${incident.id}: ${(error as Error).message}`,
+      );
+    });
 }
 
 function resolveDetail(status: IncidentStatus, left: string): string {
