@@ -6,12 +6,45 @@ import type { TimerConfig } from '../incident/timers';
 import { DEFAULT_WORKING_HOURS } from '../incident/timers';
 import { SETTINGS_SECTION } from './ids';
 
-/** The team's time zone: the setting, else this machine's. */
+/** The setting's value last warned about, so a wrong zone is said once, not on every redraw. */
+let warnedZone: string | undefined;
+
+/**
+ * The team's time zone: the setting, else this machine's. A name that is no IANA time zone
+ * (`Europe/Atlantis`) would break every time on the timeline; this machine's zone is used
+ * instead and the user is told once which setting to fix.
+ */
 export function timeZone(): string {
+  const setting = `${SETTINGS_SECTION}.severity.timeZone`;
   const configured = vscode.workspace
     .getConfiguration(SETTINGS_SECTION)
-    .get<string>('severity.timeZone', '');
-  return configured || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+    .get<string>('severity.timeZone', '')
+    .trim();
+  const machine = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  if (!configured) return machine;
+  if (isTimeZone(configured)) return configured;
+  if (warnedZone !== configured) {
+    warnedZone = configured;
+    void vscode.window
+      .showWarningMessage(
+        `${setting} is "${configured}", which is not a time zone (IANA names such as ` +
+          `Europe/Berlin): times are shown in ${machine}, this machine's zone.`,
+        'Open Settings',
+      )
+      .then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', setting);
+      });
+  }
+  return machine;
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Working hours and escalation contacts, as the incident timers take them. */

@@ -153,6 +153,30 @@ describe('after the incident: follow-ups, their export, the review invitation an
     );
   });
 
+  it('writes times in this machine’s zone when the time zone setting names no zone', async () => {
+    const config = () => vscode.workspace.getConfiguration('freelms');
+    await config().update(
+      'severity.timeZone',
+      'Europe/Atlantis',
+      vscode.ConfigurationTarget.Workspace,
+    );
+    try {
+      const path = await vscode.commands.executeCommand<string>(Commands.exportFollowUps, {
+        incidentId,
+        target: 'markdown',
+      });
+      const markdown = await readFile(path, 'utf8');
+      const machine = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      assert.match(
+        markdown,
+        new RegExp(`resolved \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} \\(${machine}\\)`),
+      );
+      assert.doesNotMatch(markdown, /Atlantis/);
+    } finally {
+      await config().update('severity.timeZone', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('adds a follow-up the authors write into the saved postmortem, once', async () => {
     const written = await vscode.commands.executeCommand<{ path: string }>(
       Commands.generatePostmortem,
