@@ -120,7 +120,8 @@ export class DeclarePanel implements vscode.Disposable {
       });
     } else if (message.type === 'cancel') {
       this.panel.dispose();
-    } else if (!this.submitting) {
+    } else if (!this.submitting && !this.declared) {
+      // One form declares one incident, whatever the page sends after it did.
       await this.submit(message.form);
     }
   }
