@@ -188,6 +188,13 @@ function reportResult(result: GitHubExportResult, account: string): void {
     void vscode.window.showInformationMessage(`${parts.join('; ')}.`);
     return;
   }
+  if (result.failed.every((f) => f.error.kind === 'cancelled')) {
+    void vscode.window.showWarningMessage(
+      `${parts.join('; ')}; cancelled with ${result.failed.length} not opened yet: export ` +
+        'again to open them.',
+    );
+    return;
+  }
   const failed = result.failed.map((f) => `"${f.text}": ${f.error.message}`).join('; ');
   showError(
     `${parts.join('; ')}; ${result.failed.length} failed (export again to retry them): ${failed}`,
@@ -213,8 +220,17 @@ function githubProblem(error: GitHubError, account: string, apiUrl: string): str
         `GitHub has no repository ${error.repository} that ${account} can see (404). Check ` +
         "freelms.followUps.githubRepository (or the origin remote) and the account's access."
       );
-    case 'rateLimited':
-      return `GitHub's rate limit for ${account} is used up: export again later. Nothing was opened twice.`;
+    case 'rateLimited': {
+      const wait = error.retryAfterMs;
+      const when =
+        wait === undefined ? 'later' : `in ${Math.max(1, Math.ceil(wait / 60_000))} min or more`;
+      return (
+        `GitHub's rate limit for ${account} is used up (${error.status}): export again ${when}. ` +
+        'Nothing was opened twice.'
+      );
+    }
+    case 'cancelled':
+      return `Export to ${error.repository} cancelled before any issue was opened.`;
     case 'network':
       return (
         `GitHub at ${apiUrl} could not be reached: ${error.message}. ` +

@@ -34,6 +34,7 @@ const STOPS_THE_EXPORT = new Set([
   'notFound',
   'rateLimited',
   'network',
+  'cancelled',
 ]);
 
 /**

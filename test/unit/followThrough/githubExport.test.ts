@@ -56,14 +56,23 @@ describe('follow-ups opened as GitHub issues (against the sandbox’s GitHub)', 
   });
 
   /** Runs an export the way the command does, journaling into `events`. */
-  async function run(events: IncidentEvent[], token: string = session.accessToken) {
+  async function run(
+    events: IncidentEvent[],
+    token: string = session.accessToken,
+    options: { timeoutMs?: number; signal?: AbortSignal } = {},
+  ) {
     const appended: NewEvent[] = [];
     const result = await exportToGitHub({
       incident: deriveIncident(events),
-      client: new GitHubClient({ baseUrl: sandbox.endpoints.github, token }),
+      client: new GitHubClient({
+        baseUrl: sandbox.endpoints.github,
+        token,
+        timeoutMs: options.timeoutMs,
+      }),
       repository,
       by: 'dana',
       postmortemLink: 'postmortems/2026-12-03-payments-failing.md',
+      signal: options.signal,
       append: async (event) => {
         appended.push(event);
         events.push({ ...event, id: `j${events.length}`, at: at(60) } as IncidentEvent);
@@ -178,6 +187,70 @@ describe('follow-ups opened as GitHub issues (against the sandbox’s GitHub)', 
     assert.deepEqual(
       result.created.map((c) => c.followUpId),
       ['f4'],
+    );
+  });
+
+  it('journals no link when the answer to an opened issue is cut, and the next export links it', async () => {
+    const events = journal();
+    sandbox.faults.addSpec('github:POST /repos/*/*/issues:cut=20:times=1');
+    const { result, appended } = await run(events);
+    assert.deepEqual(
+      result.failed.map((f) => [f.followUpId, f.error.kind]),
+      [['f1', 'unreadable']],
+    );
+    assert.match(result.failed[0]!.error.message, /may have been opened/);
+    assert.ok(
+      appended.every((e) => e.type === 'followup.linked' && e.url),
+      'no link without a url',
+    );
+    assert.equal(sandbox.state.github.issues.length, 2, 'both were opened');
+
+    const again = await run(events);
+    assert.deepEqual(
+      again.result.skipped.filter((s) => s.reason === 'found').map((s) => s.followUpId),
+      ['f1'],
+    );
+    assert.equal(sandbox.state.github.issues.length, 2, 'and neither twice');
+  });
+
+  it('says the list of issues could not be read when its answer is cut, opening nothing', async () => {
+    const events = journal();
+    await run(events);
+    // The links were lost, so the next export reads the list to find the issues again.
+    const lost = events.filter((e) => e.type !== 'followup.linked');
+    sandbox.faults.addSpec('github:GET /repos/*/*/issues:cut=30:times=1');
+    await assert.rejects(
+      run(lost),
+      (error: unknown) => error instanceof GitHubError && error.kind === 'unreadable',
+    );
+    assert.equal(sandbox.state.github.issues.length, 2, 'nothing opened a second time');
+  });
+
+  it('takes a 403 with Retry-After as the secondary rate limit, with its wait, not as no access', async () => {
+    sandbox.faults.addSpec('github:POST /repos/*/*/issues:403:retry-after=60:times=1');
+    await assert.rejects(run(journal()), (error: unknown) => {
+      assert.ok(error instanceof GitHubError);
+      assert.equal(error.kind, 'rateLimited');
+      assert.equal(error.retryAfterMs, 60_000);
+      return true;
+    });
+  });
+
+  it('gives up on a GitHub that does not answer, and tells a cancel from a network failure', async () => {
+    sandbox.faults.addSpec('github:GET /repos/*/*/issues:timeout:times=1');
+    await assert.rejects(run(journal(), undefined, { timeoutMs: 300 }), (error: unknown) => {
+      assert.ok(error instanceof GitHubError);
+      assert.equal(error.kind, 'network');
+      assert.match(error.message, /no answer within 0\.3 s/);
+      return true;
+    });
+
+    sandbox.faults.addSpec('github:GET /repos/*/*/issues:timeout:times=1');
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 100);
+    await assert.rejects(
+      run(journal(), undefined, { signal: stop.signal }),
+      (error: unknown) => error instanceof GitHubError && error.kind === 'cancelled',
     );
   });
 });
