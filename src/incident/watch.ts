@@ -93,13 +93,13 @@ export function reportedProblems(watch: WatchState): Set<string> {
 }
 
 /**
- * The problems that are regressions to report now: those not reported yet during this watch,
- * found by a round that follows one that saw nothing broken (`stillBroken` false). Each distinct
- * problem is reported once per watch, so a service that stays broken (or flaps) does not write
- * the same regression every round; the first report already offered to reopen mitigation, which
- * ends the watch. What the rounds find while the service stays broken is the same regression
- * seen further (health DOWN first, its pods crash-looping a round later), not another one. A new
- * watch starts with nothing reported.
+ * The problems that are regressions to report now: those not reported yet during this watch.
+ * Each distinct problem is reported once per watch, so a service that stays broken (or flaps)
+ * does not write the same regression every round; the first report already offered to reopen
+ * mitigation, which ends the watch. While the service is `stillBroken` (see `isStillBroken`),
+ * what the rounds find is the regression already reported, seen further (health DOWN first,
+ * its pods crash-looping a round later), and nothing is new. A new watch starts with nothing
+ * reported.
  */
 export function newRegressions(
   watch: WatchState,
@@ -107,7 +107,8 @@ export function newRegressions(
   stillBroken = false,
 ): WatchProblem[] {
   if (stillBroken) return [];
-  return unreported(watch, problems);
+  const reported = reportedProblems(watch);
+  return problems.filter((problem) => !reported.has(problem.key));
 }
 
 /**
@@ -119,11 +120,6 @@ export function isStillBroken(watch: WatchState, progress: WatchProgress | undef
   const reportedAt = watch.regressions.at(-1)?.at;
   const since = progress?.brokenSince;
   return since !== undefined && reportedAt !== undefined && reportedAt >= since;
-}
-
-function unreported(watch: WatchState, problems: readonly WatchProblem[]): WatchProblem[] {
-  const reported = reportedProblems(watch);
-  return problems.filter((problem) => !reported.has(problem.key));
 }
 
 /** The `watch.regressed` event for problems found in a running watch. */
