@@ -37,6 +37,7 @@ const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) 
 const form = $<HTMLFormElement>('declare');
 const textFields = [
   'title',
+  'publicTitle',
   'description',
   'usersImpacted',
   'commander',
@@ -54,6 +55,7 @@ function readForm(): DeclareForm {
   const checked = form.querySelector<HTMLInputElement>('input[name="severity"]:checked');
   return {
     title: value('title'),
+    publicTitle: value('publicTitle'),
     severity: (checked?.value ?? '') as DeclareForm['severity'],
     description: value('description'),
     affectedServices: state.form.affectedServices ?? [],

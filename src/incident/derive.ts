@@ -24,6 +24,7 @@ export function deriveIncident(events: readonly IncidentEvent[], source = 'journ
   const incident: Incident = {
     id: first.incidentId,
     title: first.title,
+    publicTitle: first.publicTitle,
     description: first.description,
     severity: first.severity,
     status: 'investigating',

@@ -58,6 +58,8 @@ export interface DeclaredEvent extends EventBase {
   type: 'declared';
   incidentId: string;
   title: string;
+  /** What customers read as the status page incident's name; the title when absent. */
+  publicTitle?: string;
   severity: Severity;
   description?: string;
   services: string[];
@@ -383,6 +385,8 @@ export interface FollowUp {
 export interface Incident {
   id: string;
   title: string;
+  /** The status page incident's name, when the responder gave one other than the title. */
+  publicTitle?: string;
   description?: string;
   severity: Severity;
   status: IncidentStatus;

@@ -61,9 +61,10 @@ export function planStatusPage(
     });
   const open = (event: IncidentEvent, then: Incident, body: string) => {
     opened = true;
-    add(event, 'sp.create', `Status page: open "${clip(then.title)}"`, body, {
+    const name = then.publicTitle ?? then.title;
+    add(event, 'sp.create', `Status page: open "${clip(name)}"`, body, {
       status: PAGE_STATUS[then.status],
-      name: then.title,
+      name,
       impact: statusPageImpact(then.severity, settings.statusPageImpact),
     });
   };

@@ -60,9 +60,11 @@ describe('the status page and the resolution reach customers, Slack and PagerDut
 
   it('publishes a P1 at declaration, posts the customer update, and resolves everywhere', async () => {
     const { store } = await api();
+    // Customers read the title given for them, not the responders' own.
     const title = 'Learners cannot open courses';
     const id = await vscode.commands.executeCommand<string>(Commands.declareIncident, {
-      title,
+      title: 'api-gateway 503 on every course page',
+      publicTitle: title,
       severity: 'P1',
       affectedServices: ['api-gateway'],
       usersImpacted: 'every learner',

@@ -42,6 +42,7 @@ describe('the FreeLMS workbench, as a responder sees it', () => {
       'Incident commander',
       'Technical lead',
       'Communications',
+      'Title on the status page',
     ]) {
       assert.ok(await form.getByLabel(label, { exact: true }).isVisible(), `${label} is visible`);
     }
@@ -78,7 +79,10 @@ describe('the FreeLMS workbench, as a responder sees it', () => {
     await form.getByRole('button', { name: 'Declare Incident' }).click();
     await form.locator('#title-error', { hasText: 'at least 3 characters' }).waitFor();
     await form.locator('#severity-error', { hasText: 'Choose a severity' }).waitFor();
-    assert.equal(await form.getByLabel('Title').getAttribute('aria-invalid'), 'true');
+    assert.equal(
+      await form.getByLabel('Title', { exact: true }).getAttribute('aria-invalid'),
+      'true',
+    );
     assert.equal(await form.locator('#progress').isHidden(), true, 'nothing was submitted');
     await page.screenshot({ path: join(SCREENSHOTS, 'declare-validation.png') });
   });
@@ -86,7 +90,7 @@ describe('the FreeLMS workbench, as a responder sees it', () => {
   it('can be filled with the keyboard alone', async () => {
     const { page } = workbench;
     const form = await webview(page, 'Declare Incident');
-    const title = form.getByLabel('Title');
+    const title = form.getByLabel('Title', { exact: true });
     await title.focus();
     await title.pressSequentially('api-gateway returns 502');
     await page.keyboard.press('Tab');
@@ -199,18 +203,21 @@ describe('the FreeLMS workbench, as a responder sees it', () => {
     await page.locator('.tabs-container .tab', { hasText: 'Declare Incident' }).click();
     const restored = await webview(page, 'Declare Incident');
     await restored.locator('#outcome', { hasText: /api-gateway-returns-502 declared/ }).waitFor();
-    assert.equal(await restored.getByLabel('Title').inputValue(), 'api-gateway returns 502');
+    assert.equal(
+      await restored.getByLabel('Title', { exact: true }).inputValue(),
+      'api-gateway returns 502',
+    );
     assert.equal(
       await restored.getByRole('button', { name: 'Declare Incident' }).isDisabled(),
       true,
     );
-    assert.equal(await restored.getByLabel('Title').isDisabled(), true);
+    assert.equal(await restored.getByLabel('Title', { exact: true }).isDisabled(), true);
     await page.screenshot({ path: join(SCREENSHOTS, 'declare-form-restored.png') });
 
     await runCommand(page, 'FreeLMS: Declare Incident');
     const fresh = await webview(page, 'Declare Incident');
     await fresh.locator('#progress[hidden]').waitFor({ state: 'attached' });
-    assert.equal(await fresh.getByLabel('Title').inputValue(), '');
+    assert.equal(await fresh.getByLabel('Title', { exact: true }).inputValue(), '');
     assert.equal(await fresh.getByRole('button', { name: 'Declare Incident' }).isEnabled(), true);
   });
 });

@@ -18,6 +18,8 @@ export const DeclareFormSchema = v.object({
     v.minLength(3, 'Give the incident a title of at least 3 characters.'),
   ),
   severity: v.picklist(SEVERITIES, 'Choose a severity.'),
+  /** The status page incident's name, for customers; empty: the title. */
+  publicTitle: v.optional(trimmed(120), ''),
   description: trimmed(4000),
   /** Deployments picked from the cluster, or typed when the cluster is out of reach. */
   affectedServices: v.pipe(

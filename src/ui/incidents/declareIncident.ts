@@ -68,6 +68,7 @@ export function declareFromForm(
     }
     const incident = await store.declare({
       title: form.title,
+      publicTitle: form.publicTitle || undefined,
       severity: form.severity,
       description: form.description || undefined,
       services: form.affectedServices,
@@ -193,6 +194,7 @@ function describeStep(step: DeclareStep, states: readonly DeliveryState[], count
  */
 export function formFromArgument(argument: object, me: string): DeclareForm {
   const defaults: Omit<DeclareForm, 'title' | 'severity'> = {
+    publicTitle: '',
     description: '',
     affectedServices: [],
     usersImpacted: '',

@@ -70,6 +70,12 @@ describe('status page deliveries planned from the journal', () => {
     );
   });
 
+  it('opens it under the title given for customers, when the responder gave one', () => {
+    const [create] = statusPage(journal('P1', [], { publicTitle: 'Courses load slowly' }));
+    assert.equal(create!.page?.name, 'Courses load slowly');
+    assert.equal(create!.label, 'Status page: open "Courses load slowly"');
+  });
+
   it('opens a P2 at once with the configured impact, major by default', () => {
     assert.equal(statusPage(journal('P2'))[0]!.page!.impact, 'major');
     assert.equal(
