@@ -2,7 +2,8 @@
  * A status page API shaped like Statuspage.io's v1, for one page (`SANDBOX_STATUS_PAGE_ID`):
  *
  * - `GET  /pages/{page}/incidents` (newest first), `GET /pages/{page}/incidents/unresolved`
- * - `POST /pages/{page}/incidents` with `{"incident": {"name", "status", "body", "impact_override"}}`
+ * - `POST /pages/{page}/incidents` with `{"incident": {"name", "status", "body", "impact_override",
+ *   "metadata"}}`; `metadata` (an object of objects, as Statuspage keeps it) is stored and returned
  * - `GET  /pages/{page}/incidents/{id}`
  * - `PATCH` (or `PUT`) `/pages/{page}/incidents/{id}` with `{"incident": {"status", "body"}}`: posts
  *   an update; `"status": "resolved"` resolves the incident.
@@ -44,6 +45,7 @@ interface StatusIncident {
   monitoring_at: string | null;
   resolved_at: string | null;
   shortlink: string;
+  metadata: Record<string, unknown>;
   incident_updates: IncidentUpdate[];
 }
 
@@ -138,6 +140,7 @@ export class StatusPageApi {
       monitoring_at: null,
       resolved_at: null,
       shortlink: `https://stspg.example/${id.slice(-6)}`,
+      metadata: isRecord(input.metadata) ? input.metadata : {},
       incident_updates: [],
     };
     this.incidents.push(incident);

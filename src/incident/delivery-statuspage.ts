@@ -7,8 +7,8 @@ import type { Incident, NewEvent } from './model';
 /**
  * Carries out one status page delivery. The API has no idempotency key, so when an earlier
  * attempt may have landed (`checkFirst`) the page is read before writing again: an unresolved
- * incident of the same name opened since the declaration is ours, an update with the same text
- * since the first attempt was posted, and a resolved incident needs no second resolution.
+ * incident whose metadata names this incident is ours (see `isOurs`), an update with the same
+ * text since the first attempt was posted, and a resolved incident needs no second resolution.
  */
 export async function performStatusPage(
   delivery: DeliveryState,
@@ -24,8 +24,8 @@ export async function performStatusPage(
     const name = planned.name ?? incident.title;
     if (checkFirst) {
       const opened = Date.parse(incident.declaredAt) - SKEW_MS;
-      const existing = (await page.listUnresolved()).find(
-        (candidate) => candidate.name === name && Date.parse(candidate.createdAt) >= opened,
+      const existing = (await page.listUnresolved()).find((candidate) =>
+        isOurs(candidate, incident, name, delivery.text ?? '', opened),
       );
       if (existing)
         return { note: 'found on the status page after a lost answer', linked: linked(existing) };
@@ -35,6 +35,7 @@ export async function performStatusPage(
       status: planned.status,
       body: delivery.text ?? '',
       ...(planned.impact ? { impact: planned.impact } : {}),
+      reference: incident.id,
     });
     return { linked: linked(created) };
   }
@@ -67,6 +68,28 @@ export async function performStatusPage(
 
 // How far before the declaration a page incident still counts as ours, for clock skew.
 const SKEW_MS = 60_000;
+
+/**
+ * Whether a page incident is the one an earlier attempt opened for `incident`. Its metadata
+ * names the incident it was opened for: two incidents published under the same customer title
+ * ("Courses load slowly") are told apart by it. A page that drops metadata leaves only the name,
+ * the time and the first update's text to go by.
+ */
+function isOurs(
+  candidate: StatusPageIncident,
+  incident: Incident,
+  name: string,
+  body: string,
+  opened: number,
+): boolean {
+  if (candidate.reference !== undefined) return candidate.reference === incident.id;
+  const first = candidate.updates.at(-1);
+  return (
+    candidate.name === name &&
+    Date.parse(candidate.createdAt) >= opened &&
+    (first === undefined || first.body === body)
+  );
+}
 
 function linked(incident: StatusPageIncident): NewEvent {
   return {

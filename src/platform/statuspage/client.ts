@@ -36,6 +36,8 @@ export interface StatusPageIncident {
   resolvedAt?: string;
   /** The public short link to the incident. */
   shortlink?: string;
+  /** The FreeLMS incident that opened it, from its metadata; absent for one opened elsewhere. */
+  reference?: string;
   /** Newest first, as the API lists them. */
   updates: StatusPageUpdate[];
 }
@@ -57,18 +59,23 @@ export class StatusPageClient {
     this.base = `${config.baseUrl.replace(/\/+$/, '')}/pages/${encodeURIComponent(config.pageId)}`;
   }
 
-  /** Opens an incident on the page with its first update. */
+  /**
+   * Opens an incident on the page with its first update. `reference` (the FreeLMS incident's
+   * id) goes in its metadata, so a retry after a lost answer finds this one and no other.
+   */
   async createIncident(input: {
     name: string;
     status: StatusPageStatus;
     body: string;
     impact?: StatusPageImpact;
+    reference?: string;
   }): Promise<StatusPageIncident> {
     const incident = {
       name: input.name,
       status: input.status,
       body: input.body,
       ...(input.impact ? { impact_override: input.impact } : {}),
+      ...(input.reference ? { metadata: { [METADATA_KEY]: { incident: input.reference } } } : {}),
     };
     return toIncident(await this.request('POST /incidents', 'POST', '/incidents', { incident }));
   }
@@ -174,9 +181,13 @@ function asJson(value: unknown): Json {
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' ? value : undefined;
 
+/** Where in an incident's metadata the FreeLMS incident is named. */
+const METADATA_KEY = 'freelms';
+
 function toIncident(value: unknown): StatusPageIncident {
   const raw = asJson(value);
   const updates = Array.isArray(raw.incident_updates) ? raw.incident_updates : [];
+  const reference = text(asJson(asJson(raw.metadata)[METADATA_KEY]).incident);
   return {
     id: String(raw.id ?? ''),
     name: String(raw.name ?? ''),
@@ -185,6 +196,7 @@ function toIncident(value: unknown): StatusPageIncident {
     createdAt: String(raw.created_at ?? ''),
     resolvedAt: text(raw.resolved_at),
     shortlink: text(raw.shortlink),
+    reference,
     updates: updates.map((u) => {
       const update = asJson(u);
       return {

@@ -87,6 +87,7 @@ describe('outbox to the status page (sandbox)', () => {
       name: gatewayDown.title,
       status: 'investigating',
       body: 'We are currently experiencing issues with api-gateway.',
+      reference: id,
     });
 
     await outbox(PAGE_ONLY).flush();
@@ -97,6 +98,34 @@ describe('outbox to the status page (sandbox)', () => {
     assert.equal(create.status, 'sent');
     assert.equal(create.note, 'found on the status page after a lost answer');
     assert.equal(pageWrites().length, 1, 'only the crashed window’s create');
+  });
+
+  it('tells two incidents under the same customer title apart after a lost answer', async () => {
+    const box = outbox(PAGE_ONLY);
+    const first = await env.store.declare({ ...gatewayDown, publicTitle: 'Courses load slowly' });
+    await box.flush();
+    // The second's create lands but its answer never comes back; the retry looks on the page.
+    env.sandbox.faults.addSpec('statuspage:POST incidents:timeout:times=1');
+    const second = await env.store.declare({
+      ...gatewayDown,
+      title: 'Video transcoder backlog',
+      publicTitle: 'Courses load slowly',
+    });
+    await box.flush();
+    await env.store.append(second.id, { type: 'resolved', by: 'Dana' });
+    await box.flush();
+
+    const firstPage = (await env.store.get(first.id))!.statusPage?.incidentId;
+    const secondPage = (await env.store.get(second.id))!.statusPage?.incidentId;
+    assert.ok(firstPage && secondPage);
+    assert.notEqual(secondPage, firstPage, 'each incident its own page incident');
+    assert.equal(pageOf(firstPage).status, 'investigating', 'the first is not resolved');
+    assert.equal(pageOf(secondPage).status, 'resolved');
+    assert.equal(
+      pageIncidents().filter((page) => page.name === 'Courses load slowly').length,
+      2,
+      'the timed-out create was found, not made again',
+    );
   });
 
   it('creates the page incident when the crashed window’s attempt never reached the page', async () => {

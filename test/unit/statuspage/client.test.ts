@@ -37,6 +37,11 @@ describe('status page client against the sandbox', () => {
       (await page.listUnresolved()).map((i) => i.id),
       [created.id],
     );
+    assert.equal(created.reference, undefined, 'opened without naming a FreeLMS incident');
+    const named = await page.createIncident({ ...opening, reference: '2026-12-03-api-down' });
+    assert.equal(named.reference, '2026-12-03-api-down');
+    assert.equal((await page.getIncident(named.id)).reference, '2026-12-03-api-down');
+    await page.resolve(named.id, 'done');
 
     await page.postUpdate(created.id, { status: 'monitoring', body: 'A fix is out.' });
     await page.resolve(created.id, 'The issues have been resolved.');
