@@ -37,11 +37,6 @@ describe('status page client against the sandbox', () => {
       (await page.listUnresolved()).map((i) => i.id),
       [created.id],
     );
-    assert.equal(created.reference, undefined, 'opened without naming a FreeLMS incident');
-    const named = await page.createIncident({ ...opening, reference: '2026-12-03-api-down' });
-    assert.equal(named.reference, '2026-12-03-api-down');
-    assert.equal((await page.getIncident(named.id)).reference, '2026-12-03-api-down');
-    await page.resolve(named.id, 'done');
 
     await page.postUpdate(created.id, { status: 'monitoring', body: 'A fix is out.' });
     await page.resolve(created.id, 'The issues have been resolved.');
@@ -60,6 +55,15 @@ describe('status page client against the sandbox', () => {
     assert.deepEqual(await page.listUnresolved(), []);
     const methods = sandbox.faults.calls('statuspage').map((c) => c.method);
     assert.deepEqual(methods, ['POST', 'GET', 'PATCH', 'PATCH', 'GET', 'GET']);
+  });
+
+  it('names the FreeLMS incident in the metadata of the one it opens, and reads it back', async () => {
+    const page = client();
+    const created = await page.createIncident({ ...opening, reference: '2026-12-03-api-down' });
+    assert.equal(created.reference, '2026-12-03-api-down');
+    assert.equal((await page.getIncident(created.id)).reference, '2026-12-03-api-down');
+    const other = await page.createIncident(opening);
+    assert.equal(other.reference, undefined, 'one opened without a reference has none');
   });
 
   it('says "already done" when resolving a resolved incident', async () => {
