@@ -27,6 +27,9 @@ export class FollowUpInputError extends Error {
   }
 }
 
+/** What separates two people: a comma, "and", "&", "/", a spaced dash, a second @handle. */
+const TWO_OWNERS = /[,;/&+—–]|\s(?:and|-)\s|\s@/i;
+
 /**
  * Checks and tidies a follow-up: one line of text, an owner without line breaks, a due date that
  * is a real day written `YYYY-MM-DD`. Throws `FollowUpInputError` naming what is wrong.
@@ -47,12 +50,13 @@ export function checkFollowUp(input: FollowUpInput): FollowUpInput {
       'owner',
       `An owner is a name or handle of at most ${FOLLOW_UP_OWNER_MAX} characters.`,
     );
-  // A comma or a dash would end the owner early when the task line is read back.
-  if (owner && /[,—–]/.test(owner))
+  // Two people joined by a comma, "and", "&", "/" or a second @handle are two owners; a comma
+  // or a dash would also end the owner early when the task line is read back.
+  if (owner && TWO_OWNERS.test(owner))
     throw new FollowUpInputError(
       'owner',
-      `A follow-up has one owner, a name or handle without commas or dashes ("${owner}"); ` +
-        'add a follow-up for each owner.',
+      `A follow-up has one owner, a name or handle ("${owner}" looks like more than one, or ` +
+        'has a comma or a dash); add a follow-up for each owner.',
     );
   const due = (input.due ?? '').trim() || undefined;
   if (due && !isDueDate(due))
@@ -75,5 +79,5 @@ export function sameFollowUpText(a: string, b: string): boolean {
 function comparable(text: string): string {
   return oneLine(text)
     .toLowerCase()
-    .replace(/[\s.;:,!]+$/, '');
+    .replace(/[\s.;:,!?]+$/, '');
 }

@@ -47,7 +47,18 @@ describe('a follow-up as typed', () => {
 
   it('takes @lee as the owner lee, and refuses two owners in one', () => {
     assert.equal(checkFollowUp({ text: 'x', owner: '@Dana Smith' }).owner, 'Dana Smith');
-    for (const owners of ['Lee, Sam', 'Lee — Sam'])
+    for (const owner of ['Jean-Luc', 'lee@freelms.example', 'Dana Smith'])
+      assert.equal(checkFollowUp({ text: 'x', owner }).owner, owner);
+    for (const owners of [
+      'Lee, Sam',
+      'Lee — Sam',
+      'Sam & Lee',
+      'Sam and Lee',
+      '@sam @lee',
+      'Sam; Lee',
+      'Sam / Lee',
+      'Sam - Lee',
+    ])
       assert.throws(
         () => checkFollowUp({ text: 'x', owner: owners }),
         (error: unknown) =>

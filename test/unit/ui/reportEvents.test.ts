@@ -82,6 +82,7 @@ describe('the incident report saved to the timeline', () => {
           { text: 'alert on webhook latency.', owner: '', due: '' },
           { text: 'Raise the timeout', owner: '', due: '' },
           { text: 'Raise the timeout!', owner: 'Lee', due: '' },
+          { text: 'raise the timeout?', owner: '', due: '' },
         ],
       },
       'dana',
