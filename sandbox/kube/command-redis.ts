@@ -34,7 +34,11 @@ export async function redisCli(args: string[], ctx: CommandContext): Promise<Com
           resolve({ stdout: String(stdout), stderr: String(stderr), exitCode: code });
         },
       );
-      child.stdin?.end(ctx.stdin ?? '');
+      // A command that exits without reading its input (INFO, PING) closes the pipe under us:
+      // the EPIPE that follows is no failure of the command, and unheard it would end the
+      // whole sandbox.
+      child.stdin?.on('error', () => {});
+      child.stdin?.end(ctx.stdin);
     });
   }
   const command = rest.filter((a) => !a.startsWith('-'));

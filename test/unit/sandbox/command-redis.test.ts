@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+
+import type { CommandContext } from '../../../sandbox/kube/command-result';
+import { redisCli } from '../../../sandbox/kube/command-redis';
+
+const context: CommandContext = {
+  podName: 'redis-0',
+  namespace: 'freelms',
+  container: 'redis',
+  env: {},
+  now: Date.now(),
+  redis: { host: '127.0.0.1', port: 6379 },
+  postgres: { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres' },
+};
+
+/** `redis-cli` in a sandbox pod, answered by the machine's own Redis. */
+describe('sandbox redis-cli', function () {
+  this.timeout(30_000);
+
+  before(function () {
+    if (!existsSync('/usr/bin/redis-cli') && !existsSync('/usr/local/bin/redis-cli')) this.skip();
+  });
+
+  it('answers a command that never reads the input it was given, and the sandbox lives on', async () => {
+    // A megabyte is more than a pipe holds: redis-cli exits before it is written, so the
+    // write fails with EPIPE. Unheard, that error ended the sandbox (and this test process).
+    const stdin = 'x'.repeat(1 << 20);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => redisCli(['PING'], { ...context, stdin })),
+    );
+    for (const result of results)
+      assert.deepEqual(result, { stdout: 'PONG\n', stderr: '', exitCode: 0 });
+  });
+
+  it('prints INFO for many pods asking at once', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => redisCli(['INFO'], context)),
+    );
+    for (const result of results) {
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.match(result.stdout, /^redis_version:\d+\.\d+\.\d+/m);
+    }
+  });
+});
