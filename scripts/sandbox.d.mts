@@ -4,5 +4,11 @@ export function startSandboxProcess(options: {
   stateDir: string;
   args?: string[];
   echo?: boolean;
-}): Promise<{ endpointsFile: string; endpoints: SandboxEndpoints; stop(): Promise<void> }>;
+}): Promise<{
+  endpointsFile: string;
+  endpoints: SandboxEndpoints;
+  logFile: string;
+  died(): string | undefined;
+  stop(): Promise<void>;
+}>;
 export function sandboxSettings(endpoints: SandboxEndpoints): Record<string, unknown>;

@@ -1,7 +1,7 @@
 // Starts the FreeLMS sandbox (`sandbox/main.ts`) as a child process for `npm start` and the
 // test suites, and says how to point the extension at it.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ensureNode24, node24Env, root } from './tools.mjs';
@@ -48,15 +48,32 @@ export async function startSandboxProcess({ stateDir, args = [], echo = false })
   } finally {
     clearTimeout(timeout);
   }
+  // Everything the sandbox prints from here on goes to its log, so a sandbox that dies in the
+  // middle of a suite leaves its last words behind; `died` holds them once it has.
+  const logFile = join(stateDir, 'sandbox.log');
+  appendFileSync(logFile, output);
   if (!echo) {
-    // Keep draining so a chatty sandbox never blocks on a full pipe.
-    child.stdout.resume();
-    child.stderr.resume();
+    child.stdout.on('data', (chunk) => appendFileSync(logFile, chunk));
+    child.stderr.on('data', (chunk) => appendFileSync(logFile, chunk));
   }
+  let stopping = false;
+  let died;
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    const lines = readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-40).join('\n');
+    died = `the sandbox exited (${signal ?? code}) before the suite ended; the end of ${logFile}:\n${lines}`;
+    process.stderr.write(`\n! ${died}\n`);
+  });
   return {
     endpointsFile,
     endpoints: JSON.parse(readFileSync(endpointsFile, 'utf8')),
-    stop: () => stopGroup(child),
+    logFile,
+    /** Why the sandbox stopped on its own, if it did. */
+    died: () => died,
+    stop: () => {
+      stopping = true;
+      return stopGroup(child);
+    },
   };
 }
 

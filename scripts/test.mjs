@@ -228,6 +228,8 @@ for (const suite of suites) {
     counts = { passed: 0, failed: 1, note: `${suite}: ${error.message}` };
   } finally {
     if (sandbox) {
+      const died = sandbox.died();
+      if (died) notes.push(`${suite}: ${died}`);
       await sandbox.stop();
       cleanups.delete(sandbox.stop);
     }
