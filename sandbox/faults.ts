@@ -173,28 +173,10 @@ export class FaultRegistry {
     res: ServerResponse,
     path = requestUrl(req).pathname,
   ): Promise<boolean> {
-    const method = (req.method ?? 'GET').toUpperCase();
-    const record: CallRecord = {
-      seq: this.nextSeq++,
-      service,
-      method,
-      path,
-      url: req.url ?? path,
-      at: new Date().toISOString(),
-    };
-    this.callLog.push(record);
-    if (this.callLog.length > MAX_CALLS) {
-      this.callLog.splice(0, this.callLog.length - MAX_CALLS);
-    }
-    this.recordOf.set(req, record);
-
-    const fault = this.take(service, method, path);
+    const fault = this.interceptUpgrade(service, req, path);
     if (fault === undefined) {
       return false;
     }
-    record.fault = fault.id;
-    this.log.debug(`fault ${fault.id} hits ${service} ${method} ${path}`);
-
     if (fault.latencyMs !== undefined && fault.latencyMs > 0) {
       await delay(fault.latencyMs);
     }
@@ -215,6 +197,38 @@ export class FaultRegistry {
         cutAfter(res, action.afterBytes);
         return false;
     }
+  }
+
+  /**
+   * Records the call and returns the first matching fault without acting on it: for an upgrade
+   * (`kubectl exec`), which has no HTTP response to answer into, the caller carries it out.
+   */
+  interceptUpgrade(
+    service: FaultService,
+    req: IncomingMessage,
+    path = requestUrl(req).pathname,
+  ): Fault | undefined {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const record: CallRecord = {
+      seq: this.nextSeq++,
+      service,
+      method,
+      path,
+      url: req.url ?? path,
+      at: new Date().toISOString(),
+    };
+    this.callLog.push(record);
+    if (this.callLog.length > MAX_CALLS) {
+      this.callLog.splice(0, this.callLog.length - MAX_CALLS);
+    }
+    this.recordOf.set(req, record);
+
+    const fault = this.take(service, method, path);
+    if (fault !== undefined) {
+      record.fault = fault.id;
+      this.log.debug(`fault ${fault.id} hits ${service} ${method} ${path}`);
+    }
+    return fault;
   }
 
   /** Destroys the connections of requests held by `timeout` faults, e.g. when the sandbox stops. */

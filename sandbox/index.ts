@@ -111,15 +111,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     (res) => api.track(res),
   );
   api.logs = logs.handle;
-  const exec = new ExecService(store, clock, kubelet, {
-    redis: options.redis ?? { host: '127.0.0.1', port: 6379 },
-    postgres: options.postgres ?? {
-      host: '127.0.0.1',
-      port: 5432,
-      database: 'test',
-      user: 'postgres',
+  const faults = new FaultRegistry(log);
+  for (const spec of options.faults ?? []) faults.addSpec(spec);
+  const exec = new ExecService(
+    store,
+    clock,
+    kubelet,
+    {
+      redis: options.redis ?? { host: '127.0.0.1', port: 6379 },
+      postgres: options.postgres ?? {
+        host: '127.0.0.1',
+        port: 5432,
+        database: 'test',
+        user: 'postgres',
+      },
     },
-  });
+    faults,
+  );
 
   const podReady = (name: string): boolean =>
     store
@@ -129,8 +137,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       );
   const isApiGatewayReady = () => podReady('api-gateway');
 
-  const faults = new FaultRegistry(log);
-  for (const spec of options.faults ?? []) faults.addSpec(spec);
   const services = createServiceRoutes({
     isApiGatewayReady,
     componentHealth: () => ({

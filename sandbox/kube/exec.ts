@@ -3,12 +3,19 @@
  * first byte is the channel (0 stdin, 1 stdout, 2 stderr, 3 status, 255 close), a status
  * frame with `NonZeroExitCode` for a non-zero exit, then a close with code 1000 — anything
  * else makes kubectl exit 1. Stdin (`-i`) is read until the client closes channel 0.
+ *
+ * Kubernetes faults (`faults.ts`) whose path matches `…/pods/NAME/exec` apply here too: a
+ * status refuses the upgrade with it, `timeout` never answers, `latency` delays the session and
+ * `cut=BYTES` sends at most BYTES of output, then drops the connection without a status, as
+ * when the node or the API server goes away mid-command.
  */
-import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 import { WebSocketServer, type WebSocket } from 'ws';
 
+import type { FaultRegistry } from '../faults';
+import { faultAnswer } from '../services/fault-effects';
 import type { SandboxClock } from './clock';
 import type { CommandContext } from './command-result';
 import { runCommand } from './commands';
@@ -30,18 +37,53 @@ export class ExecService {
     handleProtocols: (offered) => PROTOCOLS.find((p) => offered.has(p)) ?? false,
   });
 
+  /** Upgrades held open by a `timeout` fault, destroyed on close. */
+  private readonly held = new Set<Duplex>();
+
   constructor(
     private readonly store: ObjectStore,
     private readonly clock: SandboxClock,
     private readonly kubelet: Kubelet,
     private readonly backends: ExecBackends,
+    private readonly faults?: FaultRegistry,
   ) {}
 
   /** Takes the upgrade if it is an exec request; returns false for anything else. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const url = new URL(req.url ?? '/', 'http://sandbox');
-    const match = EXEC_PATH.exec(url.pathname);
-    if (!match) return false;
+    if (!EXEC_PATH.test(url.pathname)) return false;
+    const fault = this.faults?.interceptUpgrade('kubernetes', req, url.pathname);
+    const action = fault?.action;
+    if (action?.kind === 'timeout') {
+      this.held.add(socket);
+      socket.once('close', () => this.held.delete(socket));
+      return true;
+    }
+    if (action?.kind === 'status') {
+      const answer = faultAnswer(
+        'kubernetes',
+        action.status,
+        url.pathname,
+        action.retryAfterSeconds,
+      );
+      refuse(socket, action.status, action.body ?? answer.body, answer.headers);
+      return true;
+    }
+    const cutAfterBytes = action?.kind === 'cut' ? action.afterBytes : undefined;
+    const latency = fault?.latencyMs ?? 0;
+    if (latency > 0) setTimeout(() => this.upgrade(req, socket, head, url, cutAfterBytes), latency);
+    else this.upgrade(req, socket, head, url, cutAfterBytes);
+    return true;
+  }
+
+  private upgrade(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    url: URL,
+    cutAfterBytes: number | undefined,
+  ): void {
+    const match = EXEC_PATH.exec(url.pathname)!;
     const namespace = decodeURIComponent(match[1]!);
     const name = decodeURIComponent(match[2]!);
     try {
@@ -74,7 +116,7 @@ export class ExecService {
       };
       for (const e of container.env ?? []) if (e.value !== undefined) env[e.name] = e.value;
       this.wss.handleUpgrade(req, socket, head, (ws) => {
-        this.session(ws, command, stdin, {
+        this.session(ws, command, stdin, cutAfterBytes, {
           podName: name,
           namespace,
           container: containerName,
@@ -87,17 +129,13 @@ export class ExecService {
     } catch (error) {
       const apiError =
         error instanceof ApiError ? error : new ApiError(500, 'InternalError', String(error));
-      const body = JSON.stringify(apiError.toStatus());
-      socket.end(
-        `HTTP/1.1 ${apiError.code} ${apiError.reason}\r\nContent-Type: ` +
-          `application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
+      refuse(socket, apiError.code, apiError.toStatus());
     }
-    return true;
   }
 
   close(): void {
     for (const client of this.wss.clients) client.terminate();
+    for (const socket of this.held) socket.destroy();
     this.wss.close();
   }
 
@@ -105,6 +143,7 @@ export class ExecService {
     ws: WebSocket,
     command: string[],
     wantsStdin: boolean,
+    cutAfterBytes: number | undefined,
     ctx: CommandContext,
   ): void {
     const v5 = ws.protocol === 'v5.channel.k8s.io';
@@ -113,7 +152,7 @@ export class ExecService {
     const start = () => {
       if (started) return;
       started = true;
-      void this.run(ws, command, {
+      void this.run(ws, command, cutAfterBytes, {
         ...ctx,
         ...(wantsStdin ? { stdin: Buffer.concat(input).toString('utf8') } : {}),
       });
@@ -128,7 +167,12 @@ export class ExecService {
     if (!wantsStdin || !v5) start();
   }
 
-  private async run(ws: WebSocket, command: string[], ctx: CommandContext): Promise<void> {
+  private async run(
+    ws: WebSocket,
+    command: string[],
+    cutAfterBytes: number | undefined,
+    ctx: CommandContext,
+  ): Promise<void> {
     const send = (channel: number, text: string) => {
       if (!text || ws.readyState !== ws.OPEN) return;
       const payload = Buffer.from(text, 'utf8');
@@ -146,6 +190,11 @@ export class ExecService {
       exitCode: 1,
       startError: `Internal error occurred: ${error instanceof Error ? error.message : String(error)}`,
     }));
+    if (cutAfterBytes !== undefined) {
+      send(1, Buffer.from(result.stdout).subarray(0, cutAfterBytes).toString('utf8'));
+      ws.terminate();
+      return;
+    }
     send(1, result.stdout);
     send(2, result.stderr);
     let status: Record<string, unknown>;
@@ -173,4 +222,20 @@ export class ExecService {
     send(3, JSON.stringify(status));
     if (ws.readyState === ws.OPEN) ws.close(1000);
   }
+}
+
+/** Answers an upgrade with an HTTP error instead of switching protocols. */
+function refuse(
+  socket: Duplex,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\n` +
+      `${extra.join('')}Connection: close\r\n\r\n${text}`,
+  );
 }

@@ -89,7 +89,8 @@ function exitCodeOf(status: V1Status | undefined): number {
  * `kubectl exec <pod> -c <container> -- <command…>`: runs a command without a TTY or stdin over
  * client-node's websocket exec (`v5.channel.k8s.io`) and collects what it printed. A non-zero
  * exit is a result, not an error; a pod or container that cannot run it, a refused upgrade
- * (403), a timeout or a cancel throw `KubeError`.
+ * (403), a connection dropped before the command's status, a timeout or a cancel throw
+ * `KubeError`.
  */
 export async function execInPod(
   connection: KubeConnection,
@@ -142,9 +143,24 @@ export async function execInPod(
         reject(new KubeError('cancelled', 'Cancelled.', connection.target(info)));
       };
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      socket.on('close', () => {
+      socket.on('close', (code: number) => {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
+        // The container runtime ends every command with a status; a connection dropped before
+        // it (the node, the API server or the network went away) leaves the outcome unknown,
+        // and what was printed may be only its start.
+        if (status === undefined && code !== 1000) {
+          reject(
+            new KubeError(
+              'unreachable',
+              `The connection to the cluster closed before \`${command.join(' ')}\` in ${pod} ` +
+                `finished (websocket close ${code}), so its result is unknown. ` +
+                `Check that the pod still runs, then run it again.`,
+              connection.target(info),
+            ),
+          );
+          return;
+        }
         resolve();
       });
       socket.on('error', (err) => {

@@ -14,6 +14,7 @@ describe('running a command in a pod (kubectl exec)', function () {
   after(async () => {
     await c.stop();
   });
+  afterEach(() => c.sandbox.faults.clear());
 
   it('collects what the command prints in the default container', async () => {
     const result = await execInPod(c.connection, 'redis-0', ['hostname']);
@@ -37,6 +38,29 @@ describe('running a command in a pod (kubectl exec)', function () {
       execInPod(c.connection, 'redis-0', ['hostname'], { container: 'nope' }),
       (e: KubeError) =>
         e.kind === 'badRequest' && /container "nope" of pod redis-0/.test(e.message),
+    );
+  });
+
+  it('says the result is unknown when the connection drops before the command ends', async () => {
+    c.sandbox.faults.addSpec('kubernetes:exec:cut=10:times=2');
+    await assert.rejects(
+      execInPod(c.connection, 'redis-0', ['redis-cli', 'INFO']),
+      (e: KubeError) =>
+        e.kind === 'unreachable' &&
+        /closed before `redis-cli INFO` in redis-0 finished/.test(e.message) &&
+        /result is unknown/.test(e.message),
+    );
+    const kubectl = await c.kubectl('exec', 'redis-0', '--', 'redis-cli', 'INFO');
+    assert.equal(kubectl.ok, false, 'kubectl fails on the same cut');
+    const after = await execInPod(c.connection, 'redis-0', ['redis-cli', 'INFO']);
+    assert.match(after.stdout, /^redis_version:/m, 'the next run, without the fault, works');
+  });
+
+  it('explains an exec the cluster refuses', async () => {
+    c.sandbox.faults.addSpec('kubernetes:exec:403:times=1');
+    await assert.rejects(
+      execInPod(c.connection, 'redis-0', ['hostname']),
+      (e: KubeError) => e.kind === 'forbidden' && e.httpStatus === 403,
     );
   });
 
