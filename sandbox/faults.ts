@@ -24,6 +24,7 @@
  *     slack:chat.postMessage:429:retry-after=2:times=1
  *     pagerduty:POST /incidents:503
  *     kubernetes:GET log:cut=2000                       every pod log, cut after 2000 bytes
+ *     kubernetes:exec:cut=100:times=1                   the next exec, dropped after 100 bytes
  *     kubernetes:GET /api/v1/namespaces/freelms/pods:500:latency=300
  *     health:latency=3000
  *     flags:timeout:times=1
