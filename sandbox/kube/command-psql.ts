@@ -33,6 +33,9 @@ export async function psql(args: string[], ctx: CommandContext): Promise<Command
 
   const { Client } = await import('pg');
   const client = new Client({ ...ctx.postgres, connectionTimeoutMillis: 5000 });
+  // A connection PostgreSQL drops between queries is an 'error' event; the query or end that
+  // follows reports it, and unheard it would end the whole sandbox.
+  client.on('error', () => {});
   try {
     await client.connect();
   } catch (error) {
