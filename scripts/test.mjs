@@ -11,7 +11,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { format } from 'node:util';
 
 import { sandboxSettings, startSandboxProcess } from './sandbox.mjs';
@@ -107,6 +107,7 @@ async function integrationSuite(sandbox) {
   );
   let server;
   let browser;
+  let passed = false;
   const stopAll = async () => {
     await browser?.close().catch(() => undefined);
     await server?.stop();
@@ -172,12 +173,15 @@ async function integrationSuite(sandbox) {
         note: `integration: VS Code exited (${outcome}) without running the suite; see ${server.logFile}`,
       };
     }
-    return result;
+    passed = result.failed === 0;
+    return passed ? result : { ...result, note: `integration: VS Code's logs are in ${runDir}` };
   } catch (error) {
     return { passed: 0, failed: 1, note: `integration: ${error.message}` };
   } finally {
     await stopAll();
     cleanups.delete(stopAll);
+    // A run that failed keeps its logs for whoever looks into it.
+    if (passed) rmSync(runDir, { recursive: true, force: true });
   }
 }
 
@@ -216,13 +220,18 @@ for (const suite of suites) {
       // FREELMS_TEST_FILTER=watch runs only the files whose name contains "watch".
       const filter = process.env.FREELMS_TEST_FILTER;
       const uiSpecs = [`test/ui/**/*${filter ?? ''}*.test.ts`];
+      const runs = mkdtempSync(join(root, '.cache', 'ui-runs-'));
       counts = await mochaSuite(
         'ui',
         ['--config', join(root, 'test/ui/.mocharc.json'), ...uiSpecs],
         {
+          FREELMS_UI_RUNS: runs,
           ...(sandbox ? { FREELMS_SANDBOX_ENDPOINTS: sandbox.endpointsFile } : {}),
         },
       );
+      // A failed suite keeps each workbench's logs for whoever looks into it.
+      if (counts.failed === 0) rmSync(runs, { recursive: true, force: true });
+      else counts.note ??= `ui: the workbenches' logs are in ${runs}`;
     }
   } catch (error) {
     counts = { passed: 0, failed: 1, note: `${suite}: ${error.message}` };
@@ -232,6 +241,8 @@ for (const suite of suites) {
       if (died) notes.push(`${suite}: ${died}`);
       await sandbox.stop();
       cleanups.delete(sandbox.stop);
+      if (!died && counts.failed === 0)
+        rmSync(dirname(sandbox.logFile), { recursive: true, force: true });
     }
   }
   if (counts.note) notes.push(counts.note);

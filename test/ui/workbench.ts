@@ -51,7 +51,8 @@ export async function openWorkbench(settings: Record<string, unknown> = {}): Pro
   const sandbox = sandboxEndpoints();
   mkdirSync(join(root, '.cache'), { recursive: true });
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const runDir = mkdtempSync(join(root, '.cache', 'ui-'));
+  // scripts/test.mjs gives each UI suite a folder of its own, removed when the suite passes.
+  const runDir = mkdtempSync(join(process.env['FREELMS_UI_RUNS'] ?? join(root, '.cache'), 'ui-'));
   const workspace = join(runDir, 'workspace');
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
   writeFileSync(
