@@ -1,5 +1,6 @@
 import { addMinutes } from 'date-fns';
 
+import { withoutLinks } from '../common/notificationText';
 import type { Incident, IncidentEvent } from './model';
 
 /** The runbook's watch after mitigation, when the event that started it did not say. */
@@ -23,8 +24,9 @@ export function deriveIncident(events: readonly IncidentEvent[], source = 'journ
 
   const incident: Incident = {
     id: first.incidentId,
-    title: first.title,
-    publicTitle: first.publicTitle,
+    // Shown in notifications, where `[text](command:…)` would be a link that runs a command.
+    title: withoutLinks(first.title),
+    publicTitle: first.publicTitle === undefined ? undefined : withoutLinks(first.publicTitle),
     description: first.description,
     severity: first.severity,
     status: 'investigating',

@@ -6,7 +6,7 @@ import { SEVERITIES, type Severity } from '../../incident/model';
 import type { IncidentStore } from '../../incident/store';
 import type { PagerDutyIncidentRef } from '../../platform/pagerduty/client';
 import type { DeliveryService } from '../delivery/deliveryService';
-import { withoutLinks } from '../notificationText';
+import { withoutLinks } from '../../common/notificationText';
 
 /** `{ pagerdutyIncidentId, severity }` runs either command without prompts. */
 export interface JoinArgument {

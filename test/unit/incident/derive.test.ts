@@ -116,6 +116,19 @@ describe('incident state derived from the journal', () => {
     assert.deepEqual(incident.pagerduty, { incidentId: 'PINC1', url: undefined, number: '1044' });
   });
 
+  it('breaks link syntax in the titles, which notifications would turn into commands to run', () => {
+    const incident = deriveIncident([
+      {
+        ...declared,
+        title: 'Payments [run](command:workbench.action.terminal.new) failing',
+        publicTitle: 'Payments [status](https://example.com)',
+      },
+    ]);
+    assert.equal(incident.title, 'Payments [run] (command:workbench.action.terminal.new) failing');
+    assert.equal(incident.publicTitle, 'Payments [status] (https://example.com)');
+    assert.equal(deriveIncident([declared]).publicTitle, undefined);
+  });
+
   it('refuses a journal that does not start with a declaration', () => {
     assert.throws(
       () => deriveIncident([{ type: 'acknowledged', id: 'x', at: declared.at }], 'a.jsonl'),

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 
-import { withoutLinks } from '../../../src/ui/notificationText';
+import { withoutLinks } from '../../../src/common/notificationText';
 
-describe('an alert title shown in notifications', () => {
+describe('a title shown in notifications', () => {
   it('breaks the link syntax a notification would turn into a command to run', () => {
     assert.equal(
       withoutLinks('Disk full [fix it](command:workbench.action.terminal.sendSequence)'),
