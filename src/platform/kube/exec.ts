@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 
 import { Exec } from '@kubernetes/client-node';
 import type { V1Pod, V1Status } from '@kubernetes/client-node';
+import type WebSocket from 'ws';
 
 import type { KubeConnection } from './connection';
 import { errorFromResponse, KubeError, toKubeError } from './errors';
@@ -62,7 +63,9 @@ function upgradeError(
 ): KubeError {
   const code = /Unexpected server response: (\d+)/.exec((err as Error)?.message ?? '')?.[1];
   if (code === undefined) {
-    return toKubeError(err, connection.target(info));
+    // client-node rejects with the websocket's ErrorEvent, whose `error` is the socket's own.
+    const cause = (err as { error?: unknown } | undefined)?.error ?? err;
+    return toKubeError(cause, connection.target(info));
   }
   if (code === '400') {
     return new KubeError(
@@ -90,7 +93,8 @@ function exitCodeOf(status: V1Status | undefined): number {
  * client-node's websocket exec (`v5.channel.k8s.io`) and collects what it printed. A non-zero
  * exit is a result, not an error; a pod or container that cannot run it, a refused upgrade
  * (403), a connection dropped before the command's status, a timeout or a cancel throw
- * `KubeError`.
+ * `KubeError`. The timeout and the cancel cover the whole call: finding the pod's container,
+ * the upgrade (a proxy may hold it unanswered) and the command.
  */
 export async function execInPod(
   connection: KubeConnection,
@@ -99,81 +103,102 @@ export async function execInPod(
   options: ExecOptions = {},
 ): Promise<ExecResult> {
   const info = { verb: 'create', resource: 'pods/exec', name: pod };
+  const target = connection.target(info);
   const started = Date.now();
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+  const where = `${pod} (namespace ${connection.namespace}, context ${target.context ?? '?'})`;
+  const shown = `\`${command.join(' ')}\``;
+  const stopped = () =>
+    options.signal?.aborted
+      ? new KubeError('cancelled', 'Cancelled.', target)
+      : new KubeError(
+          'unreachable',
+          `${shown} in ${where} gave no result within ${timeoutMs / 1000} s. ` +
+            `It may still be running there: check before running it again.`,
+          target,
+        );
+
   let container = options.container;
   if (!container) {
-    const p = await connection.getJson<V1Pod>(
-      { verb: 'get', resource: 'pods', name: pod },
-      `/api/v1/namespaces/${encodeURIComponent(connection.namespace)}` +
-        `/pods/${encodeURIComponent(pod)}`,
-      {},
-      options.signal,
-    );
+    const p = await connection
+      .getJson<V1Pod>(
+        { verb: 'get', resource: 'pods', name: pod },
+        `/api/v1/namespaces/${encodeURIComponent(connection.namespace)}` +
+          `/pods/${encodeURIComponent(pod)}`,
+        {},
+        signal,
+      )
+      .catch((error: unknown) => {
+        throw signal.aborted ? stopped() : error;
+      });
     container =
       p.metadata?.annotations?.['kubectl.kubernetes.io/default-container'] ??
       p.spec?.containers?.[0]?.name ??
       '';
   }
+  const chosen = container;
   const stdout = new Collector(options.maxBytes ?? 8 * 1024 * 1024);
   const stderr = new Collector(options.maxBytes ?? 8 * 1024 * 1024);
-  const timeoutMs = options.timeoutMs ?? 30_000;
   return connection.call(info, async () => {
-    const exec = new Exec(connection.kubeConfig);
-    let status: V1Status | undefined;
-    const socket = await exec
-      .exec(connection.namespace, pod, container, command, stdout, stderr, null, false, (s) => {
-        status = s;
-      })
-      .catch((err: unknown) => {
-        throw upgradeError(err, connection, info, pod, container);
-      });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        socket.close();
-        reject(
-          new KubeError(
-            'unreachable',
-            `\`${command.join(' ')}\` in ${pod} gave no result within ${timeoutMs / 1000} s.`,
-            connection.target(info),
-          ),
-        );
-      }, timeoutMs);
+    const status = await new Promise<V1Status | undefined>((resolve, reject) => {
+      if (signal.aborted) {
+        reject(stopped());
+        return;
+      }
+      let socket: WebSocket | undefined;
       const onAbort = () => {
-        socket.close();
-        reject(new KubeError('cancelled', 'Cancelled.', connection.target(info)));
+        socket?.close();
+        reject(stopped());
       };
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      socket.on('close', (code: number) => {
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-        // The container runtime ends every command with a status; a connection dropped before
-        // it (the node, the API server or the network went away) leaves the outcome unknown,
-        // and what was printed may be only its start.
-        if (status === undefined && code !== 1000) {
-          reject(
-            new KubeError(
-              'unreachable',
-              `The connection to the cluster closed before \`${command.join(' ')}\` in ${pod} ` +
-                `finished (websocket close ${code}), so its result is unknown. ` +
-                `Check that the pod still runs, then run it again.`,
-              connection.target(info),
-            ),
-          );
-          return;
-        }
-        resolve();
-      });
-      socket.on('error', (err) => {
-        clearTimeout(timer);
-        reject(toKubeError(err, connection.target(info)));
-      });
+      signal.addEventListener('abort', onAbort, { once: true });
+      const settled = () => signal.removeEventListener('abort', onAbort);
+      let status: V1Status | undefined;
+      new Exec(connection.kubeConfig)
+        .exec(connection.namespace, pod, chosen, command, stdout, stderr, null, false, (s) => {
+          status = s;
+        })
+        .then(
+          (ws) => {
+            socket = ws;
+            // An upgrade answered after the deadline or the cancel: the caller has moved on.
+            if (signal.aborted) ws.close();
+            ws.on('close', (code: number) => {
+              settled();
+              // The container runtime ends every command with a status; a connection dropped
+              // before it (the node, the API server or the network went away) leaves the
+              // outcome unknown, and what was printed may be only its start.
+              if (status === undefined && code !== 1000) {
+                reject(
+                  new KubeError(
+                    'unreachable',
+                    `The connection to the cluster closed before ${shown} in ${where} ` +
+                      `finished (websocket close ${code}), so whether it ran is unknown. ` +
+                      `Check its effect in the pod before running it again.`,
+                    target,
+                  ),
+                );
+                return;
+              }
+              resolve(status);
+            });
+            ws.on('error', (err) => {
+              settled();
+              reject(toKubeError(err, target));
+            });
+          },
+          (err: unknown) => {
+            settled();
+            reject(upgradeError(err, connection, info, pod, chosen));
+          },
+        );
     });
     if (status?.status === 'Failure' && status.reason !== 'NonZeroExitCode') {
       throw new KubeError(
         'serverError',
-        `Could not run \`${command.join(' ')}\` in ${pod}/${container}: ` +
-          `${status.message ?? 'failed'}.`,
-        connection.target(info),
+        `Could not run ${shown} in ${pod}/${chosen}: ${status.message ?? 'failed'}.`,
+        target,
         { status: { ...status, kind: 'Status' } },
       );
     }

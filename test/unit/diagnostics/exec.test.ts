@@ -47,8 +47,10 @@ describe('running a command in a pod (kubectl exec)', function () {
       execInPod(c.connection, 'redis-0', ['redis-cli', 'INFO']),
       (e: KubeError) =>
         e.kind === 'unreachable' &&
-        /closed before `redis-cli INFO` in redis-0 finished/.test(e.message) &&
-        /result is unknown/.test(e.message),
+        /closed before `redis-cli INFO` in redis-0 \(namespace freelms, context \S+\) finished/.test(
+          e.message,
+        ) &&
+        /whether it ran is unknown/.test(e.message),
     );
     const kubectl = await c.kubectl('exec', 'redis-0', '--', 'redis-cli', 'INFO');
     assert.equal(kubectl.ok, false, 'kubectl fails on the same cut');
@@ -61,6 +63,41 @@ describe('running a command in a pod (kubectl exec)', function () {
     await assert.rejects(
       execInPod(c.connection, 'redis-0', ['hostname']),
       (e: KubeError) => e.kind === 'forbidden' && e.httpStatus === 403,
+    );
+  });
+
+  it('gives up at its timeout on an upgrade the cluster holds unanswered, or when cancelled', async () => {
+    c.sandbox.faults.addSpec('kubernetes:exec:timeout');
+    const started = Date.now();
+    await assert.rejects(
+      execInPod(c.connection, 'redis-0', ['hostname'], { container: 'redis', timeoutMs: 500 }),
+      (e: KubeError) =>
+        e.kind === 'unreachable' &&
+        /`hostname` in redis-0 .* gave no result within 0.5 s/.test(e.message),
+    );
+    assert.ok(Date.now() - started < 5000, 'ended at the timeout');
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 200);
+    await assert.rejects(
+      execInPod(c.connection, 'redis-0', ['hostname'], { signal: abort.signal }),
+      (e: KubeError) => e.kind === 'cancelled',
+    );
+  });
+
+  it('gives up at its timeout when finding the pod’s container hangs', async () => {
+    c.sandbox.faults.addSpec('kubernetes:GET /api/v1/namespaces/freelms/pods/redis-0:timeout');
+    await assert.rejects(
+      execInPod(c.connection, 'redis-0', ['hostname'], { timeoutMs: 500 }),
+      (e: KubeError) => e.kind === 'unreachable' && /gave no result within 0.5 s/.test(e.message),
+    );
+  });
+
+  it('says the cluster cannot be reached when the connection fails, naming the cause', async () => {
+    const gone = await startCluster();
+    await gone.stop();
+    await assert.rejects(
+      execInPod(gone.connection, 'redis-0', ['hostname'], { container: 'redis' }),
+      (e: KubeError) => e.kind === 'unreachable' && /connection refused/.test(e.message),
     );
   });
 
