@@ -25,6 +25,11 @@
  *     pagerduty:POST /incidents:503
  *     kubernetes:GET log:cut=2000                       every pod log, cut after 2000 bytes
  *     kubernetes:exec:cut=100:times=1                   the next exec, dropped after 100 bytes
+ *
+ * kubectl retries an exec whose websocket upgrade was refused over the older SPDY protocol (a
+ * POST to the same path). The sandbox serves exec over websockets only and refuses that retry
+ * with a 400 saying so, outside the faults: kubectl shows that 400 rather than the status the
+ * fault answered, while our own client, which speaks websockets only, shows the status.
  *     kubernetes:GET /api/v1/namespaces/freelms/pods:500:latency=300
  *     health:latency=3000
  *     flags:timeout:times=1

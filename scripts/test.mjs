@@ -238,7 +238,11 @@ for (const suite of suites) {
   } finally {
     if (sandbox) {
       const died = sandbox.died();
-      if (died) notes.push(`${suite}: ${died}`);
+      if (died) {
+        // Whatever the suite counted after that ran against nothing: the run fails.
+        notes.push(`${suite}: ${died}`);
+        counts.failed += 1;
+      }
       await sandbox.stop();
       cleanups.delete(sandbox.stop);
       if (!died && counts.failed === 0)

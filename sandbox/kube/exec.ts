@@ -37,8 +37,11 @@ export class ExecService {
     handleProtocols: (offered) => PROTOCOLS.find((p) => offered.has(p)) ?? false,
   });
 
-  /** Upgrades held open by a `timeout` fault, destroyed on close. */
-  private readonly held = new Set<Duplex>();
+  /**
+   * Upgrades not answered yet: held by a `timeout` fault (no timer) or delayed by a `latency`
+   * one (its timer). `close` destroys them at once.
+   */
+  private readonly waiting = new Map<Duplex, NodeJS.Timeout | undefined>();
 
   constructor(
     private readonly store: ObjectStore,
@@ -52,11 +55,37 @@ export class ExecService {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     if (!EXEC_PATH.test(url.pathname)) return false;
+    // Until `ws` takes the socket over, nothing else hears its errors: a client that resets
+    // the connection would otherwise end the whole sandbox.
+    socket.on('error', () => socket.destroy());
+    if (req.headers.upgrade?.toLowerCase() !== 'websocket') {
+      // kubectl's fallback after a refused websocket upgrade; it is no new call for a fault.
+      refuse(socket, 400, {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: `the sandbox serves exec over websockets only (${PROTOCOLS.join(', ')}), not ${req.headers.upgrade ?? 'a plain request'}`,
+        reason: 'BadRequest',
+        code: 400,
+      });
+      return true;
+    }
     const fault = this.faults?.interceptUpgrade('kubernetes', req, url.pathname);
     const action = fault?.action;
+    const forget = () => {
+      clearTimeout(this.waiting.get(socket));
+      this.waiting.delete(socket);
+    };
+    // A client that gives up half-closes; its socket must not linger in CLOSE_WAIT.
+    const hangUp = () => socket.destroy();
+    const wait = (timer?: NodeJS.Timeout) => {
+      this.waiting.set(socket, timer);
+      socket.once('close', forget);
+      socket.once('end', hangUp);
+    };
     if (action?.kind === 'timeout') {
-      this.held.add(socket);
-      socket.once('close', () => this.held.delete(socket));
+      wait();
       return true;
     }
     if (action?.kind === 'status') {
@@ -71,7 +100,14 @@ export class ExecService {
     }
     const cutAfterBytes = action?.kind === 'cut' ? action.afterBytes : undefined;
     const latency = fault?.latencyMs ?? 0;
-    if (latency > 0) setTimeout(() => this.upgrade(req, socket, head, url, cutAfterBytes), latency);
+    if (latency > 0)
+      wait(
+        setTimeout(() => {
+          forget();
+          socket.off('close', forget).off('end', hangUp);
+          this.upgrade(req, socket, head, url, cutAfterBytes);
+        }, latency),
+      );
     else this.upgrade(req, socket, head, url, cutAfterBytes);
     return true;
   }
@@ -135,7 +171,11 @@ export class ExecService {
 
   close(): void {
     for (const client of this.wss.clients) client.terminate();
-    for (const socket of this.held) socket.destroy();
+    for (const [socket, timer] of this.waiting) {
+      clearTimeout(timer);
+      socket.destroy();
+    }
+    this.waiting.clear();
     this.wss.close();
   }
 
@@ -173,9 +213,9 @@ export class ExecService {
     cutAfterBytes: number | undefined,
     ctx: CommandContext,
   ): Promise<void> {
-    const send = (channel: number, text: string) => {
-      if (!text || ws.readyState !== ws.OPEN) return;
-      const payload = Buffer.from(text, 'utf8');
+    const send = (channel: number, output: string | Buffer) => {
+      if (output.length === 0 || ws.readyState !== ws.OPEN) return;
+      const payload = typeof output === 'string' ? Buffer.from(output, 'utf8') : output;
       // Keep frames modest, as a container runtime streams output in pieces.
       for (let offset = 0; offset < payload.length; offset += 32 * 1024) {
         ws.send(
@@ -191,7 +231,8 @@ export class ExecService {
       startError: `Internal error occurred: ${error instanceof Error ? error.message : String(error)}`,
     }));
     if (cutAfterBytes !== undefined) {
-      send(1, Buffer.from(result.stdout).subarray(0, cutAfterBytes).toString('utf8'));
+      // Bytes, not characters: the cut may fall inside one, as on a real connection.
+      send(1, Buffer.from(result.stdout).subarray(0, cutAfterBytes));
       ws.terminate();
       return;
     }
