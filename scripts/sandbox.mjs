@@ -27,11 +27,16 @@ export async function startSandboxProcess({ stateDir, args = [], echo = false })
     },
   );
   let output = '';
+  let started = false;
   const ready = new Promise((resolve, reject) => {
     const collect = (stream) => (chunk) => {
-      output += chunk;
       if (echo) stream.write(chunk);
-      if (output.includes('sandbox ready')) resolve();
+      if (started) return;
+      output += chunk;
+      if (output.includes('sandbox ready')) {
+        started = true;
+        resolve();
+      }
     };
     child.stdout.on('data', collect(process.stdout));
     child.stderr.on('data', collect(process.stderr));
@@ -52,10 +57,8 @@ export async function startSandboxProcess({ stateDir, args = [], echo = false })
   // middle of a suite leaves its last words behind; `died` holds them once it has.
   const logFile = join(stateDir, 'sandbox.log');
   appendFileSync(logFile, output);
-  if (!echo) {
-    child.stdout.on('data', (chunk) => appendFileSync(logFile, chunk));
-    child.stderr.on('data', (chunk) => appendFileSync(logFile, chunk));
-  }
+  child.stdout.on('data', (chunk) => appendFileSync(logFile, chunk));
+  child.stderr.on('data', (chunk) => appendFileSync(logFile, chunk));
   let stopping = false;
   let died;
   child.once('exit', (code, signal) => {
