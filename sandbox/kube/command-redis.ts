@@ -23,6 +23,15 @@ export async function redisCli(args: string[], ctx: CommandContext): Promise<Com
     if (a === '--no-auth-warning' || a === '--raw') continue;
     rest.push(a);
   }
+  const refused = machineWide(rest);
+  if (refused)
+    return {
+      stdout: '',
+      stderr:
+        `(error) NOPERM the sandbox does not pass ${refused} to this machine's own Redis, ` +
+        `which stands in for redis-0 and may serve others\n`,
+      exitCode: 1,
+    };
   if (REDIS_CLI) {
     return new Promise((resolve) => {
       const child = execFile(
@@ -54,6 +63,48 @@ export async function redisCli(args: string[], ctx: CommandContext): Promise<Com
       exitCode: 1,
     };
   }
+}
+
+/**
+ * Commands that would stop, wipe or reconfigure the machine's Redis rather than read or write
+ * keys: what a responder may well type at a real redis-0, and what must not reach a Redis that
+ * the machine's other users share.
+ */
+const MACHINE_WIDE: Readonly<Record<string, readonly string[] | 'all'>> = {
+  SHUTDOWN: 'all',
+  DEBUG: 'all',
+  FLUSHALL: 'all',
+  FLUSHDB: 'all',
+  MODULE: 'all',
+  MONITOR: 'all',
+  REPLICAOF: 'all',
+  SLAVEOF: 'all',
+  FAILOVER: 'all',
+  MIGRATE: 'all',
+  CONFIG: ['SET', 'REWRITE', 'RESETSTAT'],
+  ACL: ['SETUSER', 'DELUSER', 'LOAD', 'SAVE'],
+  CLIENT: ['KILL', 'PAUSE'],
+  SCRIPT: ['FLUSH', 'KILL'],
+  FUNCTION: ['FLUSH', 'DELETE', 'RESTORE', 'KILL'],
+};
+
+/** redis-cli's options that take the next word as their value. */
+const OPTIONS_WITH_VALUE = new Set(['-n', '-r', '-i', '-s', '-u', '-d', '-D']);
+
+/** The machine-wide command `args` hold (`CONFIG SET`), if any. */
+function machineWide(args: readonly string[]): string | undefined {
+  const words: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (OPTIONS_WITH_VALUE.has(a)) i++;
+    else if (!a.startsWith('-')) words.push(a);
+  }
+  const command = words[0]?.toUpperCase();
+  if (!command) return undefined;
+  const refused = MACHINE_WIDE[command];
+  if (refused === 'all') return command;
+  const sub = words[1]?.toUpperCase();
+  return refused && sub && refused.includes(sub) ? `${command} ${sub}` : undefined;
 }
 
 type Resp = string | number | null | Resp[] | { error: string };

@@ -42,4 +42,20 @@ describe('sandbox redis-cli', function () {
       assert.match(result.stdout, /^redis_version:\d+\.\d+\.\d+/m);
     }
   });
+
+  it('keeps commands that would stop, wipe or reconfigure it from the machine’s own Redis', async () => {
+    for (const args of [
+      ['SHUTDOWN', 'NOSAVE'],
+      ['flushall'],
+      ['CONFIG', 'SET', 'maxmemory', '1'],
+      ['-n', '0', 'FLUSHDB'],
+    ]) {
+      const result = await redisCli(args, context);
+      assert.equal(result.exitCode, 1, args.join(' '));
+      assert.match(result.stderr, /NOPERM the sandbox does not pass/);
+    }
+    const config = await redisCli(['CONFIG', 'GET', 'maxmemory'], context);
+    assert.equal(config.exitCode, 0, config.stderr);
+    assert.match(config.stdout, /^maxmemory\n\d+\n$/);
+  });
 });
