@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 
+import { withoutLinks } from '../../common/notificationText';
+
 import { checkFollowUp, FollowUpInputError } from '../../incident/followUpInput';
 import type { FollowUp, FollowUpAddedEvent, Incident } from '../../incident/model';
 import type { IncidentStore } from '../../incident/store';
@@ -46,7 +48,9 @@ export async function addFollowUp(
     const added = written[0] as FollowUpAddedEvent;
     const details = [added.owner, added.due && `due ${added.due}`].filter(Boolean).join(', ');
     void vscode.window.showInformationMessage(
-      `Follow-up added to "${incident.title}": ${added.text}${details ? ` (${details})` : ''}`,
+      withoutLinks(
+        `Follow-up added to "${incident.title}": ${added.text}${details ? ` (${details})` : ''}`,
+      ),
     );
   }
   return { incidentId: incident.id, followUpId: written[0]!.id };
@@ -115,7 +119,7 @@ export async function removeFollowUp(
   if (!byId) {
     const issue = followUp.issueUrl ? ` Its issue ${followUp.issueUrl} stays open on GitHub.` : '';
     const answer = await vscode.window.showWarningMessage(
-      `Remove the follow-up "${followUp.text}" from ${incident.title}?`,
+      withoutLinks(`Remove the follow-up "${followUp.text}" from ${incident.title}?`),
       { modal: true, detail: `The timeline keeps a line saying it was removed.${issue}` },
       'Remove',
     );

@@ -2,6 +2,8 @@ import { basename, dirname, resolve } from 'node:path';
 
 import * as vscode from 'vscode';
 
+import { withoutLinks } from '../../common/notificationText';
+
 import type { Log } from '../../common/log';
 import { newFollowUpsFromPostmortem } from '../../incident/followUps';
 import type { IncidentStore } from '../../incident/store';
@@ -50,13 +52,17 @@ async function importFollowUps(
     );
     log.info(`${added.length} follow-up(s) added to ${incident.id} from its postmortem`);
     void vscode.window.showInformationMessage(
-      `Added ${added.length} follow-up(s) from the postmortem to ${incident.title}: ` +
-        `${added.map((f) => f.text).join('; ')}.`,
+      withoutLinks(
+        `Added ${added.length} follow-up(s) from the postmortem to ${incident.title}: ` +
+          `${added.map((f) => f.text).join('; ')}.`,
+      ),
     );
   }
   if (rejected.length) {
     void vscode.window.showWarningMessage(
-      `Not added from the postmortem: ${rejected.map((r) => `line ${r.line} "${r.text}": ${r.reason}`).join(' ')}`,
+      withoutLinks(
+        `Not added from the postmortem: ${rejected.map((r) => `line ${r.line} "${r.text}": ${r.reason}`).join(' ')}`,
+      ),
     );
   }
 }

@@ -2,6 +2,8 @@ import { userInfo } from 'node:os';
 
 import * as vscode from 'vscode';
 
+import { withoutLinks } from '../../common/notificationText';
+
 import type { Incident } from '../../incident/model';
 import type { IncidentStore } from '../../incident/store';
 import { reminders, type Reminder, type TimerConfig } from '../../incident/timers';
@@ -47,7 +49,7 @@ export class ReminderNotifier implements vscode.Disposable {
   }
 
   private async notify(incident: Incident, reminder: Reminder): Promise<void> {
-    const text = `${incident.severity} ${incident.title}: ${reminder.message}`;
+    const text = withoutLinks(`${incident.severity} ${incident.title}: ${reminder.message}`);
     if (reminder.kind === 'customerUpdate') {
       const choice = await vscode.window.showWarningMessage(text, 'Post Update');
       if (choice)

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 
+import { withoutLinks } from '../../common/notificationText';
+
 import type { SnapshotTakenEvent } from '../../incident/model';
 import { baselineOf, compareSnapshots, type Verification } from '../../incident/verify';
 import { resolveIncident, type IncidentArgument } from '../commands/pickIncident';
@@ -15,7 +17,10 @@ function notify(title: string, verification: Verification): void {
   const lines = verification.comparison.join('; ');
   if (verification.ok) {
     void vscode.window
-      .showInformationMessage(`Fix verified for "${title}": healthy. ${lines}`, 'Run Smoke Tests')
+      .showInformationMessage(
+        withoutLinks(`Fix verified for "${title}": healthy. ${lines}`),
+        'Run Smoke Tests',
+      )
       .then((choice) => {
         if (choice) void vscode.commands.executeCommand(Commands.runSmokeTests);
       });
@@ -26,7 +31,7 @@ function notify(title: string, verification: Verification): void {
   const actions = [...(logs ? [logs] : []), 'Open Diagnostics'];
   void vscode.window
     .showWarningMessage(
-      `"${title}" is not healthy yet: ${verification.failing.join(', ')}. ${lines}`,
+      withoutLinks(`"${title}" is not healthy yet: ${verification.failing.join(', ')}. ${lines}`),
       ...actions,
     )
     .then((choice) => {

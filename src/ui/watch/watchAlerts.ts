@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 
+import { withoutLinks } from '../../common/notificationText';
+
 import type { Incident, WatchRegressedEvent } from '../../incident/model';
 import { Commands } from '../ids';
 import type { WatchAlerts } from './watchService';
@@ -24,7 +26,9 @@ export const watchAlerts: WatchAlerts = {
   regressed(incident: Incident, event: WatchRegressedEvent): void {
     const service = serviceOf(event);
     const actions = service ? [REOPEN, SHOW_LOGS, SHOW_DETAILS] : [REOPEN, SHOW_DETAILS];
-    const text = `${incident.severity} ${incident.title}: regression during monitoring. ${event.summary}`;
+    const text = withoutLinks(
+      `${incident.severity} ${incident.title}: regression during monitoring. ${event.summary}`,
+    );
     void vscode.window.showWarningMessage(text, ...actions).then(async (choice) => {
       if (choice === REOPEN) {
         // Back to identified: the watch stops, and the runbook's mitigation options are next.
@@ -45,9 +49,10 @@ export const watchAlerts: WatchAlerts = {
     const watch = incident.watch;
     if (!watch) return;
     if (watch.clean) {
-      const text =
+      const text = withoutLinks(
         `${incident.severity} ${incident.title}: ${watch.minutes} minutes of monitoring ` +
-        'without a regression. Resolve the incident?';
+          'without a regression. Resolve the incident?',
+      );
       void vscode.window.showInformationMessage(text, RESOLVE).then(async (choice) => {
         if (choice === RESOLVE)
           await vscode.commands.executeCommand(Commands.resolveIncident, {
@@ -57,10 +62,11 @@ export const watchAlerts: WatchAlerts = {
       return;
     }
     const count = watch.regressions.length;
-    const text =
+    const text = withoutLinks(
       `${incident.severity} ${incident.title}: the monitoring watch ended with ${count} ` +
-      `regression${count === 1 ? '' : 's'} (last: ${watch.regressions.at(-1)?.summary}). ` +
-      'Fix and monitor again before resolving.';
+        `regression${count === 1 ? '' : 's'} (last: ${watch.regressions.at(-1)?.summary}). ` +
+        'Fix and monitor again before resolving.',
+    );
     void vscode.window.showWarningMessage(text, SHOW_DETAILS).then(async (choice) => {
       if (choice === SHOW_DETAILS)
         await vscode.commands.executeCommand(Commands.revealIncident, incident.id);

@@ -14,6 +14,15 @@ describe('a title shown in notifications', () => {
     );
   });
 
+  it('breaks a link made of two texts, an open bracket in one and the target in the next', () => {
+    const title = 'Gateway down [page the on-call';
+    const followUp = 'see ](command:workbench.action.terminal.new)';
+    assert.equal(
+      withoutLinks(`${title}: ${followUp}`),
+      'Gateway down [page the on-call: see ] (command:workbench.action.terminal.new)',
+    );
+  });
+
   it('leaves a title without links as it is', () => {
     for (const title of ['Checkout failing (payments) [P1]', 'api-gateway 5xx > 5% [prod] (eu)'])
       assert.equal(withoutLinks(title), title);
