@@ -5,8 +5,12 @@ import type { V1Pod, V1Status } from '@kubernetes/client-node';
 import type WebSocket from 'ws';
 
 import type { KubeConnection } from './connection';
+import { errorCode } from '../networkCause';
 import { errorFromResponse, KubeError, toKubeError } from './errors';
 import type { RequestInfo } from './connection';
+
+/** Network failures that mean the request never reached the API server. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /** What a command run in a container printed, and how it ended. */
 export interface ExecResult {
@@ -110,103 +114,140 @@ export async function execInPod(
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
   const where = `${pod} (namespace ${connection.namespace}, context ${target.context ?? '?'})`;
   const shown = `\`${command.join(' ')}\``;
-  const stopped = () =>
-    options.signal?.aborted
-      ? new KubeError('cancelled', 'Cancelled.', target)
-      : new KubeError(
-          'unreachable',
-          `${shown} in ${where} gave no result within ${timeoutMs / 1000} s. ` +
-            `It may still be running there: check before running it again.`,
-          target,
-        );
+  // Once the upgrade request is out, the command may run whatever becomes of the answer.
+  let sent = false;
+  const stopped = () => {
+    if (options.signal?.aborted)
+      return new KubeError(
+        'cancelled',
+        sent
+          ? `Cancelled; ${shown} may already have run in ${where}: check before running it again.`
+          : 'Cancelled.',
+        target,
+      );
+    return new KubeError(
+      'unreachable',
+      sent
+        ? `${shown} in ${where} gave no result within ${timeoutMs / 1000} s. ` +
+            `It may still be running there: check before running it again.`
+        : `${shown} was not run in ${where}: the cluster gave no answer within ` +
+            `${timeoutMs / 1000} s. Check the VPN and that the cluster is up, then try again.`,
+      target,
+    );
+  };
+  // Signing in (a credential plugin) and the pod lookup wait on the cluster too: the deadline
+  // and the cancel end the call wherever it is.
+  const untilStopped = <T>(work: Promise<T>): Promise<T> =>
+    Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        if (signal.aborted) reject(stopped());
+        else signal.addEventListener('abort', () => reject(stopped()), { once: true });
+      }),
+    ]);
 
   let container = options.container;
   if (!container) {
-    const p = await connection
-      .getJson<V1Pod>(
+    const p = await untilStopped(
+      connection.getJson<V1Pod>(
         { verb: 'get', resource: 'pods', name: pod },
         `/api/v1/namespaces/${encodeURIComponent(connection.namespace)}` +
           `/pods/${encodeURIComponent(pod)}`,
         {},
         signal,
-      )
-      .catch((error: unknown) => {
-        throw signal.aborted ? stopped() : error;
-      });
+      ),
+    ).catch((error: unknown) => {
+      throw signal.aborted ? stopped() : error;
+    });
     container =
       p.metadata?.annotations?.['kubectl.kubernetes.io/default-container'] ??
       p.spec?.containers?.[0]?.name ??
       '';
   }
   const chosen = container;
+  // A connection that fails once the request is out (reset, closed) may have carried it: only
+  // a refused or unresolved one surely did not.
+  const afterSending = (error: KubeError): KubeError =>
+    error.kind === 'unreachable' && !NOT_SENT.has(errorCode(error.cause) ?? '')
+      ? new KubeError(
+          'unreachable',
+          `${error.message} The request had gone out, so whether ${shown} ran in ${where} is ` +
+            `unknown: check before running it again.`,
+          target,
+          { cause: error.cause },
+        )
+      : error;
   const stdout = new Collector(options.maxBytes ?? 8 * 1024 * 1024);
   const stderr = new Collector(options.maxBytes ?? 8 * 1024 * 1024);
-  return connection.call(info, async () => {
-    const status = await new Promise<V1Status | undefined>((resolve, reject) => {
-      if (signal.aborted) {
-        reject(stopped());
-        return;
-      }
-      let socket: WebSocket | undefined;
-      const onAbort = () => {
-        socket?.close();
-        reject(stopped());
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      const settled = () => signal.removeEventListener('abort', onAbort);
-      let status: V1Status | undefined;
-      new Exec(connection.kubeConfig)
-        .exec(connection.namespace, pod, chosen, command, stdout, stderr, null, false, (s) => {
-          status = s;
-        })
-        .then(
-          (ws) => {
-            socket = ws;
-            // An upgrade answered after the deadline or the cancel: the caller has moved on.
-            if (signal.aborted) ws.close();
-            ws.on('close', (code: number) => {
+  return untilStopped(
+    connection.call(info, async () => {
+      const status = await new Promise<V1Status | undefined>((resolve, reject) => {
+        if (signal.aborted) {
+          reject(stopped());
+          return;
+        }
+        let socket: WebSocket | undefined;
+        const onAbort = () => {
+          socket?.close();
+          reject(stopped());
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        const settled = () => signal.removeEventListener('abort', onAbort);
+        let status: V1Status | undefined;
+        sent = true;
+        new Exec(connection.kubeConfig)
+          .exec(connection.namespace, pod, chosen, command, stdout, stderr, null, false, (s) => {
+            status = s;
+          })
+          .then(
+            (ws) => {
+              socket = ws;
+              // An upgrade answered after the deadline or the cancel: the caller has moved on.
+              if (signal.aborted) ws.close();
+              ws.on('close', (code: number) => {
+                settled();
+                // The container runtime ends every command with a status; a connection dropped
+                // before it (the node, the API server or the network went away) leaves the
+                // outcome unknown, and what was printed may be only its start.
+                if (status === undefined && code !== 1000) {
+                  reject(
+                    new KubeError(
+                      'unreachable',
+                      `The connection to the cluster closed before ${shown} in ${where} ` +
+                        `finished (websocket close ${code}), so whether it ran is unknown. ` +
+                        `Check its effect in the pod before running it again.`,
+                      target,
+                    ),
+                  );
+                  return;
+                }
+                resolve(status);
+              });
+              ws.on('error', (err) => {
+                settled();
+                reject(toKubeError(err, target));
+              });
+            },
+            (err: unknown) => {
               settled();
-              // The container runtime ends every command with a status; a connection dropped
-              // before it (the node, the API server or the network went away) leaves the
-              // outcome unknown, and what was printed may be only its start.
-              if (status === undefined && code !== 1000) {
-                reject(
-                  new KubeError(
-                    'unreachable',
-                    `The connection to the cluster closed before ${shown} in ${where} ` +
-                      `finished (websocket close ${code}), so whether it ran is unknown. ` +
-                      `Check its effect in the pod before running it again.`,
-                    target,
-                  ),
-                );
-                return;
-              }
-              resolve(status);
-            });
-            ws.on('error', (err) => {
-              settled();
-              reject(toKubeError(err, target));
-            });
-          },
-          (err: unknown) => {
-            settled();
-            reject(upgradeError(err, connection, info, pod, chosen));
-          },
+              reject(afterSending(upgradeError(err, connection, info, pod, chosen)));
+            },
+          );
+      });
+      if (status?.status === 'Failure' && status.reason !== 'NonZeroExitCode') {
+        throw new KubeError(
+          'serverError',
+          `Could not run ${shown} in ${pod}/${chosen}: ${status.message ?? 'failed'}.`,
+          target,
+          { status: { ...status, kind: 'Status' } },
         );
-    });
-    if (status?.status === 'Failure' && status.reason !== 'NonZeroExitCode') {
-      throw new KubeError(
-        'serverError',
-        `Could not run ${shown} in ${pod}/${chosen}: ${status.message ?? 'failed'}.`,
-        target,
-        { status: { ...status, kind: 'Status' } },
-      );
-    }
-    return {
-      stdout: stdout.text(),
-      stderr: stderr.text(),
-      exitCode: exitCodeOf(status),
-      elapsedMs: Date.now() - started,
-    };
-  });
+      }
+      return {
+        stdout: stdout.text(),
+        stderr: stderr.text(),
+        exitCode: exitCodeOf(status),
+        elapsedMs: Date.now() - started,
+      };
+    }),
+  );
 }

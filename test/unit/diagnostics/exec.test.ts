@@ -1,4 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { silentLog } from '../../../src/common/log';
+import { connect } from '../../../src/platform/kube/connection';
+import { loadKubeconfig } from '../../../src/platform/kube/kubeconfig';
 
 import type { KubeError } from '../../../src/platform/kube/errors';
 import { execInPod } from '../../../src/platform/kube/exec';
@@ -88,8 +95,51 @@ describe('running a command in a pod (kubectl exec)', function () {
     c.sandbox.faults.addSpec('kubernetes:GET /api/v1/namespaces/freelms/pods/redis-0:timeout');
     await assert.rejects(
       execInPod(c.connection, 'redis-0', ['hostname'], { timeoutMs: 500 }),
-      (e: KubeError) => e.kind === 'unreachable' && /gave no result within 0.5 s/.test(e.message),
+      (e: KubeError) =>
+        e.kind === 'unreachable' &&
+        /`hostname` was not run in redis-0 .*no answer within 0.5 s/.test(e.message),
     );
+  });
+
+  it('says a command cancelled after its request went out may already have run', async () => {
+    c.sandbox.faults.addSpec('kubernetes:exec:latency=600:times=1');
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 200);
+    await assert.rejects(
+      execInPod(c.connection, 'redis-0', ['redis-cli', 'SET', 'freelms-exec-probe', 'ran'], {
+        container: 'redis',
+        signal: abort.signal,
+      }),
+      (e: KubeError) => e.kind === 'cancelled' && /may already have run in redis-0/.test(e.message),
+    );
+  });
+
+  it('gives up at its timeout while a credential plugin is still signing in', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'freelms-exec-auth-'));
+    const kubeconfig = join(dir, 'kubeconfig.yaml');
+    const plugin = {
+      apiVersion: 'client.authentication.k8s.io/v1',
+      command: 'sh',
+      args: ['-c', 'sleep 5; echo \'{"kind":"ExecCredential","status":{"token":"t"}}\''],
+      interactiveMode: 'Never',
+    };
+    const config = readFileSync(c.sandbox.endpoints.kubeconfig, 'utf8').replace(
+      'user: {}',
+      `user: ${JSON.stringify({ exec: plugin })}`,
+    );
+    writeFileSync(kubeconfig, config);
+    const slow = connect(
+      loadKubeconfig({ kubeconfigPath: kubeconfig }),
+      { context: c.sandbox.endpoints.context, namespace: c.sandbox.endpoints.namespace },
+      { log: silentLog },
+    );
+    const started = Date.now();
+    await assert.rejects(
+      execInPod(slow, 'redis-0', ['hostname'], { container: 'redis', timeoutMs: 500 }),
+      (e: KubeError) => e.kind === 'unreachable' && /was not run/.test(e.message),
+    );
+    assert.ok(Date.now() - started < 3000, `ended after ${Date.now() - started} ms`);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('says the cluster cannot be reached when the connection fails, naming the cause', async () => {
