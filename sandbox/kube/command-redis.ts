@@ -23,7 +23,7 @@ export async function redisCli(args: string[], ctx: CommandContext): Promise<Com
     if (a === '--no-auth-warning' || a === '--raw') continue;
     rest.push(a);
   }
-  const refused = machineWide(rest);
+  const refused = machineWide(rest, ctx.stdin);
   if (refused)
     return {
       stdout: '',
@@ -67,38 +67,76 @@ export async function redisCli(args: string[], ctx: CommandContext): Promise<Com
 
 /**
  * Commands that would stop, wipe or reconfigure the machine's Redis rather than read or write
- * keys: what a responder may well type at a real redis-0, and what must not reach a Redis that
- * the machine's other users share.
+ * keys, or that run code which could: what a responder may well type at a real redis-0, and
+ * what must not reach a Redis that the machine's other users share. A guard against slips, not
+ * a sandbox against a determined user (that is Redis's ACL's job).
  */
 const MACHINE_WIDE: Readonly<Record<string, readonly string[] | 'all'>> = {
   SHUTDOWN: 'all',
   DEBUG: 'all',
   FLUSHALL: 'all',
   FLUSHDB: 'all',
+  SWAPDB: 'all',
   MODULE: 'all',
   MONITOR: 'all',
   REPLICAOF: 'all',
   SLAVEOF: 'all',
   FAILOVER: 'all',
   MIGRATE: 'all',
+  SAVE: 'all',
+  BGSAVE: 'all',
+  BGREWRITEAOF: 'all',
+  EVAL: 'all',
+  EVALSHA: 'all',
+  EVAL_RO: 'all',
+  EVALSHA_RO: 'all',
+  FCALL: 'all',
+  FCALL_RO: 'all',
   CONFIG: ['SET', 'REWRITE', 'RESETSTAT'],
   ACL: ['SETUSER', 'DELUSER', 'LOAD', 'SAVE'],
   CLIENT: ['KILL', 'PAUSE'],
   SCRIPT: ['FLUSH', 'KILL'],
-  FUNCTION: ['FLUSH', 'DELETE', 'RESTORE', 'KILL'],
+  FUNCTION: ['LOAD', 'FLUSH', 'DELETE', 'RESTORE', 'KILL'],
 };
 
 /** redis-cli's options that take the next word as their value. */
-const OPTIONS_WITH_VALUE = new Set(['-n', '-r', '-i', '-s', '-u', '-d', '-D']);
+const OPTIONS_WITH_VALUE = new Set([
+  ...['-n', '-r', '-i', '-s', '-u', '-d', '-D', '-t'],
+  ...['--cacert', '--cacertdir', '--cert', '--key', '--tls-ciphers', '--tls-ciphersuites'],
+  ...['--sni', '--pattern', '--quoted-pattern', '--count', '--rdb', '--functions-rdb'],
+  ...['--pipe-timeout', '--memkeys-samples', '--intrinsic-latency', '--lru-test', '--cluster'],
+]);
 
-/** The machine-wide command `args` hold (`CONFIG SET`), if any. */
-function machineWide(args: readonly string[]): string | undefined {
+/** Options that feed Redis what no argument shows: raw protocol, or a script from a file. */
+const OPAQUE_OPTIONS = new Set(['--pipe', '--eval']);
+
+/**
+ * The machine-wide command redis-cli would send, if any: from its arguments (`CONFIG SET`), or,
+ * when it reads its commands from stdin (none given, or `-x`), from each line there.
+ */
+function machineWide(args: readonly string[], stdin: string | undefined): string | undefined {
   const words: string[] = [];
+  let lastFromStdin = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
+    if (OPAQUE_OPTIONS.has(a)) return a;
     if (OPTIONS_WITH_VALUE.has(a)) i++;
+    else if (a === '-x') lastFromStdin = true;
     else if (!a.startsWith('-')) words.push(a);
   }
+  const given = refusedCommand(words);
+  if (given) return given;
+  if (stdin === undefined) return undefined;
+  if (lastFromStdin) return refusedCommand([...words, ...stdin.split(/\s+/).filter(Boolean)]);
+  if (words.length > 0) return undefined;
+  for (const line of stdin.split('\n')) {
+    const refused = refusedCommand(line.trim().split(/\s+/).filter(Boolean));
+    if (refused) return refused;
+  }
+  return undefined;
+}
+
+function refusedCommand(words: readonly string[]): string | undefined {
   const command = words[0]?.toUpperCase();
   if (!command) return undefined;
   const refused = MACHINE_WIDE[command];

@@ -54,6 +54,24 @@ describe('sandbox redis-cli', function () {
       assert.equal(result.exitCode, 1, args.join(' '));
       assert.match(result.stderr, /NOPERM the sandbox does not pass/);
     }
+    const bypasses: Array<[string[], string?]> = [
+      [['EVAL', "return redis.call('FLUSHALL')", '0']],
+      [['FCALL', 'wipe', '0']],
+      [['SWAPDB', '0', '1']],
+      [['--pattern', 'x', 'FLUSHALL']],
+      [['--cacert', 'ca.pem', 'flushdb']],
+      [['--pipe'], '*1\r\n$8\r\nFLUSHALL\r\n'],
+      [[], 'PING\nflushall\n'],
+      [['-n', '0'], 'MULTI\nFLUSHALL\nEXEC\n'],
+      [['-x', 'CONFIG', 'SET', 'dir'], '/tmp'],
+    ];
+    for (const [args, stdin] of bypasses) {
+      const result = await redisCli(args, { ...context, ...(stdin ? { stdin } : {}) });
+      assert.match(result.stderr, /NOPERM/, `${args.join(' ')} with ${JSON.stringify(stdin)}`);
+    }
+    const piped = await redisCli([], { ...context, stdin: 'PING\nCONFIG GET maxmemory\n' });
+    assert.equal(piped.exitCode, 0, piped.stderr);
+    assert.match(piped.stdout, /^PONG\nmaxmemory\n/);
     const config = await redisCli(['CONFIG', 'GET', 'maxmemory'], context);
     assert.equal(config.exitCode, 0, config.stderr);
     assert.match(config.stdout, /^maxmemory\n\d+\n$/);
