@@ -188,7 +188,7 @@ export async function execInPod(
         }
         let socket: WebSocket | undefined;
         const onAbort = () => {
-          socket?.close();
+          socket?.terminate();
           reject(stopped());
         };
         signal.addEventListener('abort', onAbort, { once: true });
@@ -203,7 +203,7 @@ export async function execInPod(
             (ws) => {
               socket = ws;
               // An upgrade answered after the deadline or the cancel: the caller has moved on.
-              if (signal.aborted) ws.close();
+              if (signal.aborted) ws.terminate();
               ws.on('close', (code: number) => {
                 settled();
                 // The container runtime ends every command with a status; a connection dropped
