@@ -173,7 +173,7 @@ async function integrationSuite(sandbox) {
         note: `integration: VS Code exited (${outcome}) without running the suite; see ${server.logFile}`,
       };
     }
-    passed = result.failed === 0;
+    passed = ranClean(result);
     return passed ? result : { ...result, note: `integration: VS Code's logs are in ${runDir}` };
   } catch (error) {
     return { passed: 0, failed: 1, note: `integration: ${error.message}` };
@@ -183,6 +183,11 @@ async function integrationSuite(sandbox) {
     // A run that failed keeps its logs for whoever looks into it.
     if (passed) rmSync(runDir, { recursive: true, force: true });
   }
+}
+
+/** Whether a suite ran and nothing failed: only then are its run folders removed. */
+function ranClean(counts) {
+  return counts.failed === 0 && counts.passed > 0;
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
@@ -230,7 +235,7 @@ for (const suite of suites) {
         },
       );
       // A failed suite keeps each workbench's logs for whoever looks into it.
-      if (counts.failed === 0) rmSync(runs, { recursive: true, force: true });
+      if (ranClean(counts)) rmSync(runs, { recursive: true, force: true });
       else counts.note ??= `ui: the workbenches' logs are in ${runs}`;
     }
   } catch (error) {
@@ -245,9 +250,14 @@ for (const suite of suites) {
       }
       await sandbox.stop();
       cleanups.delete(sandbox.stop);
-      if (!died && counts.failed === 0)
+      if (!died && ranClean(counts))
         rmSync(dirname(sandbox.logFile), { recursive: true, force: true });
     }
+  }
+  if (counts.passed + counts.failed === 0 && !process.env.FREELMS_TEST_FILTER) {
+    // A suite that ran nothing tested nothing: a broken glob or a runner that never started.
+    counts.failed = 1;
+    counts.note ??= `${suite}: ran no test`;
   }
   if (counts.note) notes.push(counts.note);
   process.stdout.write(`== ${suite}: ${counts.passed} passed, ${counts.failed} failed ==\n`);
