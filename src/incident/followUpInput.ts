@@ -3,6 +3,7 @@
  * command, the Incident Report form (in its page, as the user types) and the postmortem's
  * checklist. No Markdown and no Node here, so the form's page can use it as it is.
  */
+import { redact } from '../common/log';
 import { isDueDate } from './dueDate';
 
 /** A follow-up as someone asks for it: from the form, a command or the postmortem. */
@@ -76,8 +77,10 @@ export function sameFollowUpText(a: string, b: string): boolean {
   return comparable(a) === comparable(b);
 }
 
+// The journal keeps a follow-up with any secret in it redacted, so a text as typed is compared
+// redacted the same way: otherwise a line holding a token would never match its own follow-up.
 function comparable(text: string): string {
-  return oneLine(text)
+  return oneLine(redact(text))
     .toLowerCase()
     .replace(/[\s.;:,!?]+$/, '');
 }

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 
 import { deriveIncident } from '../../../src/incident/derive';
 import { isDueDate } from '../../../src/incident/dueDate';
-import { checkFollowUp, FollowUpInputError } from '../../../src/incident/followUpInput';
+import {
+  checkFollowUp,
+  FollowUpInputError,
+  sameFollowUpText,
+} from '../../../src/incident/followUpInput';
 import {
   followUpTasks,
   newFollowUpsFromPostmortem,
@@ -163,6 +167,21 @@ describe('follow-ups from the postmortem’s checklist', () => {
     const markdown = renderPostmortem(incident, { timeZone: 'UTC' });
     assert.match(markdown, /- \[ \] Rotate the key — @Lee, Sam/);
     assert.deepEqual(newFollowUpsFromPostmortem(incident, markdown).added, []);
+  });
+
+  it('adds a follow-up holding a pasted token once, though the journal keeps it redacted', () => {
+    // What the journal keeps of "Rotate the key, token=…": the secret redacted on the way in.
+    const incident = gatewayOutage([
+      {
+        type: 'followup.added',
+        id: 'e91',
+        at: '2026-12-03T11:30:00.000Z',
+        text: 'Rotate the key, token=***',
+      },
+    ]);
+    const doc = '## Follow-ups\n\n- [ ] Rotate the key, token=9f8e7d6c5b4a\n';
+    assert.deepEqual(newFollowUpsFromPostmortem(incident, doc).added, []);
+    assert.ok(sameFollowUpText('Rotate the key, token=9f8e7d6c5b4a', 'Rotate the key, token=***'));
   });
 
   it('does not bring back a follow-up that was removed', () => {
