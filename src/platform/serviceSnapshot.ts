@@ -1,10 +1,10 @@
 /**
  * Measures what Verify Fix compares: the health endpoint, and for each affected service its
- * Deployment's ready replicas, its unhealthy pods and the ERROR lines of its recent logs. Reads
+ * Deployment's (or, for postgres, redis and kafka, its StatefulSet's) ready replicas, its unhealthy pods and the ERROR lines of its recent logs. Reads
  * the cluster directly rather than the Cluster view's model, so a snapshot is the API server's
  * answer at that moment, not a watch that may be a beat behind a rollout. No `vscode` here.
  */
-import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
+import type { V1Deployment, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 
 import { redact, type Log } from '../common/log';
 import type { ServiceSnapshot } from '../incident/model';
@@ -16,7 +16,7 @@ import { selectorOf } from './kube/deploymentSelector';
 import { KubeError } from './kube/errors';
 import { computePodStatus } from './kube/podStatus';
 import { recentErrors } from './kube/recentErrors';
-import { computeDeploymentStatus } from './kube/workloadStatus';
+import { computeDeploymentStatus, computeStatefulSetStatus } from './kube/workloadStatus';
 
 /** The runbook's `kubectl logs --since=5m | grep ERROR`. */
 export const ERROR_WINDOW_MINUTES = 5;
@@ -26,7 +26,7 @@ const NAMED_FAILURES = 3;
 
 /** What a snapshot is taken of, and with what. */
 export interface SnapshotOptions {
-  /** The affected services: Deployment names in the cluster's namespace. */
+  /** The affected services: Deployment (or StatefulSet) names in the cluster's namespace. */
   services: readonly string[];
   /** The actuator health URL; empty or absent when none is configured. */
   healthUrl?: string;
@@ -76,7 +76,7 @@ async function measureHealth(
   };
 }
 
-/** `name STATUS` of each pod of the Deployment that is not healthy, as kubectl prints it. */
+/** `name STATUS` of each pod of the workload that is not healthy, as kubectl prints it. */
 async function unhealthyPodsOf(
   connection: KubeConnection,
   selector: string,
@@ -96,7 +96,7 @@ async function unhealthyPodsOf(
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** ERROR lines of every pod of the Deployment; unreadable logs are problems, not zeros. */
+/** ERROR lines of every pod of the workload; unreadable logs are problems, not zeros. */
 async function errorLinesOf(
   connection: KubeConnection,
   service: string,
@@ -130,31 +130,52 @@ async function errorLinesOf(
   }
 }
 
+/** The service's Deployment, or its StatefulSet when no Deployment has its name. */
+async function readWorkload(
+  connection: KubeConnection,
+  service: string,
+  signal: AbortSignal | undefined,
+): Promise<{ ready: number; desired: number; selector: string }> {
+  const path = `/apis/apps/v1/namespaces/${encodeURIComponent(connection.namespace)}`;
+  const name = encodeURIComponent(service);
+  try {
+    const deployment = await connection.getJson<V1Deployment>(
+      { verb: 'get', resource: 'deployments', name: service },
+      `${path}/deployments/${name}`,
+      {},
+      signal,
+    );
+    return { ...computeDeploymentStatus(deployment), selector: selectorOf(deployment) };
+  } catch (error) {
+    if (!(error instanceof KubeError && error.kind === 'notFound')) throw error;
+  }
+  const statefulSet = await connection.getJson<V1StatefulSet>(
+    { verb: 'get', resource: 'statefulsets', name: service },
+    `${path}/statefulsets/${name}`,
+    {},
+    signal,
+  );
+  return { ...computeStatefulSetStatus(statefulSet), selector: selectorOf(statefulSet) };
+}
+
 async function measureService(
   connection: KubeConnection,
   service: string,
   options: SnapshotOptions,
   problems: string[],
 ): Promise<ServiceSnapshot> {
-  const ns = connection.namespace;
-  let deployment: V1Deployment;
+  let workload: { ready: number; desired: number; selector: string };
   try {
-    deployment = await connection.getJson<V1Deployment>(
-      { verb: 'get', resource: 'deployments', name: service },
-      `/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/deployments/${encodeURIComponent(service)}`,
-      {},
-      options.signal,
-    );
+    workload = await readWorkload(connection, service, options.signal);
   } catch (error) {
     problems.push(
       error instanceof KubeError && error.kind === 'notFound'
-        ? `${service}: no Deployment named ${service} in namespace ${ns}`
+        ? `${service}: no Deployment or StatefulSet named ${service} in namespace ${connection.namespace}`
         : `${service}: ${message(error)}`,
     );
     return { service, unhealthyPods: [] };
   }
-  const view = computeDeploymentStatus(deployment);
-  const selector = selectorOf(deployment);
+  const { selector } = workload;
   const own: string[] = [];
   const [unhealthyPods, errorLines] = await Promise.all([
     unhealthyPodsOf(connection, selector, options.signal).catch((error: unknown) => {
@@ -166,8 +187,8 @@ async function measureService(
   problems.push(...own);
   return {
     service,
-    ready: view.ready,
-    desired: view.desired,
+    ready: workload.ready,
+    desired: workload.desired,
     unhealthyPods,
     ...(errorLines === undefined ? {} : { errorLines }),
   };

@@ -1,10 +1,10 @@
-import type { V1Deployment } from '@kubernetes/client-node';
+import type { V1LabelSelector } from '@kubernetes/client-node';
 
 /**
- * The label selector of a Deployment in query form, as kubectl builds it for `rollout history`
+ * The label selector of a Deployment (or StatefulSet) in query form, as kubectl builds it for `rollout history`
  * and `logs deployment/x`: match labels, then match expressions.
  */
-export function selectorOf(d: V1Deployment): string {
+export function selectorOf(d: { spec?: { selector?: V1LabelSelector } }): string {
   const labels = d.spec?.selector?.matchLabels ?? {};
   const expressions = (d.spec?.selector?.matchExpressions ?? []).map((e) =>
     e.operator === 'Exists'

@@ -161,6 +161,28 @@ describe('the snapshot Verify Fix compares: health, replicas, unhealthy pods, ER
     );
   });
 
+  it('measures a StatefulSet such as redis when no Deployment has the service’s name', async () => {
+    cluster.put('statefulsets', {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'redis' },
+      spec: { replicas: 1, selector: { matchLabels: { app: 'redis' } } },
+      status: { replicas: 1, readyReplicas: 0 },
+    });
+    cluster.put('pods', servicePod('redis-0', 'redis', true));
+    logs.set('redis-0', 'app', { state: 'crashLoop', lines: [] });
+    const snapshot = await measureSnapshot(options({ services: ['redis'] }));
+    assert.deepEqual(snapshot.services, [
+      {
+        service: 'redis',
+        ready: 0,
+        desired: 1,
+        unhealthyPods: [{ name: 'redis-0', status: 'CrashLoopBackOff' }],
+        errorLines: 0,
+      },
+    ]);
+  });
+
   it('names a service that has no Deployment, and still measures the others', async () => {
     const snapshot = await measureSnapshot(
       options({ services: ['media-transcoder', 'course-service'] }),
@@ -169,7 +191,7 @@ describe('the snapshot Verify Fix compares: health, replicas, unhealthy pods, ER
     assert.equal(snapshot.services[1]!.ready, 2);
     assert.ok(
       snapshot.problems?.includes(
-        'media-transcoder: no Deployment named media-transcoder in namespace freelms',
+        'media-transcoder: no Deployment or StatefulSet named media-transcoder in namespace freelms',
       ),
       JSON.stringify(snapshot.problems),
     );
