@@ -163,30 +163,39 @@ function plainText(node: Nodes): string {
   return 'children' in node ? (node.children as Nodes[]).map(plainText).join('') : '';
 }
 
-/** What saving a postmortem adds, and what it had to leave out. */
-export interface PostmortemFollowUps {
+/** The documents follow-ups are written into by hand. */
+export type FollowUpDocument = 'postmortem' | 'export';
+
+/** What a saved document adds, and what it had to leave out. */
+export interface NewFollowUps {
   added: FollowUpInput[];
   /** Items that could not be follow-ups (a bad due date…), with the reason. */
   rejected: Array<{ line: number; text: string; reason: string }>;
 }
 
 /**
- * The unchecked task items of a saved postmortem's follow-ups section that the journal does
- * not have yet. A text the journal ever had (done or removed included) is not added again,
- * nor the same text twice from one document, nor the generated stand-in item.
+ * The unchecked task items that people wrote into a document and the journal does not have yet:
+ * the follow-ups section of a saved postmortem (owners `@lee`), or the task list of an earlier
+ * export (owners bare, `— Lee`). A text the journal ever had (done or removed included) is not
+ * added again, nor the same text twice from one document, nor the generated stand-in item.
  */
-export function newFollowUpsFromPostmortem(
+export function newFollowUpsIn(
   incident: Incident,
   markdown: string,
-): PostmortemFollowUps {
+  document: FollowUpDocument = 'postmortem',
+): NewFollowUps {
   const known = addedTexts(incident);
   known.push(PLACEHOLDER_TASK);
-  // The lines the postmortem was generated with, matched whole: an owner the rules of today
+  // The lines the document was generated with, matched whole: an owner the rules of today
   // would refuse ("Lee, Sam") does not read back, and must not make its line look new.
-  const generated = incident.followUps.map((followUp) => writtenLine(followUp, 'postmortem'));
+  const generated = incident.followUps.map((followUp) => writtenLine(followUp, document));
   const added: FollowUpInput[] = [];
-  const rejected: PostmortemFollowUps['rejected'] = [];
-  for (const task of followUpTasks(markdown)) {
+  const rejected: NewFollowUps['rejected'] = [];
+  const tasks =
+    document === 'export'
+      ? followUpTasks(markdown, { section: EXPORT_TASK_SECTION, owners: 'bare' })
+      : followUpTasks(markdown);
+  for (const task of tasks) {
     if (task.checked) continue;
     if (generated.some((line) => sameFollowUpText(line, task.source))) continue;
     if (known.some((text) => sameFollowUpText(text, task.text))) continue;

@@ -151,6 +151,25 @@ describe('after the incident: follow-ups, their export, the review invitation an
       exported && exported.type === 'followups.exported' && [exported.path, exported.count],
       [`postmortems/${incidentId}-follow-ups.md`, 3],
     );
+
+    // Someone writes a task into the exported file; exporting again keeps it, as a follow-up.
+    await writeFile(
+      path,
+      markdown.replace('## Tasks\n\n', '## Tasks\n\n- [ ] Warm the cache after deploys — Sam\n'),
+    );
+    await vscode.commands.executeCommand(Commands.exportFollowUps, {
+      incidentId,
+      target: 'markdown',
+    });
+    const again = await incident();
+    assert.deepEqual(again.followUps.map((f) => [f.text, f.owner]).at(-1), [
+      'Warm the cache after deploys',
+      'Sam',
+    ]);
+    assert.deepEqual(
+      exportedTasks(await readFile(path, 'utf8')),
+      again.followUps.map(({ text, owner, due, done }) => ({ text, owner, due, done })),
+    );
   });
 
   it('writes times in this machine’s zone when the time zone setting names no zone', async () => {

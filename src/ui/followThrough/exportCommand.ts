@@ -5,8 +5,9 @@ import { promisify } from 'node:util';
 
 import * as vscode from 'vscode';
 
-import type { Log } from '../../common/log';
-import { renderFollowUpsMarkdown, tickedInExport } from '../../incident/followUps';
+import { redact, type Log } from '../../common/log';
+import { withoutLinks } from '../../common/notificationText';
+import { newFollowUpsIn, renderFollowUpsMarkdown, tickedInExport } from '../../incident/followUps';
 import type { Incident } from '../../incident/model';
 import type { IncidentStore } from '../../incident/store';
 import { GitHubClient, GitHubError, type Repository } from '../../platform/github/client';
@@ -68,8 +69,9 @@ async function pickTarget(incident: Incident): Promise<'markdown' | 'github' | u
 
 /**
  * Writes `<postmortem folder>/<id>-follow-ups.md` (or `path`) and journals `followups.exported`.
- * Boxes someone ticked in an earlier export are first recorded as done, so exporting again
- * never unticks them; a file open with unsaved edits is left alone.
+ * Boxes someone ticked in an earlier export are first recorded as done, and tasks someone wrote
+ * into it added as follow-ups, so exporting again never unticks or drops them; a file open with
+ * unsaved edits, or with a written task that cannot be a follow-up, is left alone.
  */
 async function exportMarkdown(
   context: vscode.ExtensionContext,
@@ -93,11 +95,23 @@ async function exportMarkdown(
   });
   let current = incident;
   const tickedThere = before === undefined ? [] : tickedInExport(incident, before);
-  if (tickedThere.length) {
-    current = await store.append(
-      incident.id,
-      tickedThere.map((f) => ({ type: 'followup.done' as const, followUpId: f.id, by: me() })),
+  const written = before === undefined ? undefined : newFollowUpsIn(incident, before, 'export');
+  if (written?.rejected.length) {
+    void vscode.window.showWarningMessage(
+      withoutLinks(
+        `${forJournal(file)} has tasks written in it that cannot be follow-ups, and exporting ` +
+          `again would rewrite them away: ${written.rejected.map((r) => `line ${r.line} "${r.text}": ${r.reason}`).join(' ')} ` +
+          'Correct or remove them, then export again.',
+      ),
     );
+    return undefined;
+  }
+  const addedThere = written?.added ?? [];
+  if (tickedThere.length || addedThere.length) {
+    current = await store.append(incident.id, [
+      ...tickedThere.map((f) => ({ type: 'followup.done' as const, followUpId: f.id, by: me() })),
+      ...addedThere.map((input) => ({ type: 'followup.added' as const, ...input, by: me() })),
+    ]);
   }
 
   const link = postmortemLink(current);
@@ -118,9 +132,11 @@ async function exportMarkdown(
     by: me(),
   });
 
-  const ticked = tickedThere.length
-    ? ` (${tickedThere.length} ticked in the file marked done)`
-    : '';
+  const fromFile = [
+    tickedThere.length ? `${tickedThere.length} ticked in the file marked done` : '',
+    addedThere.length ? `${addedThere.length} written in the file added` : '',
+  ].filter(Boolean);
+  const ticked = fromFile.length ? ` (${fromFile.join('; ')})` : '';
   void vscode.window
     .showInformationMessage(
       `${current.followUps.length} follow-up(s) exported to ${forJournal(file)}${ticked}.`,
@@ -260,7 +276,7 @@ async function targetRepository(apiUrl: string): Promise<Repository | undefined>
     const why = !root
       ? 'no folder is open'
       : remote
-        ? `its origin remote ${remote} is not on ${githubHost(apiUrl)}`
+        ? `its origin remote ${redact(remote)} is not on ${githubHost(apiUrl)}`
         : 'the workspace has no git origin remote';
     showError(
       `No GitHub repository to open follow-ups in: ${why}. Set freelms.followUps.githubRepository to owner/name.`,

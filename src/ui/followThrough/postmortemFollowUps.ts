@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { withoutLinks } from '../../common/notificationText';
 
 import type { Log } from '../../common/log';
-import { newFollowUpsFromPostmortem } from '../../incident/followUps';
+import { newFollowUpsIn } from '../../incident/followUps';
 import type { IncidentStore } from '../../incident/store';
 import { postmortemFolder } from '../commands/postmortemCommand';
 import { me } from '../mitigation/shared';
@@ -44,7 +44,7 @@ async function importFollowUps(
 ): Promise<void> {
   const incident = await store.get(incidentId);
   if (!incident) return;
-  const { added, rejected } = newFollowUpsFromPostmortem(incident, markdown);
+  const { added, rejected } = newFollowUpsIn(incident, markdown);
   if (added.length) {
     await store.append(
       incident.id,

@@ -9,7 +9,7 @@ import {
 } from '../../../src/incident/followUpInput';
 import {
   followUpTasks,
-  newFollowUpsFromPostmortem,
+  newFollowUpsIn,
   parseTaskText,
   renderFollowUpsMarkdown,
   tickedInExport,
@@ -135,7 +135,7 @@ describe('follow-ups from the postmortem’s checklist', () => {
       ].join('\n'),
     );
     const withTimeline = `${edited}\n## Notes\n\n- [ ] Not a follow-up: another section\n`;
-    const { added, rejected } = newFollowUpsFromPostmortem(incident, withTimeline);
+    const { added, rejected } = newFollowUpsIn(incident, withTimeline);
     assert.deepEqual(added, [
       { text: 'Load-test the route table before release', owner: 'Lee', due: '2026-12-10' },
       { text: 'Review alert thresholds', owner: 'dana' },
@@ -145,10 +145,10 @@ describe('follow-ups from the postmortem’s checklist', () => {
 
   it('adds nothing when the generated postmortem is saved as it is', () => {
     const generated = renderPostmortem(incident, { timeZone: 'UTC' });
-    assert.deepEqual(newFollowUpsFromPostmortem(incident, generated).added, []);
+    assert.deepEqual(newFollowUpsIn(incident, generated).added, []);
     const none = deriveIncident(incident.events.filter((e) => !e.type.startsWith('followup.')));
     assert.deepEqual(
-      newFollowUpsFromPostmortem(none, renderPostmortem(none, { timeZone: 'UTC' })).added,
+      newFollowUpsIn(none, renderPostmortem(none, { timeZone: 'UTC' })).added,
       [],
       'the stand-in "Create follow-up tickets" item is not a follow-up',
     );
@@ -166,7 +166,7 @@ describe('follow-ups from the postmortem’s checklist', () => {
     ]);
     const markdown = renderPostmortem(incident, { timeZone: 'UTC' });
     assert.match(markdown, /- \[ \] Rotate the key — @Lee, Sam/);
-    assert.deepEqual(newFollowUpsFromPostmortem(incident, markdown).added, []);
+    assert.deepEqual(newFollowUpsIn(incident, markdown).added, []);
   });
 
   it('adds a follow-up holding a pasted token once, though the journal keeps it redacted', () => {
@@ -180,7 +180,7 @@ describe('follow-ups from the postmortem’s checklist', () => {
       },
     ]);
     const doc = '## Follow-ups\n\n- [ ] Rotate the key, token=9f8e7d6c5b4a\n';
-    assert.deepEqual(newFollowUpsFromPostmortem(incident, doc).added, []);
+    assert.deepEqual(newFollowUpsIn(incident, doc).added, []);
     assert.ok(sameFollowUpText('Rotate the key, token=9f8e7d6c5b4a', 'Rotate the key, token=***'));
   });
 
@@ -195,12 +195,12 @@ describe('follow-ups from the postmortem’s checklist', () => {
       },
     ]);
     const doc = `## Action items\n\n- [ ] ${incident.followUps[0]!.text}\n`;
-    assert.deepEqual(newFollowUpsFromPostmortem(removed, doc).added, []);
+    assert.deepEqual(newFollowUpsIn(removed, doc).added, []);
   });
 
   it('names the line of an item whose due date is not a day', () => {
     const doc = '# P\n\n## Follow-ups\n\n- [ ] Fix it — due 2026-02-30\n';
-    const { added, rejected } = newFollowUpsFromPostmortem(incident, doc);
+    const { added, rejected } = newFollowUpsIn(incident, doc);
     assert.deepEqual(added, []);
     assert.equal(rejected[0]!.line, 5);
     assert.match(rejected[0]!.reason, /2026-02-30/);
@@ -266,6 +266,28 @@ describe('the Markdown export of follow-ups', () => {
     assert.deepEqual(
       tasks.map(({ text, owner, due, checked }) => ({ text, owner, due, done: checked })),
       incident.followUps.map(({ text, owner, due, done }) => ({ text, owner, due, done })),
+    );
+  });
+
+  it('reads tasks written into an earlier export as new follow-ups, and the export’s own lines as none', () => {
+    assert.deepEqual(newFollowUpsIn(incident, doc, 'export'), { added: [], rejected: [] });
+    const written = doc.replace(
+      '- [ ] Add a canary stage — Lee, due 2026-12-05\n',
+      [
+        '- [ ] Add a canary stage — Lee, due 2026-12-05',
+        '- [ ] Page on 5xx from the gateway — Sam, due 2026-12-09',
+        '- [ ] Removed by mistake',
+        '- [ ] Fix it — due 2026-02-30',
+        '',
+      ].join('\n'),
+    );
+    const { added, rejected } = newFollowUpsIn(incident, written, 'export');
+    assert.deepEqual(added, [
+      { text: 'Page on 5xx from the gateway', owner: 'Sam', due: '2026-12-09' },
+    ]);
+    assert.deepEqual(
+      rejected.map((r) => [r.line, r.text]),
+      [[14, 'Fix it']],
     );
   });
 
