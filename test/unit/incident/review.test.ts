@@ -74,6 +74,23 @@ describe('the blameless review’s slot, inside the 48 hours after resolution', 
     );
   });
 
+  it('keeps to the team’s clock across a change to summer time within the 48 hours', () => {
+    // Friday 16:30 EST in New York; the clocks go forward on Sunday 2026-03-08 at 02:00.
+    const proposal = proposeReviewSlots({
+      resolvedAt: '2026-03-06T21:30:00.000Z',
+      now: new Date('2026-03-06T21:30:00.000Z'),
+      durationMinutes: 60,
+      hours: { ...berlin, timeZone: 'America/New_York' },
+    });
+    // 48 hours later is 17:30 by the summer clock (EDT), not 16:30.
+    assert.match(proposal.note!, /2026-03-08 17:30 \(America\/New_York\)/);
+    const [last, monday] = proposal.slots;
+    // Sunday 16:30–17:30 EDT is the last slot that ends by the deadline.
+    assert.deepEqual([last!.start, last!.beforeDeadline], ['2026-03-08T20:30:00.000Z', true]);
+    // Monday 09:00 EDT is 13:00 UTC; under the winter clock it would have been 14:00.
+    assert.deepEqual([monday!.start, monday!.inWorkingHours], ['2026-03-09T13:00:00.000Z', true]);
+  });
+
   it('once the deadline has passed, proposes the next working-hours slot and says the deadline passed', () => {
     const proposal = proposeReviewSlots({
       resolvedAt: '2026-12-01T09:20:00.000Z',
