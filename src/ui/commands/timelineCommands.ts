@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 
 import * as vscode from 'vscode';
 
+import { appendOnce } from '../../incident/appendOnce';
 import {
   ROLE_TITLES,
   SEVERITIES,
@@ -134,11 +135,20 @@ export async function updateStatus(
     )?.status;
   if (!status || status === incident.status) return undefined;
   // Moving to monitoring starts the watch, its length fixed in the journal from the settings.
-  await store.append(
-    incident.id,
+  const change =
     status === 'monitoring'
       ? monitoringEvent(argument?.note, me())
-      : { type: 'status.changed', status, note: argument?.note, by: me() },
+      : ({ type: 'status.changed', status, note: argument?.note, by: me() } as const);
+  // Decided on the journal as it is now: the incident may have been resolved, or moved to this
+  // status, since the pick; a resolved one would still post the change to Slack and PagerDuty.
+  const { written, incident: now } = await appendOnce(store, incident.id, (fresh) =>
+    fresh.status === 'resolved' || fresh.status === status ? [] : [change],
   );
+  if (written.length === 0) {
+    void vscode.window.showInformationMessage(
+      `Nothing was changed: ${incident.id} is already ${now?.status ?? 'gone'}.`,
+    );
+    return undefined;
+  }
   return incident.id;
 }
