@@ -11,13 +11,8 @@ import { resolveIncident, type IncidentArgument } from './ui/commands/pickIncide
 import { generatePostmortem } from './ui/commands/postmortemCommand';
 import { ComposePanel, postUpdate } from './ui/compose/composePanel';
 import type { TemplateId } from './ui/compose/protocol';
-import {
-  addNote,
-  assignRole,
-  changeSeverity,
-  resolveIncidentCommand,
-  updateStatus,
-} from './ui/commands/timelineCommands';
+import { resolveIncidentCommand } from './ui/commands/resolveCommand';
+import { addNote, assignRole, changeSeverity, updateStatus } from './ui/commands/timelineCommands';
 import { DECLARE_VIEW_TYPE, DeclarePanel, type DeclareHandler } from './ui/declare/declarePanel';
 import { currentOffer } from './ui/declare/declareOffer';
 import { selectContext, showUnhealthyPods } from './ui/cluster/clusterCommands';

@@ -3,19 +3,24 @@ import { lock } from 'proper-lockfile';
 import type { Incident, NewEvent } from './model';
 import type { IncidentStore } from './store';
 
-/** Thrown when another window held the incident's lock for longer than we were willing to wait. */
+/**
+ * Thrown when the incident's lock stayed taken for longer than we were willing to wait: another
+ * decision on the same journal (this window's or another's) was being written, or a window that
+ * crashed holding it left it behind (stale, and taken over, after 20 s).
+ */
 export class JournalBusyError extends Error {
   override readonly name = 'JournalBusyError';
 
   constructor(readonly incidentId: string) {
-    super(`the journal of ${incidentId} is locked by another window; try again in a moment`);
+    super(`the journal of ${incidentId} stayed locked by another change; try again in a moment`);
   }
 }
 
 /**
- * Appends what `decide` asks for, deciding on the journal as it is now, with no other window
- * appending in between: the incident's lock (the same one the outbox takes while it delivers)
- * is held from the fresh read to the append. Two windows watching the same incident both call
+ * Appends what `decide` asks for, deciding on the journal as it is now, with no other decision
+ * appended in between: the incident's lock is held from the fresh read to the append, a few
+ * milliseconds. (The outbox delivers under a lock of its own, so a slow delivery round does not
+ * hold this one.) Two windows watching the same incident both call
  * this when the watch ends; the second one reads the first one's `watch.ended` and appends
  * nothing. Returns the events written (empty when `decide` wanted none) and the incident after.
  */
@@ -29,7 +34,7 @@ export async function appendOnce(
     release = await lock(store.journalPath(incidentId), {
       stale: 20_000,
       update: 5_000,
-      // The outbox can hold the lock through a slow delivery round; wait a few seconds for it.
+      // Other holders only read and append; a few seconds covers many of them in a row.
       retries: { retries: 10, factor: 1.5, minTimeout: 50, maxTimeout: 1_000 },
       realpath: false,
     });

@@ -12,8 +12,9 @@ import type { IncidentEvent } from './model';
  * a single `write()` on a descriptor opened with `O_APPEND`, and POSIX places such a write at
  * the end of the file atomically, so lines from two writers never interleave (on a local disk;
  * network file systems such as NFS do not give that guarantee). That needs no lock file which
- * a crashed window could leave behind. The outbox, which must not run twice at once, does
- * take a lock (see `outbox.ts`).
+ * a crashed window could leave behind. The outbox, which must not run twice at once, takes a
+ * delivery lock of its own (see `outbox.ts`); `appendOnce` takes the journal's lock only to
+ * decide on a fresh read and append.
  *
  * Crash safety: each line is fsync'ed before `append` resolves, and the caller sends nothing
  * elsewhere before that. A crash mid-write leaves a torn last line without its newline; the

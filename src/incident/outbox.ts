@@ -52,6 +52,13 @@ export interface OutboxOptions {
 /** Deliveries whose effect does not depend on what was sent before them. */
 const UNORDERED_OPS: ReadonlySet<DeliveryState['op']> = new Set(['slack.invite', 'slack.bookmark']);
 
+/**
+ * What the outbox locks while it delivers an incident: a name beside the journal, never created
+ * itself (`proper-lockfile` makes `<id>.jsonl.outbox.lock`). Not the journal's path: the library
+ * keys its locks by that path, and `appendOnce` holds the journal's own.
+ */
+export const deliveryLockTarget = (journalPath: string): string => `${journalPath}.outbox`;
+
 const isRemote = (e: unknown): e is RemoteServiceError<string> => e instanceof RemoteServiceError;
 
 /**
@@ -70,8 +77,12 @@ const isRemote = (e: unknown): e is RemoteServiceError<string> => e instanceof R
  *   never dropped. Permanent ones (bad token, rejected input) wait for `retry()` with their
  *   reason shown. Order is kept per service: nothing overtakes a pending delivery; only
  *   invites and bookmarks, which need no order, go out beside the delivery ahead of them.
- * - Only one window delivers an incident at a time: a lock beside its journal
- *   (`proper-lockfile`, stale after 20 s so a crashed window does not block the others).
+ * - Only one window delivers an incident at a time: a delivery lock beside its journal
+ *   (`<id>.jsonl.outbox.lock`, `proper-lockfile`, stale after 20 s so a crashed window does not
+ *   block the others). It is held through the round's calls, which can take a minute against a
+ *   slow service, so it is not the journal's own lock: `appendOnce` (resolving, the watch's
+ *   end and regressions) never waits on a delivery. The outbox's appends need no journal lock:
+ *   each is one atomic line, and only the delivery lock's holder writes `delivery.*` events.
  */
 export class Outbox {
   private readonly log: Log;
@@ -221,7 +232,7 @@ export class Outbox {
 
     let release: (() => Promise<void>) | undefined;
     try {
-      release = await lock(this.store.journalPath(first.id), {
+      release = await lock(deliveryLockTarget(this.store.journalPath(first.id)), {
         stale: 20_000,
         update: 5_000,
         retries: 0,

@@ -222,6 +222,50 @@ describe('the monitoring watch against the sandbox', function () {
     assert.equal(ended[0]!.summary, '5 minutes without a regression');
   });
 
+  it('leaves a newer watch running when Stop Monitoring Watch names the watch it was asked for', async () => {
+    const { store } = await api();
+    const id = await declare('Stop clicked on an older watch');
+    await vscode.commands.executeCommand(Commands.updateStatus, {
+      incidentId: id,
+      status: 'monitoring',
+    });
+    const first = (await store.get(id))!.watch!.id;
+    await vscode.commands.executeCommand(Commands.updateStatus, {
+      incidentId: id,
+      status: 'identified',
+    });
+    await vscode.commands.executeCommand(Commands.updateStatus, {
+      incidentId: id,
+      status: 'monitoring',
+    });
+    const stopped = await vscode.commands.executeCommand<string | undefined>(Commands.stopWatch, {
+      incidentId: id,
+      reason: 'the 14:05 regression',
+      watchId: first,
+    });
+    assert.equal(stopped, undefined);
+    const watch = (await store.get(id))!.watch!;
+    assert.notEqual(watch.id, first);
+    assert.equal(watch.state, 'running', 'the newer watch still runs');
+  });
+
+  it('does not post a status change to an incident resolved since', async () => {
+    const { store } = await api();
+    const id = await declare('Status change after the resolution');
+    await vscode.commands.executeCommand(Commands.resolveIncident, {
+      incidentId: id,
+      summary: 'Restarted the gateway',
+      rootCause: 'A stuck connection pool',
+    });
+    const changed = await vscode.commands.executeCommand<string | undefined>(
+      Commands.updateStatus,
+      { incidentId: id, status: 'identified', note: 'Mitigation reopened after a regression' },
+    );
+    assert.equal(changed, undefined);
+    assert.equal((await eventsOf(id, 'status.changed')).length, 0);
+    assert.equal((await store.get(id))!.status, 'resolved');
+  });
+
   it('refuses a scripted resolve during a running watch without a reason, and records one given', async () => {
     const { store } = await api();
     const id = await declare('Resolved before the watch ends');

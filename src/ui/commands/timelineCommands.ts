@@ -3,29 +3,23 @@ import { userInfo } from 'node:os';
 import * as vscode from 'vscode';
 
 import { appendOnce } from '../../incident/appendOnce';
-import { formatTime } from '../../incident/describe';
 import {
   ROLE_TITLES,
   SEVERITIES,
-  type Incident,
   type IncidentStatus,
-  type NewEvent,
-  type ResolvedEvent,
   type Role,
   type Severity,
 } from '../../incident/model';
 import type { IncidentStore } from '../../incident/store';
 import { RESPONSE_TARGET_TEXT } from '../../incident/timers';
-import { countdown, needsEarlyReason } from '../../incident/watch';
-import { timeZone } from '../settings';
 import { monitoringEvent, watchSettings } from '../watch/watchSettings';
 import { resolveIncident, type IncidentArgument } from './pickIncident';
 
 /*
- * The commands that record what happened: notes, roles, severity, status and resolution. Each
- * takes an optional argument object so it can run without prompts (keybindings, tasks, tests)
- * and returns the incident id it wrote to, or undefined when nothing was written. Prompts
- * appear only for what the argument leaves out.
+ * The commands that record what happened: notes, roles, severity and status (resolving is in
+ * `resolveCommand.ts`). Each takes an optional argument object so it can run without prompts
+ * (keybindings, tasks, tests) and returns the incident id it wrote to, or undefined when
+ * nothing was written. Prompts appear only for what the argument leaves out.
  */
 
 const me = () => userInfo().username;
@@ -141,172 +135,20 @@ export async function updateStatus(
     )?.status;
   if (!status || status === incident.status) return undefined;
   // Moving to monitoring starts the watch, its length fixed in the journal from the settings.
-  await store.append(
-    incident.id,
+  const change =
     status === 'monitoring'
       ? monitoringEvent(argument?.note, me())
-      : { type: 'status.changed', status, note: argument?.note, by: me() },
-  );
-  return incident.id;
-}
-
-/** A scripted Resolve during a running monitoring watch that did not say why it cannot wait. */
-export class EarlyResolutionError extends Error {
-  override readonly name = 'EarlyResolutionError';
-
-  constructor(
-    readonly incidentId: string,
-    readonly endsAt: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** `{ incidentId, summary, rootCause, impact?, earlyReason? }`: resolves without prompts. */
-export type ResolveArgument = WithIncident<{
-  summary: string;
-  rootCause: string;
-  /** Who was affected, how long, what data; the prompt starts from what the incident says. */
-  impact: string;
-  /** Required while the monitoring watch runs: why the incident cannot wait for its end. */
-  earlyReason: string;
-}>;
-
-/**
- * Resolves the incident with its summary, root cause and impact. Before the monitoring watch
- * has ended the runbook's 30 minutes are cut short, so a reason is asked for and journaled; a
- * scripted call without one is refused (`EarlyResolutionError`) rather than resolving quietly.
- */
-export async function resolveIncidentCommand(store: IncidentStore, argument?: ResolveArgument) {
-  const incident = await resolveIncident(store, argument);
-  if (!incident) return undefined;
-  if (incident.status === 'resolved') {
-    void vscode.window.showInformationMessage(`${incident.id} is already resolved.`);
-    return undefined;
-  }
-  const early = needsEarlyReason(incident, new Date());
-  const endsAt = incident.watch?.endsAt ?? '';
-  const left = early ? `${countdown(Date.parse(endsAt) - Date.now())} left` : '';
-  const scripted = argument?.summary !== undefined;
-  if (scripted && early && !argument?.earlyReason?.trim()) {
-    throw new EarlyResolutionError(
-      incident.id,
-      endsAt,
-      `Not resolving ${incident.id}: its monitoring watch still has ${left} (until ` +
-        `${endsAt}). Pass earlyReason to record why it cannot wait, or wait for the watch to end.`,
-    );
-  }
-  if (!scripted) {
-    const answer = await vscode.window.showWarningMessage(
-      `Resolve ${incident.severity} "${incident.title}"?`,
-      { modal: true, detail: resolveDetail(incident.status, left) },
-      'Resolve',
-    );
-    if (answer !== 'Resolve') return undefined;
-  }
-  const summary =
-    argument?.summary ??
-    (await vscode.window.showInputBox({
-      title: 'Resolution',
-      prompt: 'What fixed it, in one line (optional)',
-    }));
-  if (summary === undefined) return undefined;
-  const rootCause =
-    argument?.rootCause ??
-    (await vscode.window.showInputBox({
-      title: 'Root cause',
-      prompt: 'Brief, if known (optional)',
-    }));
-  if (rootCause === undefined) return undefined;
-  const impact =
-    argument?.impact ??
-    (scripted
-      ? ''
-      : await vscode.window.showInputBox({
-          title: 'Impact',
-          value: incident.impact ?? incident.usersImpacted ?? '',
-          prompt: 'Who was affected, for how long, and whether data was at risk (optional)',
-        }));
-  if (impact === undefined) return undefined;
-  // A reason given while no watch runs would say something that did not happen; it is dropped.
-  const earlyReason = early
-    ? (argument?.earlyReason ??
-      (await vscode.window.showInputBox({
-        title: `Why resolve before the monitoring watch ends (${left})?`,
-        prompt:
-          `The watch runs ${incident.watch?.minutes} minutes after the fix; ` +
-          'the reason goes on the timeline',
-        validateInput: (value) =>
-          value.trim() ? undefined : 'Say why it cannot wait, or press Escape.',
-      })))
-    : undefined;
-  if (early && !earlyReason?.trim()) return undefined;
-  const resolution = {
-    type: 'resolved',
-    summary: summary.trim() || undefined,
-    rootCause: rootCause.trim() || undefined,
-    impact: impact.trim() || undefined,
-    earlyReason: earlyReason?.trim(),
-    by: me(),
-  } satisfies NewEvent;
-  // Decided on the journal as it is now, under the incident's lock: another window may have
-  // resolved it while these prompts were open, and Slack and PagerDuty hear of one resolution.
+      : ({ type: 'status.changed', status, note: argument?.note, by: me() } as const);
+  // Decided on the journal as it is now: the incident may have been resolved, or moved to this
+  // status, since the pick; a resolved one would still post the change to Slack and PagerDuty.
   const { written, incident: now } = await appendOnce(store, incident.id, (fresh) =>
-    fresh.status === 'resolved' ? [] : [resolution],
+    fresh.status === 'resolved' || fresh.status === status ? [] : [change],
   );
   if (written.length === 0) {
-    offerAsNote(store, now ?? incident, resolution);
+    void vscode.window.showInformationMessage(
+      `Nothing was changed: ${incident.id} is already ${now?.status ?? 'gone'}.`,
+    );
     return undefined;
   }
   return incident.id;
-}
-
-/**
- * The incident was resolved elsewhere first: says by whom and when, and offers to keep what was
- * typed here as a timeline note instead of a second resolution.
- */
-function offerAsNote(
-  store: IncidentStore,
-  incident: Incident,
-  resolution: Extract<NewEvent, { type: 'resolved' }>,
-): void {
-  const first = incident.events.find((event): event is ResolvedEvent => event.type === 'resolved');
-  const who = first?.by ? ` by ${first.by}` : '';
-  const when = first ? ` at ${formatTime(first.at, timeZone(), 'HH:mm')}` : '';
-  const typed = [
-    resolution.summary,
-    resolution.rootCause && `root cause: ${resolution.rootCause}`,
-    resolution.impact && `impact: ${resolution.impact}`,
-  ].filter(Boolean);
-  const actions = typed.length ? ['Add Mine as a Note'] : [];
-  void vscode.window
-    .showWarningMessage(
-      `${incident.id} was resolved${who}${when} while you were resolving it: yours was not ` +
-        'recorded or sent.',
-      ...actions,
-    )
-    .then((choice) =>
-      choice
-        ? store.append(incident.id, {
-            type: 'note',
-            text: `Resolution also given: ${typed.join('; ')}`,
-            by: resolution.by,
-          })
-        : undefined,
-    )
-    .then(undefined, (error: unknown) => {
-      void vscode.window.showErrorMessage(
-        `The note was not added to ${incident.id}: ${(error as Error).message}`,
-      );
-    });
-}
-
-function resolveDetail(status: IncidentStatus, left: string): string {
-  if (left) {
-    return `The monitoring watch still has ${left}. Resolving now ends it early: you will be asked why.`;
-  }
-  return status === 'monitoring'
-    ? 'The fix is being monitored. Resolving ends the incident for everyone.'
-    : `The incident is ${status}, not monitoring: the runbook asks for 30 minutes of monitoring first.`;
 }

@@ -14,7 +14,7 @@ import {
   type SmokeRun,
 } from '../../platform/smokeTests';
 import { Commands, SETTINGS_SECTION } from '../ids';
-import { me, record, showError, type CommandDeps } from '../mitigation/shared';
+import { me, record, recordingIncident, showError, type CommandDeps } from '../mitigation/shared';
 
 /** `{ incidentId?, command?, cwd? }`: which incident, and a command other than the setting's. */
 export const SmokeTestsArgumentSchema = v.object({
@@ -65,6 +65,7 @@ async function runTask(
   cwd: string,
   folder: vscode.WorkspaceFolder | undefined,
   timeoutMinutes: number,
+  incidentId: string | undefined,
 ): Promise<SmokeRun> {
   const run = randomUUID();
   const task = new vscode.Task(
@@ -113,7 +114,7 @@ async function runTask(
     await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: 'Running the smoke tests in the terminal…',
+        title: `Running the smoke tests in the terminal${incidentId ? ` for ${incidentId}` : ''}…`,
         cancellable: true,
       },
       async (_progress, token) => {
@@ -187,9 +188,17 @@ export async function runSmokeTests(
     });
   }
 
+  // Chosen now, not when the run ends up to its timeout later: by then another incident may be
+  // the most severe one, and the result belongs to the incident it was run for.
+  let target: string | undefined;
+  try {
+    target = (await recordingIncident(deps.store, a.incidentId))?.id;
+  } catch (error) {
+    deps.log.warn(`smoke tests: the incident to record on is unknown: ${(error as Error).message}`);
+  }
   let run: SmokeRun;
   try {
-    run = await runTask(command, cwd, folder, timeoutMinutes);
+    run = await runTask(command, cwd, folder, timeoutMinutes, target);
   } catch (error) {
     return notRun({
       outcome: 'notRun',
@@ -207,14 +216,22 @@ export async function runSmokeTests(
     by: me(),
   };
   deps.log.info(`smoke tests in ${cwd}: ${event.summary}`);
-  const incidentId = await record(deps, event, a.incidentId);
+  const incidentId = target ? await record(deps, event, target) : undefined;
   const { type: _type, ...recorded } = event;
   const show = event.ok ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-  const where = incidentId ? '' : ' (no active incident: not recorded)';
-  void show(`Smoke tests ${event.summary}${where}`, ...(event.ok ? [] : ['Run Again'])).then(
-    (choice) => {
-      if (choice) void vscode.commands.executeCommand(Commands.runSmokeTests, a);
-    },
-  );
+  const where = incidentId
+    ? ` (${incidentId})`
+    : target
+      ? ''
+      : ' (no active incident: not recorded)';
+  void show(`Smoke tests ${event.summary}${where}`, ...(event.ok ? [] : ['Run Again']))
+    .then((choice) =>
+      choice
+        ? vscode.commands.executeCommand(Commands.runSmokeTests, { ...a, incidentId: target })
+        : undefined,
+    )
+    .then(undefined, (error: unknown) =>
+      showError(`Running the smoke tests again did not complete: ${(error as Error).message}`),
+    );
   return { outcome: 'ran', ...recorded, durationMs: run.durationMs, incidentId };
 }

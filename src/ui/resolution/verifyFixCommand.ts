@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 
 import { withoutLinks } from '../../common/notificationText';
 
-import type { SnapshotTakenEvent } from '../../incident/model';
+import type { Incident, SnapshotTakenEvent } from '../../incident/model';
 import { baselineOf, compareSnapshots, type Verification } from '../../incident/verify';
 import { resolveIncident, type IncidentArgument } from '../commands/pickIncident';
 import { Commands, Views } from '../ids';
@@ -12,8 +12,16 @@ import { takeSnapshot, type SnapshotDeps } from './snapshots';
 /** `{ incidentId?, quiet? }`, an Incidents view row, or nothing (then the incident is asked). */
 export type VerifyArgument = IncidentArgument & { quiet?: boolean };
 
+/** Runs a button's command, showing a failure: no caller is left to see it. */
+function onButton(what: string, command: string, argument: unknown): void {
+  void Promise.resolve(vscode.commands.executeCommand(command, argument)).catch((error: unknown) =>
+    showError(`${what} did not complete: ${(error as Error).message}. Run it from the palette.`),
+  );
+}
+
 /** What the responder is offered next: the logs of what still fails, or the smoke tests. */
-function notify(title: string, verification: Verification): void {
+function notify(incident: Incident, verification: Verification): void {
+  const { title } = incident;
   const lines = verification.comparison.join('; ');
   if (verification.ok) {
     void vscode.window
@@ -22,7 +30,11 @@ function notify(title: string, verification: Verification): void {
         'Run Smoke Tests',
       )
       .then((choice) => {
-        if (choice) void vscode.commands.executeCommand(Commands.runSmokeTests);
+        // The smoke tests are recorded on this incident, whichever is most severe by then.
+        if (choice)
+          onButton(`Run Smoke Tests for ${incident.id}`, Commands.runSmokeTests, {
+            incidentId: incident.id,
+          });
       });
     return;
   }
@@ -36,9 +48,9 @@ function notify(title: string, verification: Verification): void {
     )
     .then((choice) => {
       if (choice && choice === logs)
-        void vscode.commands.executeCommand(Commands.showLogs, { deployment: service });
+        onButton(`Show Logs of ${service}`, Commands.showLogs, { deployment: service });
       if (choice === 'Open Diagnostics')
-        void vscode.commands.executeCommand(`${Views.diagnostics}.focus`);
+        onButton('Open Diagnostics', `${Views.diagnostics}.focus`, undefined);
     });
 }
 
@@ -93,6 +105,6 @@ export async function verifyFix(
       verification.comparison.join('; '),
   );
   const quiet = argument && 'quiet' in argument && argument.quiet === true;
-  if (!quiet) notify(incident.title, verification);
+  if (!quiet) notify(incident, verification);
   return appended;
 }

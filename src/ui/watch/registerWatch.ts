@@ -12,7 +12,7 @@ export function registerWatch(deps: ResolutionDeps): vscode.Disposable[] {
     store: deps.store,
     cluster: deps.cluster,
     log: deps.log,
-    alerts: watchAlerts,
+    alerts: watchAlerts(deps.store),
   });
   deps.tree.attachWatch(service);
   // A watch that was running when the window closed resumes now, or ends if its time is up.

@@ -2,12 +2,19 @@ import { userInfo } from 'node:os';
 
 import * as vscode from 'vscode';
 
-import type { Incident } from '../../incident/model';
+import { appendOnce } from '../../incident/appendOnce';
+import { formatTime } from '../../incident/describe';
+import { leaveMonitoringDecision, staleText } from '../../incident/leaveMonitoring';
+import type { Incident, NewEvent, WatchRegressedEvent } from '../../incident/model';
 import type { IncidentStore } from '../../incident/store';
 import { resolveIncident, type IncidentArgument } from '../commands/pickIncident';
+import { timeZone } from '../settings';
 
-/** `{ incidentId, reason }` stops without prompts. */
-export type StopWatchArgument = IncidentArgument & { reason?: string };
+/**
+ * `{ incidentId, reason }` stops without prompts; `watchId` (the id of the event that started
+ * the watch) stops only that watch, not one started after it.
+ */
+export type StopWatchArgument = IncidentArgument & { reason?: string; watchId?: string };
 
 /** The incident named by the argument, else the one being watched, else the responder picks. */
 async function watchedIncident(
@@ -58,11 +65,67 @@ export async function stopWatch(
       validateInput: (value) => (value.trim() ? undefined : 'Say why, or press Escape.'),
     }));
   if (!reason?.trim()) return undefined;
-  await store.append(incident.id, {
-    type: 'status.changed',
-    status: 'identified',
-    note: `Monitoring watch stopped: ${reason.trim()}`,
-    by: userInfo().username,
+  // The reason took a while to type: the watch it stops must still be the one running.
+  const watchId = argument?.watchId ?? incident.watch.id;
+  const done = await leaveMonitoring(
+    store,
+    incident.id,
+    watchId,
+    { running: true },
+    {
+      type: 'status.changed',
+      status: 'identified',
+      note: `Monitoring watch stopped: ${reason.trim()}`,
+      by: userInfo().username,
+    },
+  );
+  return done ? incident.id : undefined;
+}
+
+/**
+ * Reopen Mitigation on a regression alert: back to identified, which stops the watch, so the
+ * runbook's mitigation options are next. Only if the alert's watch is still the incident's
+ * and the incident is not resolved; otherwise the responder is told why nothing was done.
+ */
+export async function reopenMitigation(
+  store: IncidentStore,
+  incidentId: string,
+  event: WatchRegressedEvent,
+): Promise<string | undefined> {
+  const done = await leaveMonitoring(
+    store,
+    incidentId,
+    event.watchId,
+    { running: false },
+    {
+      type: 'status.changed',
+      status: 'identified',
+      note: `Mitigation reopened after a regression: ${event.summary}`,
+      by: userInfo().username,
+    },
+  );
+  return done ? incidentId : undefined;
+}
+
+/** Appends `change` if the journal, read again under the lock, still wants it; says why not. */
+async function leaveMonitoring(
+  store: IncidentStore,
+  incidentId: string,
+  watchId: string,
+  options: { running: boolean },
+  change: NewEvent,
+): Promise<boolean> {
+  let why: Parameters<typeof staleText>[1] | undefined;
+  const { written, incident } = await appendOnce(store, incidentId, (fresh) => {
+    const decision = leaveMonitoringDecision(fresh, watchId, options);
+    why = decision.act ? undefined : decision.why;
+    return decision.act ? [change] : [];
   });
-  return incident.id;
+  if (written.length > 0) return true;
+  const text =
+    incident && why
+      ? staleText(incident, why, (iso) => formatTime(iso, timeZone(), 'HH:mm'))
+      : `${incidentId} has no journal`;
+  void vscode.window.showInformationMessage(`Nothing was changed: ${text}.`);
+  return false;
 }

@@ -3,7 +3,10 @@ import * as vscode from 'vscode';
 import { withoutLinks } from '../../common/notificationText';
 
 import type { Incident, WatchRegressedEvent } from '../../incident/model';
+import type { IncidentStore } from '../../incident/store';
 import { Commands } from '../ids';
+import { showError } from '../mitigation/shared';
+import { reopenMitigation } from './stopWatchCommand';
 import type { WatchAlerts } from './watchService';
 
 const REOPEN = 'Reopen Mitigation';
@@ -18,11 +21,32 @@ function serviceOf(event: WatchRegressedEvent): string | undefined {
 }
 
 /**
+ * Runs a notification button's action: a button clicked long after its notification appeared
+ * has no caller left to see a failure, so it is shown here, naming the button, the incident
+ * and what to do instead.
+ */
+async function onButton(
+  button: string,
+  incident: Incident,
+  instead: string,
+  action: () => Thenable<unknown>,
+): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    showError(
+      `${button} did not complete for ${incident.id}: ${(error as Error).message}. ${instead}`,
+    );
+  }
+}
+
+/**
  * The watch's notifications: a regression at once, as a warning with the way back to
  * mitigation one click away; the end with the offer to resolve when it was clean. Shown by the
- * window that journaled the event, so two windows do not both ask.
+ * window that journaled the event, so two windows do not both ask. A button decides on the
+ * journal as it is when clicked, not as it was when the notification appeared.
  */
-export const watchAlerts: WatchAlerts = {
+export const watchAlerts = (store: IncidentStore): WatchAlerts => ({
   regressed(incident: Incident, event: WatchRegressedEvent): void {
     const service = serviceOf(event);
     const actions = service ? [REOPEN, SHOW_LOGS, SHOW_DETAILS] : [REOPEN, SHOW_DETAILS];
@@ -31,16 +55,20 @@ export const watchAlerts: WatchAlerts = {
     );
     void vscode.window.showWarningMessage(text, ...actions).then(async (choice) => {
       if (choice === REOPEN) {
-        // Back to identified: the watch stops, and the runbook's mitigation options are next.
-        await vscode.commands.executeCommand(Commands.updateStatus, {
-          incidentId: incident.id,
-          status: 'identified',
-          note: `Mitigation reopened after a regression: ${event.summary}`,
-        });
+        await onButton(
+          REOPEN,
+          incident,
+          'Run FreeLMS: Stop Monitoring Watch or Update Status to move it back to identified.',
+          () => reopenMitigation(store, incident.id, event),
+        );
       } else if (choice === SHOW_LOGS && service) {
-        await vscode.commands.executeCommand(Commands.showLogs, { deployment: service });
+        await onButton(SHOW_LOGS, incident, `Run FreeLMS: Show Logs for ${service}.`, () =>
+          vscode.commands.executeCommand(Commands.showLogs, { deployment: service }),
+        );
       } else if (choice === SHOW_DETAILS) {
-        await vscode.commands.executeCommand(Commands.revealIncident, incident.id);
+        await onButton(SHOW_DETAILS, incident, 'Open it from the Incidents view.', () =>
+          vscode.commands.executeCommand(Commands.revealIncident, incident.id),
+        );
       }
     });
   },
@@ -55,9 +83,15 @@ export const watchAlerts: WatchAlerts = {
       );
       void vscode.window.showInformationMessage(text, RESOLVE).then(async (choice) => {
         if (choice === RESOLVE)
-          await vscode.commands.executeCommand(Commands.resolveIncident, {
-            incidentId: incident.id,
-          });
+          await onButton(
+            RESOLVE,
+            incident,
+            'Run FreeLMS: Resolve Incident again (anything you typed is filled in).',
+            () =>
+              vscode.commands.executeCommand(Commands.resolveIncident, {
+                incidentId: incident.id,
+              }),
+          );
       });
       return;
     }
@@ -69,7 +103,9 @@ export const watchAlerts: WatchAlerts = {
     );
     void vscode.window.showWarningMessage(text, SHOW_DETAILS).then(async (choice) => {
       if (choice === SHOW_DETAILS)
-        await vscode.commands.executeCommand(Commands.revealIncident, incident.id);
+        await onButton(SHOW_DETAILS, incident, 'Open it from the Incidents view.', () =>
+          vscode.commands.executeCommand(Commands.revealIncident, incident.id),
+        );
     });
   },
-};
+});

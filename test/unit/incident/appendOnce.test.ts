@@ -48,7 +48,7 @@ describe('appending once across windows', () => {
     assert.equal((await second.get(id))!.watch!.state, 'ended');
   });
 
-  it('waits for a delivery round holding the lock, then decides on what the journal says then', async () => {
+  it('waits for another decision holding the lock, then decides on what the journal says then', async () => {
     const { first, second, id } = await twoWindowsPastTheEnd();
     const release = await lock(first.journalPath(id), { realpath: false });
     const waiting = appendOnce(second, id, (fresh) =>

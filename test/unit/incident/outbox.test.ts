@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 
+import { appendOnce } from '../../../src/incident/appendOnce';
 import type { DeliveryState } from '../../../src/incident/deliveries';
 import type { OutboxSecrets } from '../../../src/incident/outbox';
 import { PagerDutyClient } from '../../../src/platform/pagerduty/client';
@@ -325,6 +326,34 @@ describe('outbox to PagerDuty and Slack (sandbox)', () => {
     assert.equal(channelOf(id).messages.length, 6);
     assert.equal(pdIncidents()[0]!.notes.length, 5);
     assert.equal(slackCalls('chat.postMessage').length, 6);
+  });
+
+  it('lets another window resolve at once while a slow Slack post holds the delivery round', async () => {
+    const config = env.config();
+    const box = env.outbox(TOKENS, {
+      config: { ...config, slack: { ...config.slack!, timeoutMs: 10_000 } },
+    });
+    const { id } = await env.store.declare(gatewayDown);
+    env.sandbox.faults.addSpec('slack:chat.postMessage:latency=6000:times=1');
+    const round = box.flush();
+    // The post is out (its attempt journaled) and Slack sits on it for six seconds.
+    const deadline = Date.now() + 5_000;
+    while (slackCalls('chat.postMessage').length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(slackCalls('chat.postMessage').length, 1, 'the post went out');
+
+    const other = await env.reopen();
+    const started = Date.now();
+    const { written } = await appendOnce(other, id, (fresh) =>
+      fresh.status === 'resolved' ? [] : [{ type: 'resolved', summary: 'Rolled back' }],
+    );
+    const waited = Date.now() - started;
+    assert.equal(written.length, 1);
+    assert.ok(waited < 1_000, `the resolution waited ${waited} ms on the delivery round`);
+
+    await round;
+    await box.flush();
+    assert.equal(channelOf(id).messages.length, 2, 'declaration, then resolution, once each');
   });
 
   it('never writes a token to the journal', async () => {
