@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 
 import * as vscode from 'vscode';
 
+import { planDeliveries } from '../../incident/deliveries';
 import { formatTime } from '../../incident/describe';
 import type { Incident, IncidentStatus, ResolvedEvent } from '../../incident/model';
 import {
@@ -114,7 +115,11 @@ export async function resolveIncidentCommand(store: IncidentStore, argument?: Re
       : await vscode.window.showInputBox({
           title: 'Impact',
           value: draft?.impact ?? incident.impact ?? incident.usersImpacted ?? '',
-          prompt: 'Who was affected, for how long, and whether data was at risk (optional)',
+          // The impact is also the resolution customers read on the status page.
+          prompt: planDeliveries(incident).some((d) => d.target === 'statuspage')
+            ? 'Who was affected and for how long (optional). Customers read this on the ' +
+              'status page; keep internal detail for the postmortem'
+            : 'Who was affected, for how long, and whether data was at risk (optional)',
         }));
   if (impact === undefined) return undefined;
   // A reason given while no watch runs would say something that did not happen; it is dropped.
