@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ResolutionDeps } from '../followThrough/deps';
 import { Commands } from '../ids';
 import { stopWatch, type StopWatchArgument } from './stopWatchCommand';
+import { unobservedWatchAlert } from './unobservedAlert';
 import { watchAlerts } from './watchAlerts';
 import { WatchService } from './watchService';
 
@@ -13,6 +14,7 @@ export function registerWatch(deps: ResolutionDeps): vscode.Disposable[] {
     cluster: deps.cluster,
     log: deps.log,
     alerts: watchAlerts,
+    unobserved: unobservedWatchAlert,
   });
   deps.tree.attachWatch(service);
   // A watch that was running when the window closed resumes now, or ends if its time is up.
