@@ -135,8 +135,13 @@ export class WatchService implements vscode.Disposable {
     const known = new Set(this.watching.map((incident) => incident.watch!.id));
     const started = running.filter((incident) => !known.has(incident.watch!.id));
     this.watching = running;
+    // An end that could not be journaled yet (the journal was locked) keeps what the rounds
+    // measured: the retry judges the watch on it.
+    const unfinished = new Set(
+      incidents.filter((incident) => incident.watch?.state === 'running').map((i) => i.watch!.id),
+    );
     for (const id of this.progressByWatch.keys())
-      if (!running.some((incident) => incident.watch!.id === id)) this.progressByWatch.delete(id);
+      if (!unfinished.has(id)) this.progressByWatch.delete(id);
     for (const incident of started) {
       const left = Math.round((Date.parse(incident.watch!.endsAt) - now.getTime()) / 1000);
       this.deps.log.info(
