@@ -133,8 +133,9 @@ const RULES = {
   monitor: {
     phase: undefined,
     pattern: /monitor/i,
-    // Done when the last monitoring watch ran its full length without a regression.
-    tick: (incident: Incident, now: Date) => watchCleanAt(incident.watch, now),
+    // Done when the last monitoring watch ran its full length, measured to its end, without
+    // a regression.
+    tick: (incident: Incident) => watchCleanAt(incident.watch),
   },
   statusPage: {
     phase: undefined,

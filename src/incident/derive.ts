@@ -88,7 +88,8 @@ function apply(incident: Incident, event: IncidentEvent): void {
     case 'watch.ended':
       if (incident.watch?.id === event.watchId && incident.watch.state === 'running') {
         incident.watch.state = 'ended';
-        incident.watch.clean = event.clean;
+        incident.watch.outcome = event.outcome ?? (event.clean ? 'clean' : 'regressed');
+        incident.watch.clean = incident.watch.outcome === 'clean';
         incident.watch.endedAt = event.at;
       }
       break;

@@ -4,7 +4,7 @@ import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 
 import { redact } from '../common/log';
-import type { Action, IncidentEvent } from './model';
+import type { Action, IncidentEvent, WatchOutcome } from './model';
 import { ROLE_TITLES } from './model';
 import { ESCALATION_TITLES } from './timers';
 
@@ -18,6 +18,12 @@ const CHECK_TITLES = {
   kafka: 'Kafka consumer lag checked',
   smokeTests: 'Smoke tests',
 } as const;
+
+const ENDED_TITLES: Record<WatchOutcome, string> = {
+  clean: 'clean',
+  regressed: 'with regressions',
+  unobserved: 'unobserved',
+};
 
 const AUDIENCE_TITLES = {
   internal: 'Internal',
@@ -90,7 +96,7 @@ export function describeEvent(event: IncidentEvent): string | undefined {
     case 'watch.regressed':
       return `Regression during the monitoring watch: ${event.summary}`;
     case 'watch.ended':
-      return `Monitoring watch ended ${event.clean ? 'clean' : 'with regressions'}: ${event.summary}`;
+      return `Monitoring watch ended ${ENDED_TITLES[event.outcome ?? (event.clean ? 'clean' : 'regressed')]}: ${event.summary}`;
     case 'resolved': {
       const early = event.earlyReason ? ` (before the watch ended: ${event.earlyReason})` : '';
       return `Resolved${event.summary ? `: ${event.summary}` : ''}${early}`;

@@ -179,12 +179,26 @@ export interface WatchRegressedEvent extends EventBase {
   problems?: string[];
 }
 
+/**
+ * How a watch that ran its full length went: `clean` when the checks measured it to its end
+ * and found no regression; `regressed` when they found one; `unobserved` when no check
+ * measured its last part (VS Code was closed, or neither the health endpoint nor the cluster
+ * could be reached), so nothing can be said for it.
+ */
+export type WatchOutcome = 'clean' | 'regressed' | 'unobserved';
+
 /** The monitoring watch ran its full length. */
 export interface WatchEndedEvent extends EventBase {
   type: 'watch.ended';
   watchId: string;
-  /** No regression during the whole watch. */
+  /** True only for the `clean` outcome: a reader that knows no `outcome` claims nothing more. */
   clean: boolean;
+  /** Absent from events written before there was one: then `clean` says clean or regressed. */
+  outcome?: WatchOutcome;
+  /** Rounds of the window that ended it that measured the health endpoint or the pods. */
+  measuredRounds?: number;
+  /** When the last of those rounds measured. */
+  lastMeasuredAt?: string;
   summary: string;
 }
 
@@ -433,8 +447,11 @@ export interface WatchState {
   endsAt: string;
   minutes: number;
   regressions: WatchRegressedEvent[];
-  /** `ended`: ran its length (see `clean`); `stopped`: the status moved on, or resolved. */
+  /** `ended`: ran its length (see `outcome`); `stopped`: the status moved on, or resolved. */
   state: 'running' | 'ended' | 'stopped';
+  /** How an ended watch went. */
+  outcome?: WatchOutcome;
+  /** `outcome === 'clean'`. */
   clean?: boolean;
   /** When it ended or was stopped. */
   endedAt?: string;

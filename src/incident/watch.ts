@@ -1,5 +1,5 @@
 import { formatTime } from './describe';
-import type { Incident, NewEvent, WatchState } from './model';
+import type { Incident, NewEvent, WatchOutcome, WatchState } from './model';
 
 /*
  * The runbook's monitoring watch, decided from what one round of checks saw and what the journal
@@ -87,39 +87,63 @@ function restartsText(restarts: number): string {
   return `, ${restarts} restart${restarts === 1 ? '' : 's'}`;
 }
 
-/** Keys of the problems the journal already reported during this watch. */
-export function reportedProblems(watch: WatchState): Set<string> {
-  return new Set(watch.regressions.flatMap((event) => event.problems ?? []));
+/**
+ * What a problem is about: `health` for the health endpoint, else the service its key names
+ * (`pods:api-gateway` and `ready:api-gateway` are both `service:api-gateway`). A service whose
+ * pods crash and whose ready count drops is one broken service, reported once.
+ */
+export function subjectOf(key: string): string {
+  const colon = key.indexOf(':');
+  return colon < 0 ? key : serviceSubject(key.slice(colon + 1));
+}
+
+function serviceSubject(service: string): string {
+  return `service:${service}`;
+}
+
+/** Whether the round measured anything at all: the health endpoint or an affected service. */
+export function measuredAnything(observation: WatchObservation): boolean {
+  return observation.health !== undefined || (observation.services?.length ?? 0) > 0;
 }
 
 /**
- * The problems that are regressions to report now: those not reported yet during this watch.
- * Each distinct problem is reported once per watch, so a service that stays broken (or flaps)
- * does not write the same regression every round; the first report already offered to reopen
- * mitigation, which ends the watch. While the service is `stillBroken` (see `isStillBroken`),
- * what the rounds find is the regression already reported, seen further (health DOWN first,
- * its pods crash-looping a round later), and nothing is new. A new watch starts with nothing
- * reported.
+ * The subjects this round measured and found nothing wrong with: seen recovered. What could
+ * not be measured is not recovered: an endpoint that gave no answer says nothing either way.
+ */
+export function recoveredSubjects(
+  observation: WatchObservation,
+  problems: readonly WatchProblem[],
+): string[] {
+  const broken = new Set(problems.map((problem) => subjectOf(problem.key)));
+  const measured = [
+    ...(observation.health ? ['health'] : []),
+    ...(observation.services ?? []).map((service) => serviceSubject(service.service)),
+  ];
+  return measured.filter((subject) => !broken.has(subject));
+}
+
+/**
+ * The problems that are regressions to report now. A problem is new when nothing about its
+ * subject (see `subjectOf`) was reported during this watch, or when a round saw that subject
+ * recovered after its last report (`recoveredAt`, by subject): it failed again. A subject that
+ * stays broken is reported once, not every round, and a new one (course-service crash-looping
+ * while the health endpoint is still DOWN) is reported at once. A new watch starts with
+ * nothing reported.
  */
 export function newRegressions(
   watch: WatchState,
   problems: readonly WatchProblem[],
-  stillBroken = false,
+  recoveredAt: Readonly<Record<string, string>> = {},
 ): WatchProblem[] {
-  if (stillBroken) return [];
-  const reported = reportedProblems(watch);
-  return problems.filter((problem) => !reported.has(problem.key));
-}
-
-/**
- * Whether the rounds of this window have found something broken since `brokenSince` and the
- * journal already holds that regression: a regression that could not be journaled yet (the
- * journal was locked) is not "still broken", so the next round reports it.
- */
-export function isStillBroken(watch: WatchState, progress: WatchProgress | undefined): boolean {
-  const reportedAt = watch.regressions.at(-1)?.at;
-  const since = progress?.brokenSince;
-  return since !== undefined && reportedAt !== undefined && reportedAt >= since;
+  const reportedAt = new Map<string, string>();
+  for (const event of watch.regressions)
+    for (const key of event.problems ?? []) reportedAt.set(subjectOf(key), event.at);
+  return problems.filter((problem) => {
+    const subject = subjectOf(problem.key);
+    const reported = reportedAt.get(subject);
+    const recovered = recoveredAt[subject];
+    return reported === undefined || (recovered !== undefined && recovered > reported);
+  });
 }
 
 /** The `watch.regressed` event for problems found in a running watch. */
@@ -137,29 +161,88 @@ export function isEndDue(watch: WatchState | undefined, now: Date): boolean {
   return watch?.state === 'running' && Date.parse(watch.endsAt) <= now.getTime();
 }
 
-/** The `watch.ended` event closing a watch that ran its length. */
-export function endEvent(watch: WatchState): NewEvent {
-  const count = watch.regressions.length;
-  return {
-    type: 'watch.ended',
-    watchId: watch.id,
-    clean: count === 0,
-    summary:
-      count === 0
-        ? `${watch.minutes} minutes without a regression`
-        : `${watch.minutes} minutes, ${count} regression${count === 1 ? '' : 's'}`,
-  };
+/** What this window's rounds measured of a watch: what its end is judged on. */
+export interface WatchCoverage {
+  /** Rounds that measured the health endpoint or an affected service. */
+  measuredRounds: number;
+  /** When the last of them measured. */
+  lastMeasuredAt?: string;
+}
+
+/** However short the interval, a watch's last minute must have been measured. */
+const MIN_END_COVER_MS = 60_000;
+
+/**
+ * Whether the rounds measured the watch to its end: a round measured something within its
+ * last two intervals (one round may fail to measure), and at least within its last minute.
+ */
+export function measuredToEnd(
+  watch: WatchState,
+  coverage: WatchCoverage,
+  intervalMs: number,
+): boolean {
+  if (coverage.measuredRounds === 0 || !coverage.lastMeasuredAt) return false;
+  const cover = Math.max(2 * intervalMs, MIN_END_COVER_MS);
+  return Date.parse(coverage.lastMeasuredAt) >= Date.parse(watch.endsAt) - cover;
 }
 
 /**
- * When the runbook's "monitor" step counts as done: the watch ran its full length without a
- * regression. A watch still running, stopped early or with a regression leaves it open.
+ * The `watch.ended` event closing a watch that ran its length, judged on what the rounds of
+ * this window measured (`coverage`). A regression makes it `regressed`; no regression is
+ * `clean` only when the rounds measured it to its end, else `unobserved`: a watch nobody
+ * measured (VS Code closed, the VPN down the whole time) proves nothing.
  */
-export function watchCleanAt(watch: WatchState | undefined, now: Date): string | undefined {
-  if (!watch || watch.regressions.length > 0) return undefined;
-  if (watch.state === 'ended') return watch.clean ? watch.endsAt : undefined;
-  const endedBy = watch.state === 'running' ? now.toISOString() : (watch.endedAt ?? '');
-  return Date.parse(endedBy) >= Date.parse(watch.endsAt) ? watch.endsAt : undefined;
+export function endEvent(
+  watch: WatchState,
+  coverage: WatchCoverage,
+  now: Date,
+  intervalMs: number,
+): NewEvent {
+  const count = watch.regressions.length;
+  const outcome: WatchOutcome =
+    count > 0 ? 'regressed' : measuredToEnd(watch, coverage, intervalMs) ? 'clean' : 'unobserved';
+  const measured = coverage.measuredRounds;
+  const checks = `${measured} check${measured === 1 ? '' : 's'} measured`;
+  const summary = {
+    clean: `${watch.minutes} minutes without a regression (${checks})`,
+    regressed: `${watch.minutes} minutes, ${count} regression${count === 1 ? '' : 's'}`,
+    unobserved: `${watch.minutes} minutes, unobserved: ${unobservedReason(watch, coverage, now, intervalMs)}`,
+  }[outcome];
+  return {
+    type: 'watch.ended',
+    watchId: watch.id,
+    clean: outcome === 'clean',
+    outcome,
+    measuredRounds: measured,
+    ...(coverage.lastMeasuredAt ? { lastMeasuredAt: coverage.lastMeasuredAt } : {}),
+    summary,
+  };
+}
+
+function unobservedReason(
+  watch: WatchState,
+  coverage: WatchCoverage,
+  now: Date,
+  intervalMs: number,
+): string {
+  const endsAt = Date.parse(watch.endsAt);
+  if (coverage.lastMeasuredAt) {
+    const minutes = Math.round((endsAt - Date.parse(coverage.lastMeasuredAt)) / 60_000);
+    return `the last check that measured anything was ${minutes} minutes before its end`;
+  }
+  // Ended well after its time: no window was open to run the checks or to end it.
+  if (now.getTime() - endsAt > Math.max(2 * intervalMs, MIN_END_COVER_MS))
+    return 'it ended while no VS Code window was running its checks';
+  return 'no check could reach the health endpoint or the cluster';
+}
+
+/**
+ * When the runbook's "monitor" step counts as done: the watch ran its full length and ended
+ * clean, measured to its end. A watch still running, stopped early, regressed or unobserved
+ * (no window measured its end) leaves it open.
+ */
+export function watchCleanAt(watch: WatchState | undefined): string | undefined {
+  return watch?.state === 'ended' && watch.outcome === 'clean' ? watch.endsAt : undefined;
 }
 
 /** Resolving now would cut a running watch short, so the runbook asks why. */
@@ -169,18 +252,29 @@ export function needsEarlyReason(incident: Incident, now: Date): boolean {
 }
 
 /** How the watch went in this window so far; not journaled (a restart starts counting again). */
-export interface WatchProgress {
-  /** Rounds that found nothing broken. */
+export interface WatchProgress extends WatchCoverage {
+  /** Rounds that measured something and found nothing broken. */
   checksOk: number;
   /** Rounds that found something broken, reported or already reported. */
   checksFailing: number;
+  /** Rounds that measured nothing: neither the health endpoint nor any affected service. */
+  checksUnmeasured: number;
   lastCheckAt?: string;
   /** What the last round found broken. */
   lastProblems: WatchProblem[];
-  /** When the rounds started finding something broken, without a clean round since. */
-  brokenSince?: string;
+  /** When a round last measured each subject (see `subjectOf`) and found it fine. */
+  recoveredAt: Record<string, string>;
   /** What the last round could not check. */
   lastUnmeasured: string[];
+}
+
+/**
+ * When the next round is due after `afterMs`: rounds keep a fixed cadence from `anchorMs` (the
+ * watch's start), every `intervalMs`, however long each round took.
+ */
+export function nextRoundAt(anchorMs: number, intervalMs: number, afterMs: number): number {
+  if (afterMs < anchorMs) return anchorMs;
+  return anchorMs + (Math.floor((afterMs - anchorMs) / intervalMs) + 1) * intervalMs;
 }
 
 /** `23:14`, or `1:05:00` past an hour: the time left as a countdown clock shows it. */
@@ -208,9 +302,10 @@ export function watchRowText(
   const regressed = watch.regressions.at(-1);
   if (watch.state === 'ended') {
     const count = watch.regressions.length;
-    return watch.clean
-      ? `Monitoring ended clean at ${time(watch.endsAt)}`
-      : `Monitoring ended at ${time(watch.endsAt)} with ${count} regression${count === 1 ? '' : 's'}`;
+    if (watch.outcome === 'clean') return `Monitoring ended clean at ${time(watch.endsAt)}`;
+    if (watch.outcome === 'unobserved')
+      return `Monitoring ended unobserved at ${time(watch.endsAt)}`;
+    return `Monitoring ended at ${time(watch.endsAt)} with ${count} regression${count === 1 ? '' : 's'}`;
   }
   if (watch.state === 'stopped') {
     const when = watch.endedAt ? ` at ${time(watch.endedAt)}` : '';
@@ -219,9 +314,15 @@ export function watchRowText(
   const left = Date.parse(watch.endsAt) - now.getTime();
   const head = left > 0 ? `Monitoring: ${countdown(left)} left` : 'Monitoring: time is up';
   if (regressed) return `${head}, regressed at ${time(regressed.at)}`;
-  if (!progress || progress.checksOk + progress.checksFailing === 0) return `${head}, checking…`;
-  const unmeasured = progress.lastUnmeasured.length > 0 ? ', last check incomplete' : '';
-  return `${head}, ${progress.checksOk} check${progress.checksOk === 1 ? '' : 's'} ok${unmeasured}`;
+  if (!progress || progress.checksOk + progress.checksFailing + progress.checksUnmeasured === 0)
+    return `${head}, checking…`;
+  const last =
+    progress.lastMeasuredAt !== progress.lastCheckAt
+      ? ', last check measured nothing'
+      : progress.lastUnmeasured.length > 0
+        ? ', last check incomplete'
+        : '';
+  return `${head}, ${progress.checksOk} check${progress.checksOk === 1 ? '' : 's'} ok${last}`;
 }
 
 /** The status bar's words for a running watch: `monitoring 23m left`. */

@@ -3,10 +3,19 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 
 import type { FreeLmsApi } from '../../src/extension';
-import type { IncidentEvent, WatchEndedEvent, WatchRegressedEvent } from '../../src/incident/model';
+import type { Log } from '../../src/common/log';
+import { deriveIncident } from '../../src/incident/derive';
+import type {
+  Incident,
+  IncidentEvent,
+  WatchEndedEvent,
+  WatchRegressedEvent,
+} from '../../src/incident/model';
+import type { IncidentStore } from '../../src/incident/store';
 import { rolloutHistory } from '../../src/platform/kube/rollout';
 import { Commands } from '../../src/ui/ids';
 import type { RollbackOutcome } from '../../src/ui/mitigation/rollbackCommand';
+import { WatchService } from '../../src/ui/watch/watchService';
 import {
   crashApiGateway,
   setApiGatewayImage,
@@ -200,7 +209,7 @@ describe('the monitoring watch against the sandbox', function () {
     assert.equal((await store.get(id))!.watch!.state, 'ended');
   });
 
-  it('ends at once, and once, a watch whose end passed while no window was open', async () => {
+  it('ends at once, and once, a watch whose end passed while no window was open, unobserved and without the offer to resolve', async () => {
     const { store } = await api();
     const id = await declare('Watch ended while VS Code was closed');
     await store.append(id, {
@@ -219,7 +228,66 @@ describe('the monitoring watch against the sandbox', function () {
     await pause(3_000);
     const ended: WatchEndedEvent[] = await eventsOf(id, 'watch.ended');
     assert.equal(ended.length, 1);
-    assert.equal(ended[0]!.summary, '5 minutes without a regression');
+    // No window checked anything while it ran: nothing says the fix held.
+    assert.equal(ended[0]!.clean, false);
+    assert.equal(ended[0]!.outcome, 'unobserved');
+    assert.equal(
+      ended[0]!.summary,
+      '5 minutes, unobserved: it ended while no VS Code window was running its checks',
+    );
+    const watch = (await store.get(id))!.watch!;
+    assert.equal(watch.outcome, 'unobserved');
+  });
+
+  it('starts no timer when it is disposed while it still reads the journals', async () => {
+    const { cluster } = await api();
+    const running: Incident = deriveIncident([
+      {
+        type: 'declared',
+        id: 'declared',
+        at: new Date().toISOString(),
+        incidentId: 'disposed-while-reading',
+        title: 'Disposed while reading',
+        severity: 'P3',
+        services: ['api-gateway'],
+      } as IncidentEvent,
+      {
+        type: 'status.changed',
+        id: 'monitoring',
+        at: new Date().toISOString(),
+        status: 'monitoring',
+        watchMinutes: 30,
+      },
+    ]);
+    let listed!: (incidents: Incident[]) => void;
+    let reading!: () => void;
+    const read = new Promise<void>((resolve) => (reading = resolve));
+    const store = {
+      list: () =>
+        new Promise<Incident[]>((resolve) => {
+          listed = resolve;
+          reading();
+        }),
+      onDidChange: () => new vscode.Disposable(() => undefined),
+    } as unknown as IncidentStore;
+    const quiet: Log = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+    const service = new WatchService({
+      store,
+      cluster,
+      log: quiet,
+      alerts: { regressed: () => undefined, ended: () => undefined, unobserved: () => undefined },
+    });
+    const refreshed = service.refresh();
+    await read;
+    service.dispose();
+    listed([running]);
+    await refreshed;
+    // What a refresh that went on after the dispose would have set, and nothing would clear.
+    const timers = service as unknown as Record<'tickTimer' | 'endTimer' | 'roundTimer', unknown>;
+    assert.deepEqual(
+      [timers.tickTimer, timers.endTimer, timers.roundTimer],
+      [undefined, undefined, undefined],
+    );
   });
 
   it('leaves a newer watch running when Stop Monitoring Watch names the watch it was asked for', async () => {

@@ -121,11 +121,15 @@ export async function updateStatus(
 ) {
   const incident = await resolveIncident(store, argument);
   if (!incident) return undefined;
+  // Monitoring whose watch ended (unobserved, say) can start another watch.
+  const watchAgain = incident.status === 'monitoring' && incident.watch?.state !== 'running';
+  const offered = (status: IncidentStatus) =>
+    status !== incident.status || (watchAgain && status === 'monitoring');
   const status =
     argument?.status ??
     (
       await vscode.window.showQuickPick(
-        STATUSES.filter((entry) => entry.status !== incident.status).map((entry) => ({
+        STATUSES.filter((entry) => offered(entry.status)).map((entry) => ({
           label: entry.status,
           detail: entry.detail.replace('%d', String(watchSettings().minutes)),
           status: entry.status,
@@ -133,7 +137,7 @@ export async function updateStatus(
         { title: `Status of ${incident.id} (now ${incident.status})` },
       )
     )?.status;
-  if (!status || status === incident.status) return undefined;
+  if (!status || !offered(status)) return undefined;
   // Moving to monitoring starts the watch, its length fixed in the journal from the settings.
   const change =
     status === 'monitoring'

@@ -32,10 +32,16 @@ export async function observeHealth(url: string, log: Log): Promise<HealthPart> 
 export async function liveModel(
   cluster: ClusterSession,
 ): Promise<{ model?: ClusterModel; unmeasured: string[] }> {
-  await Promise.race([
-    cluster.ensureStarted(),
-    new Promise((resolve) => setTimeout(resolve, CLUSTER_WAIT_MS)),
-  ]);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      cluster.ensureStarted(),
+      new Promise((resolve) => (timer = setTimeout(resolve, CLUSTER_WAIT_MS))),
+    ]);
+  } finally {
+    // A cluster that answered in time leaves no timer behind, once a round, every round.
+    clearTimeout(timer);
+  }
   const { state, model } = cluster;
   if (state.phase === 'live' && model) return { model, unmeasured: [] };
   // A model that is reconnecting still holds pods, but they may be minutes old.

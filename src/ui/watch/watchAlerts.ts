@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 
 import { withoutLinks } from '../../common/notificationText';
 
-import type { Incident, WatchRegressedEvent } from '../../incident/model';
+import type { Incident, WatchEndedEvent, WatchRegressedEvent } from '../../incident/model';
 import type { IncidentStore } from '../../incident/store';
 import { Commands } from '../ids';
 import { showError } from '../mitigation/shared';
@@ -13,6 +13,8 @@ const REOPEN = 'Reopen Mitigation';
 const SHOW_LOGS = 'Show Logs';
 const SHOW_DETAILS = 'Show Details';
 const RESOLVE = 'Resolve Incident';
+const VERIFY_FIX = 'Verify Fix';
+const WATCH_AGAIN = 'Watch Again';
 
 /** The service named by a regression's problems (`pods:api-gateway`), for Show Logs. */
 function serviceOf(event: WatchRegressedEvent): string | undefined {
@@ -107,5 +109,37 @@ export const watchAlerts = (store: IncidentStore): WatchAlerts => ({
           vscode.commands.executeCommand(Commands.revealIncident, incident.id),
         );
     });
+  },
+  /**
+   * An end no round measured to its end: it found no regression, but nothing says the fix held,
+   * so there is no offer to resolve; Verify Fix measures the services now.
+   */
+  unobserved(incident: Incident, event: WatchEndedEvent): void {
+    const text = withoutLinks(
+      `${incident.severity} ${incident.title}: the monitoring watch ended without a measurement ` +
+        `of its end (${event.summary}), so it cannot say the fix held. Run Verify Fix, or ` +
+        'watch again, before resolving.',
+    );
+    const instead = 'Run it from the palette, or open the incident from the Incidents view.';
+    void vscode.window
+      .showWarningMessage(text, VERIFY_FIX, WATCH_AGAIN, SHOW_DETAILS)
+      .then(async (choice) => {
+        if (choice === VERIFY_FIX)
+          await onButton(VERIFY_FIX, incident, instead, () =>
+            vscode.commands.executeCommand(Commands.verifyFix, { incidentId: incident.id }),
+          );
+        else if (choice === WATCH_AGAIN)
+          await onButton(WATCH_AGAIN, incident, instead, () =>
+            vscode.commands.executeCommand(Commands.updateStatus, {
+              incidentId: incident.id,
+              status: 'monitoring',
+              note: `Watching again: the last watch ended unobserved (${event.summary})`,
+            }),
+          );
+        else if (choice === SHOW_DETAILS)
+          await onButton(SHOW_DETAILS, incident, instead, () =>
+            vscode.commands.executeCommand(Commands.revealIncident, incident.id),
+          );
+      });
   },
 });

@@ -39,9 +39,19 @@ export function watchTreeItem(
     `Monitoring watch of ${watch.minutes} minutes: ${time(watch.startedAt)} to ${time(watch.endsAt)}`,
     ...watch.regressions.map((event) => `Regressed at ${time(event.at)}: ${event.summary}`),
   ];
-  if (watch.state === 'running' && progress) {
+  if (watch.state === 'ended' && watch.outcome === 'unobserved') {
     lines.push(
-      `Checked here ${progress.checksOk + progress.checksFailing} times, ${progress.checksOk} ok` +
+      'No check measured its end (VS Code was closed, or nothing could be reached): it cannot ' +
+        'say the fix held. Run Verify Fix, or watch again, before resolving.',
+    );
+  }
+  if (watch.state === 'running' && progress) {
+    const checks = progress.checksOk + progress.checksFailing + progress.checksUnmeasured;
+    const nothing = progress.checksUnmeasured
+      ? `, ${progress.checksUnmeasured} measured nothing`
+      : '';
+    lines.push(
+      `Checked here ${checks} times, ${progress.checksOk} ok${nothing}` +
         (progress.lastCheckAt ? `, last at ${time(progress.lastCheckAt)}` : ''),
       ...progress.lastProblems.map((problem) => `Now: ${problem.text}`),
       ...progress.lastUnmeasured.map((line) => `Not measured: ${line}`),

@@ -2,14 +2,21 @@ import * as vscode from 'vscode';
 
 import type { Log } from '../../common/log';
 import { appendOnce, JournalBusyError } from '../../incident/appendOnce';
-import type { Incident, NewEvent, WatchRegressedEvent } from '../../incident/model';
+import type {
+  Incident,
+  NewEvent,
+  WatchEndedEvent,
+  WatchRegressedEvent,
+} from '../../incident/model';
 import type { IncidentStore } from '../../incident/store';
 import {
   endEvent,
   isEndDue,
-  isStillBroken,
+  measuredAnything,
   newRegressions,
+  nextRoundAt,
   problemsOf,
+  recoveredSubjects,
   regressionEvent,
   type WatchObservation,
   type WatchProblem,
@@ -23,7 +30,10 @@ import { watchSettings, type WatchSettings } from './watchSettings';
 /** What the service tells the user; the UI layer decides the wording and the buttons. */
 export interface WatchAlerts {
   regressed(incident: Incident, event: WatchRegressedEvent): void;
+  /** A clean or regressed end. */
   ended(incident: Incident): void;
+  /** An end no round measured (VS Code closed, the VPN down): neither clean nor regressed. */
+  unobserved(incident: Incident, event: WatchEndedEvent): void;
 }
 
 export interface WatchServiceDeps {
@@ -42,8 +52,10 @@ const END_RETRY_MS = 5_000;
 
 /**
  * Runs the monitoring watch of every incident whose journal says one is running: every
- * `freelms.watch.intervalSeconds` it checks the health endpoint and the affected services'
- * pods, journals each new regression once, and journals the end when the time is up. Nothing
+ * `freelms.watch.intervalSeconds`, on a fixed cadence from the first watch's start, it checks
+ * the health endpoint and the affected services' pods, journals each broken subject once (and
+ * again if it broke again after a round saw it recovered), and journals the end when the time
+ * is up, clean only when its rounds measured the watch to its end. Nothing
  * about a watch lives only here: its start, length, regressions and end are in the journal, so
  * a restarted window picks it up with the right time left, and a watch whose end passed while
  * no window was open is ended at once. Appends go through the incident's lock after a fresh
@@ -62,7 +74,7 @@ export class WatchService implements vscode.Disposable {
   private tickTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> = Promise.resolve();
   private roundRunning = false;
-  /** A round was asked for while one ran (a watch just started): run another right after. */
+  /** A round was asked for at once while one ran (a watch just started): run it right after. */
   private roundAgain = false;
   private disposed = false;
   private readonly settings: () => WatchSettings;
@@ -74,7 +86,9 @@ export class WatchService implements vscode.Disposable {
     this.disposables.push(
       deps.store.onDidChange(() => void this.refresh()),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration(`${SETTINGS_SECTION}.watch`)) this.scheduleRound(0);
+        if (!event.affectsConfiguration(`${SETTINGS_SECTION}.watch`)) return;
+        this.scheduleRound();
+        void this.round(true);
       }),
     );
   }
@@ -105,10 +119,13 @@ export class WatchService implements vscode.Disposable {
       this.deps.log.error(`reading the incident journals failed: ${(error as Error).message}`);
       return;
     }
+    // Disposed while reading: a timer set now would never be cleared.
+    if (this.disposed) return;
     const now = this.now();
     let unended = false;
     for (const incident of incidents.filter((candidate) => isEndDue(candidate.watch, now)))
       if (!(await this.end(incident))) unended = true;
+    if (this.disposed) return;
 
     const running = incidents.filter(
       (incident) => incident.watch?.state === 'running' && !isEndDue(incident.watch, now),
@@ -116,8 +133,13 @@ export class WatchService implements vscode.Disposable {
     const known = new Set(this.watching.map((incident) => incident.watch!.id));
     const started = running.filter((incident) => !known.has(incident.watch!.id));
     this.watching = running;
+    // An end that could not be journaled yet (the journal was locked) keeps what the rounds
+    // measured: the retry judges the watch on it.
+    const unfinished = new Set(
+      incidents.filter((incident) => incident.watch?.state === 'running').map((i) => i.watch!.id),
+    );
     for (const id of this.progressByWatch.keys())
-      if (!running.some((incident) => incident.watch!.id === id)) this.progressByWatch.delete(id);
+      if (!unfinished.has(id)) this.progressByWatch.delete(id);
     for (const incident of started) {
       const left = Math.round((Date.parse(incident.watch!.endsAt) - now.getTime()) / 1000);
       this.deps.log.info(
@@ -127,9 +149,9 @@ export class WatchService implements vscode.Disposable {
 
     this.scheduleEnd(unended);
     this.setTicking(running.length > 0);
-    if (started.length > 0) this.scheduleRound(0);
-    else if (running.length > 0 && !this.roundTimer && !this.roundRunning) this.scheduleRound();
-    else if (running.length === 0) this.stopRounds();
+    // The cadence follows the watches' starts, so setting it again on every change keeps it.
+    this.scheduleRound();
+    if (started.length > 0) void this.round(true);
   }
 
   private scheduleEnd(retry: boolean): void {
@@ -155,25 +177,41 @@ export class WatchService implements vscode.Disposable {
     }
   }
 
-  private scheduleRound(delayMs = this.settings().intervalSeconds * 1000): void {
-    clearTimeout(this.roundTimer);
-    if (this.disposed) return;
-    this.roundTimer = setTimeout(() => {
-      this.roundTimer = undefined;
-      void this.round();
-    }, delayMs);
-  }
-
-  private stopRounds(): void {
+  /**
+   * Sets the timer for the next round after `afterMs`: every interval from the start of the
+   * earliest running watch, whenever the rounds before finished, so the rounds do not drift
+   * by the time each one takes. No watch running, no timer.
+   */
+  private scheduleRound(afterMs = this.now().getTime()): void {
     clearTimeout(this.roundTimer);
     this.roundTimer = undefined;
+    if (this.disposed || this.watching.length === 0) return;
+    const anchor = Math.min(
+      ...this.watching.map((incident) => Date.parse(incident.watch!.startedAt)),
+    );
+    const at = nextRoundAt(anchor, this.settings().intervalSeconds * 1000, afterMs);
+    const delay = Math.max(0, at - this.now().getTime());
+    this.roundTimer = setTimeout(
+      () => {
+        this.roundTimer = undefined;
+        // From the time it was due: a timer firing a little early does not run it twice.
+        this.scheduleRound(Math.max(at, this.now().getTime()));
+        void this.round(false);
+      },
+      Math.min(delay, 2 ** 31 - 1),
+    );
   }
 
-  /** One round: the health endpoint once, then each watched incident's services. */
-  private async round(): Promise<void> {
+  /**
+   * One round: the health endpoint once, then each watched incident's services. A round due
+   * while the one before still runs is skipped; one asked for `now` (a watch just started)
+   * runs right after it.
+   */
+  private async round(now: boolean): Promise<void> {
     if (this.disposed) return;
     if (this.roundRunning) {
-      this.roundAgain = true;
+      if (now) this.roundAgain = true;
+      else this.deps.log.debug('a monitoring round is due while the last one still runs: skipped');
       return;
     }
     this.roundRunning = true;
@@ -197,14 +235,9 @@ export class WatchService implements vscode.Disposable {
           observation.unmeasured.push(...seen.unmeasured);
         }
         const problems = problemsOf(observation);
-        // Broken since a regression already journaled: what this round adds is the same one.
-        const stillBroken = isStillBroken(
-          incident.watch!,
-          this.progressByWatch.get(incident.watch!.id),
-        );
-        this.record(incident, problems, observation.unmeasured);
-        if (newRegressions(incident.watch!, problems, stillBroken).length > 0)
-          await this.report(incident, problems);
+        const progress = this.record(incident, observation, problems);
+        if (newRegressions(incident.watch!, problems, progress.recoveredAt).length > 0)
+          await this.report(incident, problems, progress.recoveredAt);
       }
     } catch (error) {
       this.deps.log.error(`a monitoring round failed: ${(error as Error).message}`);
@@ -212,40 +245,60 @@ export class WatchService implements vscode.Disposable {
       this.roundRunning = false;
       const again = this.roundAgain;
       this.roundAgain = false;
-      if (this.watching.length > 0) this.scheduleRound(again ? 0 : undefined);
+      if (again && this.watching.length > 0) void this.round(true);
     }
   }
 
-  private record(incident: Incident, problems: WatchProblem[], unmeasured: string[]): void {
+  private record(
+    incident: Incident,
+    observation: WatchObservation,
+    problems: WatchProblem[],
+  ): WatchProgress {
     const id = incident.watch!.id;
-    const progress = this.progressByWatch.get(id) ?? {
+    const progress: WatchProgress = this.progressByWatch.get(id) ?? {
       checksOk: 0,
       checksFailing: 0,
+      checksUnmeasured: 0,
+      measuredRounds: 0,
       lastProblems: [],
+      recoveredAt: {},
       lastUnmeasured: [],
     };
+    const at = this.now().toISOString();
+    const measured = measuredAnything(observation);
+    // A round that measured nothing is not ok: it saw nothing at all.
     if (problems.length > 0) progress.checksFailing += 1;
-    else progress.checksOk += 1;
-    progress.lastCheckAt = this.now().toISOString();
-    if (problems.length === 0) progress.brokenSince = undefined;
-    else progress.brokenSince ??= progress.lastCheckAt;
+    else if (measured) progress.checksOk += 1;
+    else progress.checksUnmeasured += 1;
+    if (measured) {
+      progress.measuredRounds += 1;
+      progress.lastMeasuredAt = at;
+    }
+    for (const subject of recoveredSubjects(observation, problems))
+      progress.recoveredAt[subject] = at;
+    progress.lastCheckAt = at;
     progress.lastProblems = problems;
-    progress.lastUnmeasured = unmeasured;
+    progress.lastUnmeasured = observation.unmeasured;
     this.progressByWatch.set(id, progress);
-    if (problems.length > 0 || unmeasured.length > 0) {
-      const found = [...problems.map((problem) => problem.text), ...unmeasured].join('; ');
-      this.deps.log.info(`watch of ${incident.id}: ${found}`);
+    if (problems.length > 0 || observation.unmeasured.length > 0) {
+      const found = [...problems.map((problem) => problem.text), ...observation.unmeasured];
+      this.deps.log.info(`watch of ${incident.id}: ${found.join('; ')}`);
     }
     this.changed.fire(incident.id);
+    return progress;
   }
 
-  /** Journals the problems not reported yet during this watch, deciding on a fresh read. */
-  private async report(incident: Incident, problems: WatchProblem[]): Promise<void> {
+  /** Journals the problems that are regressions now, deciding on a fresh read. */
+  private async report(
+    incident: Incident,
+    problems: WatchProblem[],
+    recoveredAt: Readonly<Record<string, string>>,
+  ): Promise<void> {
     const watchId = incident.watch!.id;
     const written = await this.appendGuarded(incident.id, (fresh) => {
       const watch = fresh.watch;
       if (watch?.id !== watchId || watch.state !== 'running') return [];
-      const regressions = newRegressions(watch, problems);
+      const regressions = newRegressions(watch, problems, recoveredAt);
       return regressions.length > 0 ? [regressionEvent(watch, regressions)] : [];
     });
     const event = written?.incident?.watch?.regressions.at(-1);
@@ -256,19 +309,24 @@ export class WatchService implements vscode.Disposable {
   }
 
   /**
-   * Journals the end of a watch whose time is up, unless another window already did; false
-   * when the journal could not be written now.
+   * Journals the end of a watch whose time is up, unless another window already did, judged
+   * on what this window's rounds measured of it; false when the journal could not be written
+   * now.
    */
   private async end(incident: Incident): Promise<boolean> {
-    const written = await this.appendGuarded(incident.id, (fresh) =>
-      isEndDue(fresh.watch, this.now()) ? [endEvent(fresh.watch!)] : [],
-    );
+    const intervalMs = this.settings().intervalSeconds * 1000;
+    const written = await this.appendGuarded(incident.id, (fresh) => {
+      const watch = fresh.watch;
+      if (!isEndDue(watch, this.now())) return [];
+      const coverage = this.progressByWatch.get(watch!.id) ?? { measuredRounds: 0 };
+      return [endEvent(watch!, coverage, this.now(), intervalMs)];
+    });
     if (!written) return false;
-    if (written.written.length > 0 && written.incident) {
-      this.deps.log.info(
-        `the watch of ${incident.id} ended: ${written.incident.watch?.clean ? 'clean' : 'with regressions'}`,
-      );
-      this.deps.alerts.ended(written.incident);
+    const event = written.written[0] as WatchEndedEvent | undefined;
+    if (event && written.incident) {
+      this.deps.log.info(`the watch of ${incident.id} ended ${event.outcome}: ${event.summary}`);
+      if (event.outcome === 'unobserved') this.deps.alerts.unobserved(written.incident, event);
+      else this.deps.alerts.ended(written.incident);
     }
     return true;
   }

@@ -38,7 +38,9 @@ describe('appending once across windows', () => {
     const { first, second, id, now } = await twoWindowsPastTheEnd();
     const end = (store: IncidentStore) =>
       appendOnce(store, id, (fresh) =>
-        isEndDue(fresh.watch, now()) ? [endEvent(fresh.watch!)] : [],
+        isEndDue(fresh.watch, now())
+          ? [endEvent(fresh.watch!, { measuredRounds: 0 }, now(), 60_000)]
+          : [],
       );
     const results = await Promise.all([end(first), end(second), end(first), end(second)]);
 

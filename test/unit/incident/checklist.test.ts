@@ -108,6 +108,7 @@ describe('runbook checklist', () => {
   });
 
   it('verifies the fix only with a health check after the mitigation, and monitors for 30 minutes', () => {
+    const monitoring = ev(25, { type: 'status.changed', status: 'monitoring' });
     const events = [
       declared,
       ev(3, { type: 'check.ran', check: 'health', ok: true, summary: 'UP (before)' }),
@@ -116,7 +117,7 @@ describe('runbook checklist', () => {
         ok: true,
         action: { kind: 'scale', deployment: 'api-gateway', toReplicas: 5 },
       }),
-      ev(25, { type: 'status.changed', status: 'monitoring' }),
+      monitoring,
     ];
     const before = evaluateChecklist(
       defaultChecklist(),
@@ -131,6 +132,16 @@ describe('runbook checklist', () => {
 
     events.push(ev(26, { type: 'check.ran', check: 'health', ok: true, summary: 'UP' }));
     events.push(ev(30, { type: 'update.posted', audience: 'statusPage', text: 'Resolved' }));
+    events.push(
+      ev(55, {
+        type: 'watch.ended',
+        watchId: monitoring.id,
+        clean: true,
+        outcome: 'clean',
+        measuredRounds: 30,
+        summary: '30 minutes without a regression (30 checks measured)',
+      }),
+    );
     events.push(ev(56, { type: 'resolved' }));
     const after = evaluateChecklist(
       defaultChecklist(),

@@ -86,7 +86,10 @@ describe('leaving monitoring from an alert clicked later', () => {
   it('reopens after the watch ended with the regression, but has no watch left to stop', async () => {
     const { store, id, watchId, clock } = await regressedAt1405();
     clock.set('2026-12-03T14:31:00Z');
-    await store.append(id, endEvent((await store.get(id))!.watch!));
+    const watch = (await store.get(id))!.watch!;
+    // Every round measured, the last at the watch's end.
+    const measured = { measuredRounds: watch.minutes, lastMeasuredAt: watch.endsAt };
+    await store.append(id, endEvent(watch, measured, clock.now(), 60_000));
 
     const fresh = (await store.get(id))!;
     assert.deepEqual(leaveMonitoringDecision(fresh, watchId, { running: false }), { act: true });

@@ -48,7 +48,10 @@ describe('resolving on the journal as it is once everything is typed', () => {
   it('drops the early reason when the watch ended clean while the prompts were open', async () => {
     const { store, id, asked, clock } = await resolvingDuringTheWatch();
     clock.set('2026-12-03T10:39:00Z');
-    await store.append(id, endEvent((await store.get(id))!.watch!));
+    const watch = (await store.get(id))!.watch!;
+    // Every round measured, the last at the watch's end.
+    const measured = { measuredRounds: watch.minutes, lastMeasuredAt: watch.endsAt };
+    await store.append(id, endEvent(watch, measured, clock.now(), 60_000));
     clock.set('2026-12-03T10:41:00Z');
 
     const outcome = await recordResolution(store, id, asked, typed, clock.now);

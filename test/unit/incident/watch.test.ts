@@ -2,21 +2,26 @@ import assert from 'node:assert/strict';
 
 import { defaultChecklist, evaluateChecklist } from '../../../src/incident/checklist';
 import { deriveIncident } from '../../../src/incident/derive';
+import { describeEvent } from '../../../src/incident/describe';
 import type { IncidentEvent, WatchState } from '../../../src/incident/model';
 import {
   countdown,
   endEvent,
   isEndDue,
-  isStillBroken,
+  measuredAnything,
   needsEarlyReason,
   newRegressions,
+  nextRoundAt,
   problemsOf,
+  recoveredSubjects,
   regressionEvent,
   watchCleanAt,
   watchRowText,
   watchShortText,
   type ServiceObservation,
+  type WatchCoverage,
   type WatchObservation,
+  type WatchProgress,
 } from '../../../src/incident/watch';
 
 const HEALTH = 'https://lms.example/actuator/health';
@@ -58,6 +63,30 @@ const observation = (parts: Partial<WatchObservation>): WatchObservation => ({
   health: { url: HEALTH, status: 'UP', httpStatus: 200 },
   services: [healthy()],
   unmeasured: [],
+  ...parts,
+});
+
+const MINUTE = 60_000;
+/** A window whose rounds measured every minute of the watch started at minute 20 until `last`. */
+const measuredUntil = (last: number): WatchCoverage => ({
+  measuredRounds: last - 20 + 1,
+  lastMeasuredAt: iso(last),
+});
+/** The end a window journals at `now` (a minute-long interval), having measured `coverage`. */
+const ending = (watch: WatchState, coverage: WatchCoverage, now: Date) =>
+  endEvent(watch, coverage, now, MINUTE);
+/** The end of a watch of `minutes` from minute 20, measured to its last minute by this window. */
+const endedObserved = (watch: WatchState) =>
+  ending(watch, measuredUntil(20 + watch.minutes - 1), new Date(Date.parse(watch.endsAt)));
+
+const progressOf = (parts: Partial<WatchProgress>): WatchProgress => ({
+  checksOk: 0,
+  checksFailing: 0,
+  checksUnmeasured: 0,
+  measuredRounds: 0,
+  lastProblems: [],
+  recoveredAt: {},
+  lastUnmeasured: [],
   ...parts,
 });
 
@@ -148,9 +177,14 @@ describe('the monitoring watch', () => {
   });
 
   describe('reporting each problem once', () => {
-    it('reports a problem once per watch, however many rounds still see it, and a new one when it appears', () => {
-      const down = { key: 'health', text: 'health DOWN (HTTP 503) at x' };
-      const pods = { key: 'pods:api-gateway', text: 'api-gateway: 1 pod failing (p Error)' };
+    const down = { key: 'health', text: 'health DOWN (HTTP 503) at x' };
+    const pods = { key: 'pods:api-gateway', text: 'api-gateway: 1 pod failing (p Error)' };
+    const coursePods = {
+      key: 'pods:course-service',
+      text: 'course-service: 2 pods failing (c CrashLoopBackOff)',
+    };
+
+    it('reports a problem once per watch, however many rounds still see it', () => {
       const { incident, start } = watched(30);
       const first = newRegressions(incident.watch!, [down]);
       assert.deepEqual(first, [down]);
@@ -164,38 +198,55 @@ describe('the monitoring watch', () => {
 
       const after = watched(30, [ev(22, event)]).incident;
       assert.deepEqual(newRegressions(after.watch!, [down]), [], 'the same problem again');
-      assert.deepEqual(newRegressions(after.watch!, [down, pods]), [pods], 'a new problem');
+      assert.deepEqual(newRegressions(after.watch!, [down], {}), [], 'never seen recovered');
     });
 
-    it('takes what the rounds find while the service stays broken as the regression already reported', () => {
-      const down = { key: 'health', text: 'health DOWN (HTTP 503) at x' };
-      const pods = { key: 'pods:api-gateway', text: 'api-gateway: 3 pods failing' };
+    it('reports course-service crash-looping at once while the health endpoint is still DOWN', () => {
       const { incident } = watched(30);
-      const progress = (brokenSince?: string) => ({
-        checksOk: 3,
-        checksFailing: 1,
-        lastProblems: [down],
-        lastUnmeasured: [],
-        ...(brokenSince ? { brokenSince } : {}),
-      });
-      // 10:22 health went DOWN and was journaled; 10:23 the pods are crash-looping as well.
-      const after = watched(30, [
-        { ...ev(22, regressionEvent(incident.watch!, [down])), at: iso(22, 1) },
-      ]).incident;
-      const stillBroken = isStillBroken(after.watch!, progress(iso(22)));
-      assert.equal(stillBroken, true);
-      assert.deepEqual(newRegressions(after.watch!, [down, pods], stillBroken), []);
+      // 10:22 health DOWN was journaled; at 10:23 it is still DOWN and course-service crashes.
+      const after = watched(30, [ev(22, regressionEvent(incident.watch!, [down]))]).incident;
+      assert.deepEqual(newRegressions(after.watch!, [down, coursePods]), [coursePods]);
+    });
 
-      // The journal was locked at 10:22, so nothing was written: 10:23 reports the regression.
-      assert.equal(isStillBroken(incident.watch!, progress(iso(22))), false);
-      // A clean round in between: the pods crashing at 10:40 are a regression of their own.
-      assert.equal(isStillBroken(after.watch!, progress(iso(40))), false);
-      assert.equal(isStillBroken(after.watch!, progress()), false);
-      assert.deepEqual(newRegressions(after.watch!, [down, pods], false), [pods]);
+    it('takes the pods crashing and the ready count dropping of one service as one problem', () => {
+      const { incident } = watched(30);
+      const notReady = { key: 'ready:api-gateway', text: 'api-gateway: 1 of 3 ready' };
+      const after = watched(30, [ev(22, regressionEvent(incident.watch!, [pods]))]).incident;
+      assert.deepEqual(newRegressions(after.watch!, [pods, notReady]), []);
+    });
+
+    it('reports a problem again when it fails after a round saw it recovered', () => {
+      const { incident } = watched(30);
+      const after = watched(30, [ev(22, regressionEvent(incident.watch!, [pods]))]).incident;
+      // 10:25 a round saw every api-gateway pod ready; 10:31 they crash again.
+      const recovered = recoveredSubjects(observation({}), []);
+      assert.deepEqual(recovered.sort(), ['health', 'service:api-gateway']);
+      const recoveredAt = Object.fromEntries(recovered.map((subject) => [subject, iso(25)]));
+      assert.deepEqual(newRegressions(after.watch!, [pods], recoveredAt), [pods]);
+      // Recovered before the report (another window's round): still the same problem.
+      assert.deepEqual(
+        newRegressions(after.watch!, [pods], { 'service:api-gateway': iso(21) }),
+        [],
+      );
+
+      // Once the second failure is journaled, it is not reported a third time until it recovers.
+      const twice = watched(30, [
+        ev(22, regressionEvent(incident.watch!, [pods])),
+        ev(31, regressionEvent(incident.watch!, [pods])),
+      ]).incident;
+      assert.deepEqual(newRegressions(twice.watch!, [pods], recoveredAt), []);
+    });
+
+    it('does not take a round that could not measure a subject as its recovery', () => {
+      const unreachable = observation({ health: undefined, services: undefined });
+      assert.deepEqual(recoveredSubjects(unreachable, []), []);
+      const stillCrashing = observation({
+        services: [{ ...healthy(), failingPods: [{ name: 'p', status: 'Error', restarts: 1 }] }],
+      });
+      assert.deepEqual(recoveredSubjects(stillCrashing, problemsOf(stillCrashing)), ['health']);
     });
 
     it('starts a new watch with nothing reported, so a regression after the fix is reported again', () => {
-      const down = { key: 'health', text: 'health DOWN' };
       const { incident: first } = watched(30);
       const regressed = regressionEvent(first.watch!, [down]);
       const again = deriveIncident([
@@ -219,27 +270,103 @@ describe('the monitoring watch', () => {
       const { incident } = watched(5);
       assert.equal(isEndDue(incident.watch, at(24, 59)), false);
       assert.equal(isEndDue(incident.watch, at(25)), true);
-      const ended = watched(5, [ev(25, endEvent(incident.watch!))]).incident;
+      const ended = watched(5, [ev(25, endedObserved(incident.watch!))]).incident;
       assert.equal(ended.watch!.state, 'ended');
       assert.equal(isEndDue(ended.watch, at(26)), false);
     });
 
-    it('ends clean without a regression and dirty with one', () => {
+    it('ends clean when its checks measured it to its end without a regression, and regressed with one', () => {
       const { incident } = watched(5);
-      assert.deepEqual(endEvent(incident.watch!), {
+      assert.deepEqual(endedObserved(incident.watch!), {
         type: 'watch.ended',
         watchId: incident.watch!.id,
         clean: true,
-        summary: '5 minutes without a regression',
+        outcome: 'clean',
+        measuredRounds: 5,
+        lastMeasuredAt: iso(24),
+        summary: '5 minutes without a regression (5 checks measured)',
       });
       const regressed = regressionEvent(incident.watch!, [{ key: 'health', text: 'health DOWN' }]);
       const dirty = watched(5, [ev(22, regressed)]).incident;
-      assert.deepEqual(endEvent(dirty.watch!), {
+      assert.deepEqual(ending(dirty.watch!, { measuredRounds: 0 }, at(40)), {
         type: 'watch.ended',
         watchId: incident.watch!.id,
         clean: false,
+        outcome: 'regressed',
+        measuredRounds: 0,
         summary: '5 minutes, 1 regression',
       });
+    });
+
+    it('does not call a watch no window observed clean, and says it ended while VS Code was closed', () => {
+      // Monitoring started at 10:20 for 5 minutes; VS Code was closed until 10:30.
+      const { incident } = watched(5);
+      const event = ending(incident.watch!, { measuredRounds: 0 }, at(30));
+      assert.equal(event.type === 'watch.ended' && event.clean, false);
+      assert.equal(event.type === 'watch.ended' && event.outcome, 'unobserved');
+      assert.equal(
+        event.type === 'watch.ended' && event.summary,
+        '5 minutes, unobserved: it ended while no VS Code window was running its checks',
+      );
+      const ended = watched(5, [ev(30, event)]).incident.watch!;
+      assert.equal(ended.outcome, 'unobserved');
+      assert.equal(ended.clean, false);
+    });
+
+    it('ends unobserved when no round measured anything, the VPN down the whole watch', () => {
+      const { incident } = watched(30);
+      const unreachable: WatchObservation = {
+        unmeasured: ['health not checked: ETIMEDOUT', 'pods not checked: the cluster is retrying'],
+      };
+      assert.equal(measuredAnything(unreachable), false);
+      assert.equal(measuredAnything(observation({ services: undefined })), true, 'health alone');
+      const event = ending(incident.watch!, { measuredRounds: 0 }, at(50, 1));
+      assert.equal(event.type === 'watch.ended' && event.outcome, 'unobserved');
+      assert.equal(
+        event.type === 'watch.ended' && event.summary,
+        '30 minutes, unobserved: no check could reach the health endpoint or the cluster',
+      );
+    });
+
+    it('ends unobserved when its checks stopped measuring before its last part', () => {
+      const { incident } = watched(30);
+      // Measured from 10:20 to 10:40, then the VPN dropped; the watch ended at 10:50.
+      const event = ending(incident.watch!, measuredUntil(40), at(50));
+      assert.equal(event.type === 'watch.ended' && event.outcome, 'unobserved');
+      assert.equal(
+        event.type === 'watch.ended' && event.summary,
+        '30 minutes, unobserved: the last check that measured anything was 10 minutes before its end',
+      );
+      // One round missed at the end is still measured to its end.
+      const lastButOne = ending(incident.watch!, measuredUntil(48), at(50));
+      assert.equal(lastButOne.type === 'watch.ended' && lastButOne.outcome, 'clean');
+    });
+
+    it('derives a watch.ended journaled before there were outcomes from its clean flag', () => {
+      const { incident } = watched(5);
+      const old = (clean: boolean) =>
+        ev(25, { type: 'watch.ended', watchId: incident.watch!.id, clean, summary: '5 minutes' });
+      assert.equal(watched(5, [old(true)]).incident.watch!.outcome, 'clean');
+      assert.equal(watched(5, [old(false)]).incident.watch!.outcome, 'regressed');
+    });
+
+    it('says on the timeline that a watch ended unobserved', () => {
+      const { incident } = watched(5);
+      const event = ev(30, ending(incident.watch!, { measuredRounds: 0 }, at(30)));
+      assert.match(describeEvent(event) ?? '', /^Monitoring watch ended unobserved: 5 minutes/);
+    });
+  });
+
+  describe('the rounds', () => {
+    it('keeps a fixed cadence from the watch start, however long a round took', () => {
+      const start = T0;
+      // A round due at 10:01 that took 4 s: the next is still due at 10:02, not 10:02:04.
+      assert.equal(nextRoundAt(start, MINUTE, T0 + MINUTE + 4_000), T0 + 2 * MINUTE);
+      assert.equal(nextRoundAt(start, MINUTE, T0 + MINUTE), T0 + 2 * MINUTE, 'due now: the next');
+      // A round that took longer than the interval: the one it overlapped is skipped.
+      assert.equal(nextRoundAt(start, MINUTE, T0 + 2 * MINUTE + 70_000), T0 + 4 * MINUTE);
+      // A window that resumes the watch at 10:07:30 keeps its minutes.
+      assert.equal(nextRoundAt(start, MINUTE, T0 + 7.5 * MINUTE), T0 + 8 * MINUTE);
     });
   });
 
@@ -248,7 +375,7 @@ describe('the monitoring watch', () => {
       const { incident } = watched(30);
       assert.equal(needsEarlyReason(incident, at(35)), true);
       assert.equal(needsEarlyReason(incident, at(50)), false, 'time is up, end not journaled yet');
-      const ended = watched(30, [ev(50, endEvent(incident.watch!))]).incident;
+      const ended = watched(30, [ev(50, endedObserved(incident.watch!))]).incident;
       assert.equal(needsEarlyReason(ended, at(51)), false);
       const stopped = watched(30, [ev(30, { type: 'status.changed', status: 'identified' })]);
       assert.equal(needsEarlyReason(stopped.incident, at(31)), false);
@@ -274,7 +401,7 @@ describe('the monitoring watch', () => {
 
     it('is ticked when a watch of the configured length ended clean, at its end', () => {
       const { incident } = watched(10);
-      const events = [...incident.events, ev(30, endEvent(incident.watch!))];
+      const events = [...incident.events, ev(30, endedObserved(incident.watch!))];
       const item = monitorItem(events, at(31));
       assert.equal(item.ticked, true);
       assert.equal(item.tickedAt, iso(30));
@@ -285,7 +412,7 @@ describe('the monitoring watch', () => {
       const { incident } = watched(10);
       const regressed = regressionEvent(incident.watch!, [{ key: 'health', text: 'health DOWN' }]);
       const withRegression = watched(10, [ev(25, regressed)]).incident;
-      const events = [...withRegression.events, ev(30, endEvent(withRegression.watch!))];
+      const events = [...withRegression.events, ev(30, endedObserved(withRegression.watch!))];
       assert.equal(monitorItem(events, at(31)).ticked, false);
     });
 
@@ -295,11 +422,19 @@ describe('the monitoring watch', () => {
       assert.equal(monitorItem([...events], at(60)).ticked, false);
     });
 
-    it('counts a watch that ran its length without a regression though no window journaled its end', () => {
+    it('does not tick for a watch no window observed, whose end no window journaled', () => {
       const { incident } = watched(30);
-      assert.equal(watchCleanAt(incident.watch, at(50)), iso(50));
+      assert.equal(watchCleanAt(incident.watch), undefined);
+      assert.equal(monitorItem(incident.events, at(80)).ticked, false);
       const resolvedLate = watched(30, [ev(56, { type: 'resolved' })]).incident;
-      assert.equal(watchCleanAt(resolvedLate.watch, at(57)), iso(50));
+      assert.equal(watchCleanAt(resolvedLate.watch), undefined);
+    });
+
+    it('does not tick for a watch that ended unobserved, VS Code closed through its end', () => {
+      const { incident } = watched(10);
+      const unobserved = ending(incident.watch!, { measuredRounds: 0 }, at(45));
+      const events = [...incident.events, ev(45, unobserved)];
+      assert.equal(monitorItem(events, at(46)).ticked, false);
     });
   });
 
@@ -315,7 +450,12 @@ describe('the monitoring watch', () => {
     });
 
     it('says how many checks were ok while it runs', () => {
-      const progress = { checksOk: 2, checksFailing: 0, lastProblems: [], lastUnmeasured: [] };
+      const progress = progressOf({
+        checksOk: 2,
+        measuredRounds: 2,
+        lastCheckAt: iso(26),
+        lastMeasuredAt: iso(26),
+      });
       assert.equal(
         watchRowText(running(), at(26, 46), zone, progress),
         'Monitoring: 23:14 left, 2 checks ok',
@@ -331,6 +471,14 @@ describe('the monitoring watch', () => {
       );
     });
 
+    it('does not count a round that measured nothing as ok', () => {
+      const progress = progressOf({ checksUnmeasured: 1, lastCheckAt: iso(21) });
+      assert.equal(
+        watchRowText(running(), at(26, 46), zone, progress),
+        'Monitoring: 23:14 left, 0 checks ok, last check measured nothing',
+      );
+    });
+
     it('says when it regressed, in the team time zone', () => {
       const watch = running();
       const regressed = ev(25, regressionEvent(watch, [{ key: 'health', text: 'health DOWN' }]));
@@ -343,13 +491,18 @@ describe('the monitoring watch', () => {
     it('says how it ended, or when it was stopped', () => {
       const watch = running();
       assert.equal(
-        watchRowText(running([ev(50, endEvent(watch))]), at(51), zone),
+        watchRowText(running([ev(50, endedObserved(watch))]), at(51), zone),
         'Monitoring ended clean at 11:50',
+      );
+      const unobserved = ending(watch, { measuredRounds: 0 }, at(80));
+      assert.equal(
+        watchRowText(running([ev(80, unobserved)]), at(81), zone),
+        'Monitoring ended unobserved at 11:50',
       );
       const regressed = ev(25, regressionEvent(watch, [{ key: 'health', text: 'health DOWN' }]));
       const dirty = running([regressed]);
       assert.equal(
-        watchRowText(running([regressed, ev(50, endEvent(dirty))]), at(51), zone),
+        watchRowText(running([regressed, ev(50, endedObserved(dirty))]), at(51), zone),
         'Monitoring ended at 11:50 with 1 regression',
       );
       assert.equal(
