@@ -237,6 +237,16 @@ describe('the monitoring watch against the sandbox', function () {
     );
     const watch = (await store.get(id))!.watch!;
     assert.equal(watch.outcome, 'unobserved');
+
+    // Watch Again, as the unobserved alert offers it: monitoring again starts a new watch.
+    await vscode.commands.executeCommand(Commands.updateStatus, {
+      incidentId: id,
+      status: 'monitoring',
+      note: 'Watching again',
+    });
+    const again = (await store.get(id))!.watch!;
+    assert.notEqual(again.id, watch.id);
+    assert.equal(again.state, 'running');
   });
 
   it('starts no timer when it is disposed while it still reads the journals', async () => {

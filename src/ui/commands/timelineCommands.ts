@@ -6,6 +6,7 @@ import { appendOnce } from '../../incident/appendOnce';
 import {
   ROLE_TITLES,
   SEVERITIES,
+  type Incident,
   type IncidentStatus,
   type Role,
   type Severity,
@@ -115,16 +116,22 @@ const STATUSES: ReadonlyArray<{ status: Exclude<IncidentStatus, 'resolved'>; det
   { status: 'monitoring', detail: 'a fix is in; watching for %d minutes before resolving' },
 ];
 
+/**
+ * Whether moving to `status` changes anything: another status, or monitoring again once the
+ * watch ended (unobserved, say), which starts another watch.
+ */
+function changesStatus(incident: Incident, status: IncidentStatus): boolean {
+  if (status !== incident.status) return true;
+  return status === 'monitoring' && incident.watch?.state !== 'running';
+}
+
 export async function updateStatus(
   store: IncidentStore,
   argument?: WithIncident<{ status: Exclude<IncidentStatus, 'resolved'>; note: string }>,
 ) {
   const incident = await resolveIncident(store, argument);
   if (!incident) return undefined;
-  // Monitoring whose watch ended (unobserved, say) can start another watch.
-  const watchAgain = incident.status === 'monitoring' && incident.watch?.state !== 'running';
-  const offered = (status: IncidentStatus) =>
-    status !== incident.status || (watchAgain && status === 'monitoring');
+  const offered = (status: IncidentStatus) => changesStatus(incident, status);
   const status =
     argument?.status ??
     (
@@ -146,7 +153,7 @@ export async function updateStatus(
   // Decided on the journal as it is now: the incident may have been resolved, or moved to this
   // status, since the pick; a resolved one would still post the change to Slack and PagerDuty.
   const { written, incident: now } = await appendOnce(store, incident.id, (fresh) =>
-    fresh.status === 'resolved' || fresh.status === status ? [] : [change],
+    fresh.status === 'resolved' || !changesStatus(fresh, status) ? [] : [change],
   );
   if (written.length === 0) {
     void vscode.window.showInformationMessage(
