@@ -268,6 +268,19 @@ export interface WatchProgress extends WatchCoverage {
   lastUnmeasured: string[];
 }
 
+/** The progress of a watch before its first round. */
+export function startingProgress(): WatchProgress {
+  return {
+    checksOk: 0,
+    checksFailing: 0,
+    checksUnmeasured: 0,
+    measuredRounds: 0,
+    lastProblems: [],
+    recoveredAt: {},
+    lastUnmeasured: [],
+  };
+}
+
 /**
  * When the next round is due after `afterMs`: rounds keep a fixed cadence from `anchorMs` (the
  * watch's start), every `intervalMs`, however long each round took.

@@ -18,6 +18,7 @@ import {
   problemsOf,
   recoveredSubjects,
   regressionEvent,
+  startingProgress,
   type WatchObservation,
   type WatchProblem,
   type WatchProgress,
@@ -255,15 +256,7 @@ export class WatchService implements vscode.Disposable {
     problems: WatchProblem[],
   ): WatchProgress {
     const id = incident.watch!.id;
-    const progress: WatchProgress = this.progressByWatch.get(id) ?? {
-      checksOk: 0,
-      checksFailing: 0,
-      checksUnmeasured: 0,
-      measuredRounds: 0,
-      lastProblems: [],
-      recoveredAt: {},
-      lastUnmeasured: [],
-    };
+    const progress = this.progressByWatch.get(id) ?? startingProgress();
     const at = this.now().toISOString();
     const measured = measuredAnything(observation);
     // A round that measured nothing is not ok: it saw nothing at all.

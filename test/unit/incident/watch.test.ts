@@ -15,6 +15,7 @@ import {
   problemsOf,
   recoveredSubjects,
   regressionEvent,
+  startingProgress,
   watchCleanAt,
   watchRowText,
   watchShortText,
@@ -80,13 +81,7 @@ const endedObserved = (watch: WatchState) =>
   ending(watch, measuredUntil(20 + watch.minutes - 1), new Date(Date.parse(watch.endsAt)));
 
 const progressOf = (parts: Partial<WatchProgress>): WatchProgress => ({
-  checksOk: 0,
-  checksFailing: 0,
-  checksUnmeasured: 0,
-  measuredRounds: 0,
-  lastProblems: [],
-  recoveredAt: {},
-  lastUnmeasured: [],
+  ...startingProgress(),
   ...parts,
 });
 
