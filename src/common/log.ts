@@ -17,25 +17,33 @@ export type LogLevel = keyof Log;
 /** A sink that receives already-tagged, already-redacted lines. */
 export type LogSink = (level: LogLevel, line: string) => void;
 
-const SECRET_PATTERNS: readonly RegExp[] = [
+/** What looks like a credential, and what it becomes: the kind is kept, the secret is not. */
+const SECRETS: ReadonlyArray<readonly [RegExp, string]> = [
   // Slack tokens: xoxb-, xoxp-, xoxa-, xoxs-, xapp-.
-  /\b(xox[abps]|xapp)-[A-Za-z0-9-]{8,}/g,
+  [/\b(xox[abps]|xapp)-[A-Za-z0-9-]{8,}/g, '$1-***'],
+  // GitHub tokens: ghp_, gho_, ghu_, ghs_, ghr_ and fine-grained github_pat_.
+  [/\b(gh[pousr]|github_pat)_[A-Za-z0-9_]{20,}/g, '$1_***'],
+  // AWS access key ids.
+  [/\b(AKIA|ASIA)[A-Z0-9]{16}\b/g, '$1***'],
+  // JSON Web Tokens: a base64url header that opens with `{"`, a payload and a signature.
+  [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, 'eyJ***'],
   // Authorization headers and bearer tokens, PagerDuty's "Token token=…" included.
-  /\b(Bearer|Token token=)\s*[A-Za-z0-9._~+/=-]{6,}/gi,
+  [/\b(Bearer|Token token=)\s*[A-Za-z0-9._~+/=-]{6,}/gi, '$1 ***'],
   // password=…, "password": "…", token: … in URLs, JSON or key-value text.
-  /((?:password|passwd|token|secret|api[_-]?key)["']?\s*[:=]\s*["']?)[^\s"'&,}]+/gi,
+  [/((?:password|passwd|token|secret|api[_-]?key)["']?\s*[:=]\s*["']?)[^\s"'&,}]+/gi, '$1***'],
+  // "the password hunter2", "--password s3cret!": a word after "password" that has a digit or a
+  // symbol in it, as secrets do and the words of a sentence ("password reset") do not.
+  [/(\bpass(?:word|wd|phrase)\s+(?:is\s+)?)(?=[^\s"'&,}]*[0-9!@#$%^&*+=?~])[^\s"'&,}]+/gi, '$1***'],
   // Credentials in URLs: scheme://user:password@host.
-  /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:)[^@\s/]+(@)/gi,
+  [/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:)[^@\s/]+(@)/gi, '$1***$2'],
 ];
 
 /** Replaces anything that looks like a credential with `***`. */
 export function redact(text: string): string {
-  let result = text;
-  result = result.replace(SECRET_PATTERNS[0]!, '$1-***');
-  result = result.replace(SECRET_PATTERNS[1]!, (_match, scheme: string) => `${scheme} ***`);
-  result = result.replace(SECRET_PATTERNS[2]!, '$1***');
-  result = result.replace(SECRET_PATTERNS[3]!, '$1***$2');
-  return result;
+  return SECRETS.reduce(
+    (result, [pattern, replacement]) => result.replace(pattern, replacement),
+    text,
+  );
 }
 
 /** A `Log` for one component, writing `[component] message` lines to a sink. */
