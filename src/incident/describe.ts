@@ -92,7 +92,7 @@ export function describeEvent(event: IncidentEvent): string | undefined {
     case 'snapshot.taken':
       return event.purpose === 'declaration'
         ? `Baseline recorded: ${snapshotText(event)}`
-        : `Fix verified: ${event.ok ? 'healthy' : 'not healthy yet'}; ${(event.comparison ?? []).join('; ')}`;
+        : `${event.ok ? 'Fix verified: healthy' : 'Fix not verified: not healthy yet'}; ${(event.comparison ?? []).join('; ')}`;
     case 'watch.regressed':
       return `Regression during the monitoring watch: ${event.summary}`;
     case 'watch.ended':

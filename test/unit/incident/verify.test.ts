@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 
 import { defaultChecklist, evaluateChecklist } from '../../../src/incident/checklist';
 import { deriveIncident } from '../../../src/incident/derive';
+import { describeEvent } from '../../../src/incident/describe';
 import type { IncidentEvent, ServiceSnapshot } from '../../../src/incident/model';
 import {
   baselineOf,
@@ -218,6 +219,20 @@ describe('verify fix on the runbook checklist', () => {
   it('leaves "Verify fix" open when Verify Fix found them still failing', () => {
     const events = [declared, snapshot('e1', 20, { purpose: 'verify', ok: false })];
     assert.equal(verifyItem(events).ticked, false);
+  });
+
+  it('says on the timeline that a fix still failing was not verified', () => {
+    const failing = snapshot('e1', 20, {
+      purpose: 'verify',
+      ok: false,
+      comparison: ['health: DOWN (HTTP 503) → DOWN (HTTP 503)'],
+    });
+    assert.equal(
+      describeEvent(failing),
+      'Fix not verified: not healthy yet; health: DOWN (HTTP 503) → DOWN (HTTP 503)',
+    );
+    const healthy = snapshot('e2', 21, { purpose: 'verify', ok: true, comparison: [] });
+    assert.match(describeEvent(healthy) ?? '', /^Fix verified: healthy/);
   });
 
   it('finds the baseline among the events: the declaration snapshot, not a later verify', () => {
