@@ -16,6 +16,7 @@ import type { IncidentStore } from '../../incident/store';
 import { countdown } from '../../incident/watch';
 import { Commands } from '../ids';
 import { timeZone } from '../settings';
+import { watchSettings } from '../watch/watchSettings';
 import { resolveIncident, type IncidentArgument } from './pickIncident';
 
 /*
@@ -95,6 +96,7 @@ export async function resolveIncidentCommand(store: IncidentStore, argument?: Re
   const summary =
     argument?.summary ??
     (await vscode.window.showInputBox({
+      ignoreFocusOut: true,
       title: 'Resolution',
       value: draft?.summary,
       prompt: 'What fixed it, in one line (optional)',
@@ -103,6 +105,7 @@ export async function resolveIncidentCommand(store: IncidentStore, argument?: Re
   const rootCause =
     argument?.rootCause ??
     (await vscode.window.showInputBox({
+      ignoreFocusOut: true,
       title: 'Root cause',
       value: draft?.rootCause,
       prompt: 'Brief, if known (optional)',
@@ -113,6 +116,7 @@ export async function resolveIncidentCommand(store: IncidentStore, argument?: Re
     (scripted
       ? ''
       : await vscode.window.showInputBox({
+          ignoreFocusOut: true,
           title: 'Impact',
           value: draft?.impact ?? incident.impact ?? incident.usersImpacted ?? '',
           // The impact is also the resolution customers read on the status page.
@@ -126,6 +130,7 @@ export async function resolveIncidentCommand(store: IncidentStore, argument?: Re
   const earlyReason = early
     ? (argument?.earlyReason ??
       (await vscode.window.showInputBox({
+        ignoreFocusOut: true,
         title: `Why resolve before the monitoring watch ends (${left})?`,
         value: draft?.earlyReason,
         prompt:
@@ -226,6 +231,8 @@ function offerAsNote(
     resolution.summary.trim(),
     resolution.rootCause.trim() && `root cause: ${resolution.rootCause.trim()}`,
     resolution.impact.trim() && `impact: ${resolution.impact.trim()}`,
+    resolution.earlyReason?.trim() &&
+      `why before the watch ended: ${resolution.earlyReason.trim()}`,
   ].filter(Boolean);
   const actions = typed.length ? ['Add Mine as a Note'] : [];
   void vscode.window
@@ -255,5 +262,5 @@ function resolveDetail(status: IncidentStatus, left: string): string {
   }
   return status === 'monitoring'
     ? 'The fix is being monitored. Resolving ends the incident for everyone.'
-    : `The incident is ${status}, not monitoring: the runbook asks for 30 minutes of monitoring first.`;
+    : `The incident is ${status}, not monitoring: the runbook asks for ${watchSettings().minutes} minutes of monitoring first.`;
 }
