@@ -274,6 +274,32 @@ describe('after the incident: follow-ups, their export, the review invitation an
     assert.equal(again.sequence, 1);
   });
 
+  it('names the setting when the runbook it points to does not exist or is a folder', async () => {
+    const config = vscode.workspace.getConfiguration('freelms');
+    await mkdir(join(workspace(), 'runbooks'), { recursive: true });
+    try {
+      for (const [path, says] of [
+        ['runbooks/no-such-runbook.md', /does not exist/],
+        ['runbooks', /is a folder, not a file/],
+      ] as const) {
+        await config.update('runbook.path', path, vscode.ConfigurationTarget.Workspace);
+        await assert.rejects(
+          Promise.resolve(
+            vscode.commands.executeCommand(Commands.updateRunbook, {
+              incidentId,
+              phase: 'Mitigation',
+              note: 'never written',
+            }),
+          ),
+          (error: Error) =>
+            says.test(error.message) && /freelms\.runbook\.path/.test(error.message),
+        );
+      }
+    } finally {
+      await config.update('runbook.path', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('notes in the runbook what the incident found lacking, under the phase’s heading, unsaved', async () => {
     await mkdir(join(workspace(), 'runbooks'), { recursive: true });
     await writeFile(runbook(), `# Team runbook\n${BUILT_IN_RUNBOOK}`);

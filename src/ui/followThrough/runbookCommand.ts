@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 import * as vscode from 'vscode';
@@ -47,7 +47,7 @@ export async function updateRunbook(
   const path = runbookPath() ?? (await offerToCopyBuiltIn());
   if (!path) return undefined;
 
-  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(path));
+  const document = await openRunbook(path);
   const markdown = document.getText();
   const headings = phaseHeadings(markdown);
   if (headings.length === 0)
@@ -103,6 +103,22 @@ export async function updateRunbook(
     by: me(),
   });
   return { path, phase: heading.title, line };
+}
+
+/** The runbook as a document, or an error that names the setting when it is not a file. */
+async function openRunbook(path: string): Promise<vscode.TextDocument> {
+  const kind = await stat(path).then(
+    (found) => (found.isFile() ? 'file' : 'not a file'),
+    (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? 'missing' : error.message),
+  );
+  if (kind === 'missing' || kind === 'not a file')
+    throw new RunbookNoteError(
+      `The runbook ${path} ${kind === 'missing' ? 'does not exist' : 'is a folder, not a file'}. ` +
+        "Set freelms.runbook.path to the team's runbook (a Markdown file in the workspace), or " +
+        'clear it to be offered a copy of the built-in one.',
+    );
+  if (kind !== 'file') throw new RunbookNoteError(`The runbook ${path} cannot be read: ${kind}.`);
+  return vscode.workspace.openTextDocument(vscode.Uri.file(path));
 }
 
 async function pickPhase(
