@@ -301,7 +301,7 @@ export function renderReviewInvitation(input: InvitationInput): string {
       ? { url: input.postmortemLink }
       : {}),
     attendees: attendees.invited.map((invitee): Attendee => ({
-      name: invitee.name ?? invitee.email,
+      name: calendarName(invitee.name ?? invitee.email),
       email: invitee.email,
       rsvp: true,
       partstat: 'NEEDS-ACTION',
@@ -319,6 +319,14 @@ export function renderReviewInvitation(input: InvitationInput): string {
     );
   }
   return result.value;
+}
+
+/**
+ * A name as an attendee's CN can carry it: a calendar parameter is quoted, and cannot hold a
+ * double quote or a line break, so `Zoë "Z" O'Neil` is written `Zoë 'Z' O'Neil`.
+ */
+function calendarName(name: string): string {
+  return name.replace(/"/g, "'").replace(/[\r\n\t]+/g, ' ');
 }
 
 function invitationDescription(input: InvitationInput): string {

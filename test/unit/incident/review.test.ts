@@ -213,6 +213,21 @@ describe('the review invitation (.ics)', () => {
     assert.match(event.description, /resolved 2026-12-03 11:10 \(Europe\/Berlin\)/);
   });
 
+  it('writes a name with double quotes in it as the calendar can read it back', () => {
+    const quoted = reviewAttendees(incident, ['Zoë "Z" O\'Neil <zoe@freelms.example>']);
+    const event = parse(
+      renderReviewInvitation({
+        incident,
+        start: new Date('2026-12-04T13:00:00.000Z'),
+        durationMinutes: 60,
+        attendees: quoted,
+        timeZone: 'Europe/Berlin',
+      }),
+    );
+    const zoe = event.attendees.find((a) => a.getFirstValue() === 'mailto:zoe@freelms.example');
+    assert.equal(zoe?.getParameter('cn'), "Zoë 'Z' O'Neil");
+  });
+
   it('keeps the UID and raises the SEQUENCE when the review is scheduled again', () => {
     const again = deriveIncident([
       ...events,
