@@ -123,26 +123,35 @@ export function recoveredSubjects(
 }
 
 /**
- * The problems that are regressions to report now. A problem is new when nothing about its
- * subject (see `subjectOf`) was reported during this watch, or when a round saw that subject
- * recovered after its last report (`recoveredAt`, by subject): it failed again. A subject that
- * stays broken is reported once, not every round, and a new one (course-service crash-looping
- * while the health endpoint is still DOWN) is reported at once. A new watch starts with
- * nothing reported.
+ * The problems that are regressions to report now, decided on the journal as it is (read under
+ * its lock): a problem is dropped when the journal already has its subject (see `subjectOf`) in
+ * a `watch.regressed` of this watch journaled after this window last saw that subject recovered
+ * (`recoveredAt`, by subject), or at any time in this watch when this window never saw it fine.
+ * Whichever window journaled it, the regression was reported once: a second window watching
+ * the same incident sending it again would page twice. A subject that stays broken is reported
+ * once, not every round; a new one (course-service crash-looping while the health endpoint is
+ * still DOWN) is reported at once; one this window saw recovered after its last report and
+ * finds broken again failed again. A new watch starts with nothing reported.
+ *
+ * The journal's times were written by whichever window appended, and `recoveredAt` by this
+ * one: the windows are assumed to share a clock (the same machine, or machines kept by NTP).
  */
 export function newRegressions(
   watch: WatchState,
   problems: readonly WatchProblem[],
   recoveredAt: Readonly<Record<string, string>> = {},
 ): WatchProblem[] {
-  const reportedAt = new Map<string, string>();
-  for (const event of watch.regressions)
-    for (const key of event.problems ?? []) reportedAt.set(subjectOf(key), event.at);
+  const reportedSince = (subject: string, since: number) =>
+    watch.regressions.some(
+      (event) =>
+        Date.parse(event.at) >= since &&
+        (event.problems ?? []).some((key) => subjectOf(key) === subject),
+    );
   return problems.filter((problem) => {
     const subject = subjectOf(problem.key);
-    const reported = reportedAt.get(subject);
     const recovered = recoveredAt[subject];
-    return reported === undefined || (recovered !== undefined && recovered > reported);
+    // A report in the very millisecond of a recovery is taken as after it: not sent twice.
+    return !reportedSince(subject, recovered === undefined ? -Infinity : Date.parse(recovered));
   });
 }
 
@@ -262,7 +271,10 @@ export interface WatchProgress extends WatchCoverage {
   lastCheckAt?: string;
   /** What the last round found broken. */
   lastProblems: WatchProblem[];
-  /** When a round last measured each subject (see `subjectOf`) and found it fine. */
+  /**
+   * When the last round that measured each subject (see `subjectOf`) and found it fine began:
+   * this window's own recoveries, which the journal's regressions are compared with.
+   */
   recoveredAt: Record<string, string>;
   /** What the last round could not check. */
   lastUnmeasured: string[];

@@ -220,6 +220,7 @@ export class WatchService implements vscode.Disposable {
       const watched = this.watching.filter((incident) => !isEndDue(incident.watch, this.now()));
       if (watched.length === 0) return;
       const { healthUrl } = this.settings();
+      const measuringFrom = this.now().toISOString();
       const [health, cluster] = await Promise.all([
         observeHealth(healthUrl, this.deps.log),
         liveModel(this.deps.cluster),
@@ -236,7 +237,7 @@ export class WatchService implements vscode.Disposable {
           observation.unmeasured.push(...seen.unmeasured);
         }
         const problems = problemsOf(observation);
-        const progress = this.record(incident, observation, problems);
+        const progress = this.record(incident, observation, problems, measuringFrom);
         if (newRegressions(incident.watch!, problems, progress.recoveredAt).length > 0)
           await this.report(incident, problems, progress.recoveredAt);
       }
@@ -250,10 +251,18 @@ export class WatchService implements vscode.Disposable {
     }
   }
 
+  /**
+   * Counts a round in this window's progress. What it found fine counts as recovered from when
+   * the round began measuring (`measuringFrom`), not from when its answers came back: a round
+   * waits up to 10 s on the health endpoint and the cluster, and a regression another window
+   * journaled meanwhile may be newer than what this one saw. Taken as after the recovery, it
+   * would be reported again by this window's next round.
+   */
   private record(
     incident: Incident,
     observation: WatchObservation,
     problems: WatchProblem[],
+    measuringFrom: string,
   ): WatchProgress {
     const id = incident.watch!.id;
     const progress = this.progressByWatch.get(id) ?? startingProgress();
@@ -268,7 +277,7 @@ export class WatchService implements vscode.Disposable {
       progress.lastMeasuredAt = at;
     }
     for (const subject of recoveredSubjects(observation, problems))
-      progress.recoveredAt[subject] = at;
+      progress.recoveredAt[subject] = measuringFrom;
     progress.lastCheckAt = at;
     progress.lastProblems = problems;
     progress.lastUnmeasured = observation.unmeasured;
@@ -281,7 +290,11 @@ export class WatchService implements vscode.Disposable {
     return progress;
   }
 
-  /** Journals the problems that are regressions now, deciding on a fresh read. */
+  /**
+   * Journals the problems that are regressions now, deciding on the journal read under its lock:
+   * what another window watching the same incident journaled since this one saw it recovered
+   * is not journaled, sent or alerted again.
+   */
   private async report(
     incident: Incident,
     problems: WatchProblem[],

@@ -232,6 +232,41 @@ describe('the monitoring watch', () => {
       assert.deepEqual(newRegressions(twice.watch!, [pods], recoveredAt), []);
     });
 
+    it('does not report again what another window journaled while the service stayed broken', () => {
+      const { incident } = watched(30);
+      const notReady = { key: 'ready:api-gateway', text: 'api-gateway: 0 of 3 ready' };
+      const threeFailing = {
+        key: 'pods:api-gateway',
+        text: 'api-gateway: 3 pods failing (p Error)',
+      };
+      // Window A journaled "health DOWN; api-gateway: 0 of 3 ready" at 10:23:00. This window saw
+      // both fine at 10:22:00 and finds the pods failing at 10:23:04: the same regression.
+      const reported = ev(23, regressionEvent(incident.watch!, [down, notReady]));
+      const after = watched(30, [reported]).incident;
+      const sawFine = { health: iso(22), 'service:api-gateway': iso(22) };
+      assert.deepEqual(newRegressions(after.watch!, [threeFailing], sawFine), []);
+      // Never seen fine by this window (opened while it was broken): the same regression too.
+      assert.deepEqual(newRegressions(after.watch!, [threeFailing], {}), []);
+      // Seen fine by this window in the very second A journaled it: not after it, not reported.
+      const sameMoment = { 'service:api-gateway': iso(23) };
+      assert.deepEqual(newRegressions(after.watch!, [threeFailing], sameMoment), []);
+      // Health fine again for this window while the service stays broken: only health is new.
+      const healthBack = { health: iso(23, 2), 'service:api-gateway': iso(22) };
+      assert.deepEqual(newRegressions(after.watch!, [threeFailing, down], healthBack), [down]);
+    });
+
+    it('reports a service another window reported once this window saw it recover and break again', () => {
+      const { incident } = watched(30);
+      // Window A journaled api-gateway at 10:23; this window saw it fine at 10:25, failing at 10:26.
+      const reported = ev(23, regressionEvent(incident.watch!, [pods]));
+      const after = watched(30, [reported]).incident;
+      const recoveredAt = { 'service:api-gateway': iso(25) };
+      assert.deepEqual(newRegressions(after.watch!, [pods], recoveredAt), [pods]);
+      // Window A journaled the second failure first (10:26): this window does not report it again.
+      const again = watched(30, [reported, ev(26, regressionEvent(incident.watch!, [pods]))]);
+      assert.deepEqual(newRegressions(again.incident.watch!, [pods], recoveredAt), []);
+    });
+
     it('does not take a round that could not measure a subject as its recovery', () => {
       const unreachable = observation({ health: undefined, services: undefined });
       assert.deepEqual(recoveredSubjects(unreachable, []), []);
