@@ -212,10 +212,11 @@ export function endEvent(
     count > 0 ? 'regressed' : measuredToEnd(watch, coverage, intervalMs) ? 'clean' : 'unobserved';
   const measured = coverage.measuredRounds;
   const checks = `${measured} check${measured === 1 ? '' : 's'} measured`;
+  const length = minutesText(watch.minutes);
   const summary = {
-    clean: `${watch.minutes} minutes without a regression (${checks})`,
-    regressed: `${watch.minutes} minutes, ${count} regression${count === 1 ? '' : 's'}`,
-    unobserved: `${watch.minutes} minutes, unobserved: ${unobservedReason(watch, coverage, now, intervalMs)}`,
+    clean: `${length} without a regression (${checks})`,
+    regressed: `${length}, ${count} regression${count === 1 ? '' : 's'}`,
+    unobserved: `${length}, unobserved: ${unobservedReason(watch, coverage, now, intervalMs)}`,
   }[outcome];
   return {
     type: 'watch.ended',
@@ -228,6 +229,11 @@ export function endEvent(
   };
 }
 
+/** `1 minute`, `30 minutes`. */
+export function minutesText(minutes: number): string {
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
 function unobservedReason(
   watch: WatchState,
   coverage: WatchCoverage,
@@ -237,7 +243,7 @@ function unobservedReason(
   const endsAt = Date.parse(watch.endsAt);
   if (coverage.lastMeasuredAt) {
     const minutes = Math.round((endsAt - Date.parse(coverage.lastMeasuredAt)) / 60_000);
-    return `the last check that measured anything was ${minutes} minutes before its end`;
+    return `the last check that measured anything was ${minutesText(minutes)} before its end`;
   }
   // Ended well after its time: no window was open to run the checks or to end it.
   if (now.getTime() - endsAt > Math.max(2 * intervalMs, MIN_END_COVER_MS))

@@ -4,6 +4,7 @@ import { withoutLinks } from '../../common/notificationText';
 
 import type { Incident, WatchEndedEvent, WatchRegressedEvent } from '../../incident/model';
 import type { IncidentStore } from '../../incident/store';
+import { minutesText } from '../../incident/watch';
 import { Commands } from '../ids';
 import { showError } from '../mitigation/shared';
 import { reopenMitigation } from './stopWatchCommand';
@@ -80,7 +81,7 @@ export const watchAlerts = (store: IncidentStore): WatchAlerts => ({
     if (!watch) return;
     if (watch.clean) {
       const text = withoutLinks(
-        `${incident.severity} ${incident.title}: ${watch.minutes} minutes of monitoring ` +
+        `${incident.severity} ${incident.title}: ${minutesText(watch.minutes)} of monitoring ` +
           'without a regression. Resolve the incident?',
       );
       void vscode.window.showInformationMessage(text, RESOLVE).then(async (choice) => {

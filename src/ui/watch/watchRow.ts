@@ -2,7 +2,12 @@ import * as vscode from 'vscode';
 
 import { formatTime } from '../../incident/describe';
 import type { Incident } from '../../incident/model';
-import { watchRowText, watchShortText, type WatchProgress } from '../../incident/watch';
+import {
+  minutesText,
+  watchRowText,
+  watchShortText,
+  type WatchProgress,
+} from '../../incident/watch';
 
 /** Where the Incidents view learns how the running watches are going. */
 export interface WatchSource {
@@ -36,7 +41,7 @@ export function watchTreeItem(
 
   const time = (iso: string) => formatTime(iso, timeZone, 'HH:mm:ss');
   const lines = [
-    `Monitoring watch of ${watch.minutes} minutes: ${time(watch.startedAt)} to ${time(watch.endsAt)}`,
+    `Monitoring watch of ${minutesText(watch.minutes)}: ${time(watch.startedAt)} to ${time(watch.endsAt)}`,
     ...watch.regressions.map((event) => `Regressed at ${time(event.at)}: ${event.summary}`),
   ];
   if (watch.state === 'ended' && watch.outcome === 'unobserved') {

@@ -305,6 +305,12 @@ describe('the monitoring watch', () => {
       assert.equal(isEndDue(ended.watch, at(26)), false);
     });
 
+    it('says a one-minute watch lasted 1 minute, not 1 minutes', () => {
+      const { incident } = watched(1);
+      const summary = (endedObserved(incident.watch!) as { summary: string }).summary;
+      assert.equal(summary, '1 minute without a regression (1 check measured)');
+    });
+
     it('ends clean when its checks measured it to its end without a regression, and regressed with one', () => {
       const { incident } = watched(5);
       assert.deepEqual(endedObserved(incident.watch!), {
