@@ -84,7 +84,9 @@ async function runTask(
   const mine = (execution: vscode.TaskExecution) =>
     (execution.task.definition as { run?: string }).run === run;
 
-  let started = Date.now();
+  // Counted from the start of the run, as the timeout is: a run stopped by a one-minute timeout
+  // lasted a minute, the terminal's own start included.
+  const started = Date.now();
   let finished: number | undefined;
   let exitCode: number | undefined;
   let stopped: SmokeRun['stopped'];
@@ -96,9 +98,6 @@ async function runTask(
   };
   // Subscribed before starting: a script that fails at once may end before executeTask returns.
   const subscriptions = [
-    vscode.tasks.onDidStartTaskProcess((e) => {
-      if (mine(e.execution)) started = Date.now();
-    }),
     vscode.tasks.onDidEndTaskProcess((e) => {
       if (!mine(e.execution)) return;
       exitCode = e.exitCode;
