@@ -118,13 +118,14 @@ export type ResolveOutcome =
 
 /**
  * Writes the resolution if `decideResolution` still wants it, under the incident's lock so no
- * other decision lands between the read and the append. Never loses what was typed: every
+ * other decision lands between the read and the append: against what the prompts were `asked`
+ * on, or, for a script that was asked nothing, against the journal `asItIs`. Never loses what was typed: every
  * outcome but `resolved` leaves the caller holding it to retry or keep as a note.
  */
 export async function recordResolution(
   store: IncidentStore,
   incidentId: string,
-  asked: AskedOn,
+  asked: AskedOn | 'asItIs',
   typed: TypedResolution,
   now: () => Date = () => new Date(),
 ): Promise<ResolveOutcome> {
@@ -132,7 +133,10 @@ export async function recordResolution(
   let result: Awaited<ReturnType<typeof appendOnce>>;
   try {
     result = await appendOnce(store, incidentId, (fresh) => {
-      decision = decideResolution(fresh, asked, typed, now());
+      // `asItIs`: a script asked nothing, so nothing can have changed since it was asked; it
+      // is judged on the journal as it is under the lock.
+      const basis = asked === 'asItIs' ? askedOn(fresh, now()) : asked;
+      decision = decideResolution(fresh, basis, typed, now());
       return decision.kind === 'resolve' ? [decision.event] : [];
     });
   } catch (error) {

@@ -143,7 +143,7 @@ export async function resolveIncidentCommand(store: IncidentStore, argument?: Re
   if (early && !earlyReason?.trim()) return undefined;
   const typed: TypedResolution = { summary, rootCause, impact, earlyReason, by: me() };
   drafts.set(incident.id, typed);
-  return recordTyped(store, incident, asked, typed, scripted);
+  return recordTyped(store, incident, scripted ? 'asItIs' : asked, typed, scripted);
 }
 
 /**
@@ -154,7 +154,7 @@ export async function resolveIncidentCommand(store: IncidentStore, argument?: Re
 async function recordTyped(
   store: IncidentStore,
   incident: Incident,
-  asked: AskedOn,
+  asked: AskedOn | 'asItIs',
   typed: TypedResolution,
   scripted: boolean,
 ): Promise<string | undefined> {
@@ -173,6 +173,8 @@ async function recordTyped(
       offerAsNote(store, outcome.incident, typed, resolvedMeanwhile(outcome.incident));
       return undefined;
     case 'changed':
+      // A script is told, not offered a note it cannot click.
+      if (scripted) throw new Error(changedMeanwhile(outcome));
       offerAsNote(store, outcome.incident, typed, changedMeanwhile(outcome));
       return undefined;
     case 'gone':

@@ -102,6 +102,27 @@ describe('resolving on the journal as it is once everything is typed', () => {
     assert.equal((await store.get(id))!.status, 'monitoring');
   });
 
+  it('judges a script, which was asked nothing, on the journal as it is: a regression already journaled does not refuse it', async () => {
+    const { store, id, clock, watchId } = await resolvingDuringTheWatch();
+    await store.append(id, {
+      type: 'watch.regressed',
+      watchId,
+      summary: 'health DOWN (HTTP 503)',
+      problems: ['health'],
+    });
+
+    const outcome = await recordResolution(store, id, 'asItIs', typed, clock.now);
+    assert.equal(outcome.kind, 'resolved');
+    const [resolved] = await resolvedEvents(store, id);
+    assert.equal(resolved?.type === 'resolved' && resolved.earlyReason, typed.earlyReason);
+
+    const { id: other } = await store.declare({ ...gatewayDown, title: 'Quizzes slow' });
+    await store.append(other, { type: 'status.changed', status: 'monitoring', watchMinutes: 30 });
+    const unexplained = { ...typed, earlyReason: undefined };
+    const refused = await recordResolution(store, other, 'asItIs', unexplained, clock.now);
+    assert.equal(refused.kind === 'changed' && refused.reason, 'watchStarted');
+  });
+
   it('does not resolve when another window reopened mitigation while the prompts were open', async () => {
     const { store, id, asked, clock } = await resolvingDuringTheWatch();
     const other = await IncidentStore.open({ folder: folder.path, timeZone: 'UTC', ...clock });
