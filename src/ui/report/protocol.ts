@@ -117,5 +117,9 @@ export type ToReport =
 export const FromReportSchema = v.variant('type', [
   v.object({ type: v.literal('ready') }),
   v.object({ type: v.literal('save'), report: ReportSchema }),
+  /** What is typed and not saved yet, sent as it changes (debounced) and when the page goes. */
+  v.object({ type: v.literal('draft'), draft: ReportDraftSchema }),
+  /** Discard was clicked: the restored draft is dropped and the saved report shown. */
+  v.object({ type: v.literal('discard') }),
 ]);
 export type FromReport = v.InferInput<typeof FromReportSchema>;

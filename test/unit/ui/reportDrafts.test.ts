@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 
+import * as v from 'valibot';
+
 import { deriveIncident } from '../../../src/incident/derive';
 import type { IncidentEvent } from '../../../src/incident/model';
+import { FromReportSchema } from '../../../src/ui/report/protocol';
 import {
   draftTimeText,
   hasUnsavedChanges,
@@ -139,5 +142,16 @@ describe('the incident report’s unsaved draft', () => {
     assert.equal(draftTimeText(iso, at3am, 'UTC'), '02:40');
     assert.equal(draftTimeText(iso, at3am, 'Europe/Berlin'), '03:40');
     assert.equal(draftTimeText('2026-12-02T23:40:00.000Z', at3am, 'UTC'), '2026-12-02 23:40');
+  });
+
+  it('is sent by the form with its fields untrimmed, and refused when it is not a draft', () => {
+    const draft = { summary: ' Checkout failed ', pending: { text: 'a', owner: '', due: '' } };
+    const parsed = v.safeParse(FromReportSchema, { type: 'draft', draft });
+    assert.ok(parsed.success);
+    assert.deepEqual(parsed.output.type === 'draft' && parsed.output.draft, draft);
+    assert.equal(
+      v.safeParse(FromReportSchema, { type: 'draft', draft: { summary: 42 } }).success,
+      false,
+    );
   });
 });
