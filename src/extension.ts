@@ -27,6 +27,7 @@ import { adoptSandboxCredentials, Credentials, setCredentials } from './ui/crede
 import { DeliveryService } from './ui/delivery/deliveryService';
 import { retryDelivery, type RetryArgument } from './ui/delivery/retryCommand';
 import { ExtensionLog } from './ui/logging';
+import { ReportDrafts } from './ui/report/reportDrafts';
 import { ReportPanel } from './ui/report/reportPanel';
 import { registerLogCommands } from './ui/logs/logCommands';
 import { registerMitigationCommands } from './ui/mitigation/registerMitigation';
@@ -128,6 +129,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FreeLm
     recordBaseline(id);
   });
   const offer = () => currentOffer(() => delivery.unconfigured(), services);
+  const reportDrafts = new ReportDrafts(context.workspaceState);
 
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.declareIncident, async (argument?: object) => {
@@ -179,7 +181,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<FreeLm
       async (argument?: IncidentArgument) => {
         const incident = await resolveIncident(store, argument, { includeResolved: true });
         if (incident)
-          await ReportPanel.show(context.extensionUri, store, incident.id, log.for('report'));
+          await ReportPanel.show(
+            context.extensionUri,
+            store,
+            reportDrafts,
+            incident.id,
+            log.for('report'),
+          );
         return incident?.id;
       },
     ),

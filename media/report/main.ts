@@ -2,7 +2,8 @@
  * The Incident Report page: scope, impact, summary, root cause and follow-ups (text, owner, due
  * date; ticked done or removed), saved to the incident's journal. What is typed and not saved
  * yet, a follow-up not added yet included, survives the tab being hidden or reloaded (webview
- * state).
+ * state) and, sent to the extension as a draft, the tab being closed: the next form opened for
+ * the incident starts from it, saying so, with a way to discard it.
  */
 import {
   checkFollowUp,
@@ -15,6 +16,7 @@ import type {
   FromReport,
   NewFollowUp,
   Report,
+  ReportDraft,
   ToReport,
 } from '../../src/ui/report/protocol';
 
@@ -26,15 +28,29 @@ interface WebviewApi<State> {
 declare function acquireVsCodeApi<State>(): WebviewApi<State>;
 
 /** What the page keeps across hiding and reloading until it is saved. */
-interface Draft extends Partial<Report> {
-  /** The follow-up being typed, not added yet. */
-  pending?: NewFollowUp;
+interface PageState extends ReportDraft {
+  /** When the draft shown was typed, if it was restored from a closed form: `03:12`. */
+  restoredFrom?: string;
 }
 
-const vscode = acquireVsCodeApi<Draft>();
-let draft: Draft = vscode.getState() ?? {};
+/** How long typing pauses before the draft goes to the extension. */
+const SEND_DRAFT_AFTER_MS = 300;
+
+const vscode = acquireVsCodeApi<PageState>();
+const { restoredFrom: keptFrom, ...kept } = vscode.getState() ?? {};
+/** What is typed and not saved yet. */
+let draft: ReportDraft = kept;
+let restoredFrom = keptFrom;
+/**
+ * Whether the page holds its own draft: after hiding or reloading it does, and the extension's
+ * copy of it is no newer; a newly opened form starts from the extension's.
+ */
+let seeded = vscode.getState() !== undefined;
+let sendTimer: ReturnType<typeof setTimeout> | undefined;
 /** The incident's follow-ups as the extension last sent them. */
 let recorded: FollowUpRow[] = [];
+/** The report as saved, as the extension last sent it, for Discard. */
+let saved: Omit<Report, 'newFollowUps' | 'done' | 'removed'> | undefined;
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const fields = ['usersImpacted', 'impact', 'summary', 'rootCause'] as const;
 const pendingFields = { text: 'newFollowUp', owner: 'newOwner', due: 'newDue' } as const;
@@ -66,10 +82,35 @@ function readPending(): NewFollowUp {
   };
 }
 
+function sendDraft(): void {
+  clearTimeout(sendTimer);
+  sendTimer = undefined;
+  vscode.postMessage({ type: 'draft', draft });
+}
+
+/** Sends a draft still waiting for typing to pause, as the page is about to go. */
+function flushDraft(): void {
+  if (sendTimer !== undefined) sendDraft();
+}
+
+/** Keeps the draft in the webview state now, and with the extension once typing pauses. */
+function persist(): void {
+  vscode.setState(restoredFrom ? { ...draft, restoredFrom } : draft);
+  clearTimeout(sendTimer);
+  sendTimer = setTimeout(sendDraft, SEND_DRAFT_AFTER_MS);
+}
+
 function remember(): void {
   const { newFollowUps, removed, ...rest } = read();
   draft = { ...rest, newFollowUps, removed, pending: readPending() };
-  vscode.setState(draft);
+  persist();
+}
+
+function showRestored(): void {
+  $('restored').hidden = !restoredFrom;
+  $('restoredText').textContent = restoredFrom
+    ? `Unsaved changes from ${restoredFrom} restored.`
+    : '';
 }
 
 function fill(report: Omit<Report, 'newFollowUps' | 'done' | 'removed'>): void {
@@ -123,7 +164,7 @@ function renderFollowUps(rows: FollowUpRow[]): void {
           if (next.has(row.id)) next.delete(row.id);
           else next.add(row.id);
           draft.removed = [...next];
-          vscode.setState(draft);
+          persist();
           renderFollowUps(rows);
         }),
       );
@@ -142,7 +183,7 @@ function renderAdded(): void {
         meta([followUp.owner, followUp.due && `due ${followUp.due}`]),
         linkButton('×', 'Do not add this one', () => {
           draft.newFollowUps = added.filter((_, other) => other !== index);
-          vscode.setState(draft);
+          persist();
           renderAdded();
         }),
       );
@@ -195,8 +236,30 @@ for (const id of Object.values(pendingFields)) {
   });
 }
 
+$('discard').addEventListener('click', () => {
+  clearTimeout(sendTimer);
+  sendTimer = undefined;
+  draft = {};
+  restoredFrom = undefined;
+  vscode.setState(draft);
+  vscode.postMessage({ type: 'discard' });
+  if (saved) fill(saved);
+  renderFollowUps(recorded);
+  renderAdded();
+  showRestored();
+  $('newFollowUp-error').textContent = '';
+});
+
+// Closing the tab ends the page: what was typed in the last 300 ms goes now. VS Code may have
+// let go of the panel by then, so those last keystrokes can still be lost; all before are kept.
+window.addEventListener('pagehide', flushDraft);
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'hidden') flushDraft();
+});
+
 $('report').addEventListener('submit', (event) => {
   event.preventDefault();
+  flushDraft();
   $<HTMLButtonElement>('save').disabled = true;
   $('outcome').textContent = 'Saving…';
   vscode.postMessage({ type: 'save', report: read() });
@@ -206,7 +269,15 @@ window.addEventListener('message', (event: MessageEvent<ToReport>) => {
   const message = event.data;
   if (message.type === 'init') {
     $('incident').textContent = `${message.incidentId}: ${message.title}`;
+    if (!seeded && message.draft) {
+      draft = message.draft.values;
+      restoredFrom = message.draft.when;
+      vscode.setState({ ...draft, restoredFrom });
+    }
+    seeded = true;
+    saved = message.report;
     fill({ ...message.report, ...draft });
+    showRestored();
     recorded = message.followUps;
     renderFollowUps(recorded);
     renderAdded();
@@ -214,8 +285,10 @@ window.addEventListener('message', (event: MessageEvent<ToReport>) => {
   } else if (message.type === 'saved') {
     // What was typed for the next follow-up is not part of the save, so it stays.
     draft = { pending: draft.pending };
-    vscode.setState(draft);
+    restoredFrom = undefined;
+    persist();
     renderAdded();
+    showRestored();
     $('outcome').textContent = message.changes
       ? `Saved: ${message.changes} change(s) on the timeline.`
       : 'Nothing changed.';

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 
+import type { FrameLocator } from 'playwright-core';
+
 import { IncidentStore } from '../../src/incident/store';
 import {
   openWorkbench,
@@ -149,5 +151,106 @@ describe('after the incident, as the responders see it', function () {
     await again.locator('#followUps li').first().waitFor();
     assert.equal(await again.locator('#newFollowUp').inputValue(), 'Half-typed follow-up');
     assert.equal(await again.locator('#newOwner').inputValue(), 'kim');
+  });
+
+  /** Closes the report's tab as a responder does, with Ctrl+W from inside the form. */
+  async function closeReport(form: FrameLocator): Promise<void> {
+    const { page } = workbench;
+    // The draft goes to the extension once typing pauses for 300 ms; leave it time to arrive.
+    await page.waitForTimeout(1500);
+    await form.locator('#summary').focus();
+    await page.keyboard.press('Control+W');
+    await page.locator('.tab', { hasText: 'Report: Course pages time out' }).waitFor({
+      state: 'detached',
+    });
+  }
+
+  async function reopenReport(): Promise<FrameLocator> {
+    const { page } = workbench;
+    await runCommand(page, 'FreeLMS: Open Incident Report');
+    const { frame: form } = await webviewTitled(page, 'Report: Course pages time out');
+    await form.locator('#followUps li').first().waitFor();
+    return form;
+  }
+
+  it('keeps what was typed and a follow-up staged but not saved when the report tab is closed, until saved', async () => {
+    const { page } = workbench;
+    let form = (await webviewTitled(page, 'Report: Course pages time out')).frame;
+    await form
+      .locator('#summary')
+      .fill('Course pages timed out for 40 min after the cache expired');
+    await form.locator('#rootCause').fill('Every course cache entry expired at 02:00 at once');
+    await form.locator('#newFollowUp').fill('Stagger cache expiry');
+    await form.locator('#newOwner').fill('lee');
+    await form.locator('#addFollowUp').click();
+    await form.locator('#added li', { hasText: 'Stagger cache expiry' }).waitFor();
+    await form.locator('#newFollowUp').fill('Page on the cache hit ratio');
+    await form.locator('#newOwner').fill('kim');
+    await closeReport(form);
+
+    form = await reopenReport();
+    await form.locator('#restored').waitFor();
+    assert.match(
+      (await form.locator('#restored').textContent()) ?? '',
+      /Unsaved changes from (\d{4}-\d{2}-\d{2} )?\d{2}:\d{2} restored\.\s*Discard/,
+    );
+    assert.equal(
+      await form.locator('#summary').inputValue(),
+      'Course pages timed out for 40 min after the cache expired',
+    );
+    assert.equal(
+      await form.locator('#rootCause').inputValue(),
+      'Every course cache entry expired at 02:00 at once',
+    );
+    await form.locator('#added li', { hasText: 'Stagger cache expiry' }).waitFor();
+    assert.equal(await form.locator('#newFollowUp').inputValue(), 'Page on the cache hit ratio');
+    assert.equal(await form.locator('#newOwner').inputValue(), 'kim');
+    await page.screenshot({ path: join(SCREENSHOTS, 'report-draft-restored.png') });
+
+    // A follow-up still being typed is not part of a save, so it would stay a draft: not added.
+    await form.locator('#newFollowUp').fill('');
+    await form.locator('#newOwner').fill('');
+    await form.locator('#save').click();
+    await form.locator('#outcome', { hasText: 'Saved: 2 change(s)' }).waitFor();
+    assert.equal(await form.locator('#restored').isVisible(), false);
+    const incident = (await store.get(incidentId))!;
+    assert.equal(incident.summary, 'Course pages timed out for 40 min after the cache expired');
+    assert.ok(incident.followUps.some((followUp) => followUp.text === 'Stagger cache expiry'));
+    await closeReport(form);
+
+    form = await reopenReport();
+    assert.equal(
+      await form.locator('#summary').inputValue(),
+      'Course pages timed out for 40 min after the cache expired',
+    );
+    await form.locator('#followUps li', { hasText: 'Stagger cache expiry' }).waitFor();
+    assert.equal(await form.locator('#added li').count(), 0);
+    assert.equal(await form.locator('#newFollowUp').inputValue(), '');
+    assert.equal(await form.locator('#restored').isVisible(), false);
+  });
+
+  it('shows the saved report again when a restored draft is discarded', async () => {
+    const { page } = workbench;
+    let form = (await webviewTitled(page, 'Report: Course pages time out')).frame;
+    await form.locator('#rootCause').fill('Not sure any more');
+    await closeReport(form);
+
+    form = await reopenReport();
+    await form.locator('#restored').waitFor();
+    assert.equal(await form.locator('#rootCause').inputValue(), 'Not sure any more');
+    await form.getByRole('button', { name: 'Discard' }).click();
+    assert.equal(
+      await form.locator('#rootCause').inputValue(),
+      'Every course cache entry expired at 02:00 at once',
+    );
+    assert.equal(await form.locator('#restored').isVisible(), false);
+    await closeReport(form);
+
+    form = await reopenReport();
+    assert.equal(
+      await form.locator('#rootCause').inputValue(),
+      'Every course cache entry expired at 02:00 at once',
+    );
+    assert.equal(await form.locator('#restored').isVisible(), false);
   });
 });

@@ -47,6 +47,37 @@ export const ReportSchema = v.object({
 });
 export type Report = v.InferOutput<typeof ReportSchema>;
 
+/**
+ * A string as the form holds it, untrimmed. A draft keeps exactly what was typed, so the cap only
+ * keeps a runaway page from filling the workspace state; the form's own limits apply on saving.
+ */
+const typed = v.pipe(v.string(), v.maxLength(20_000));
+const typedList = <T extends v.GenericSchema>(item: T) => v.pipe(v.array(item), v.maxLength(500));
+const TypedFollowUpSchema = v.object({ text: typed, owner: typed, due: typed });
+
+/**
+ * What is typed in the form and not saved yet, as the page holds it: any field of the report
+ * (one left out is as saved), the follow-ups staged with Add, ticks and removals, and the
+ * follow-up still being typed. Kept by the extension so that closing the tab loses nothing.
+ */
+export const ReportDraftSchema = v.object({
+  services: v.optional(typedList(typed)),
+  usersImpacted: v.optional(typed),
+  dataAtRisk: v.optional(v.picklist(['no', 'unknown', 'yes'])),
+  impact: v.optional(typed),
+  summary: v.optional(typed),
+  rootCause: v.optional(typed),
+  /** Follow-ups staged with Add, not saved yet. */
+  newFollowUps: v.optional(typedList(TypedFollowUpSchema)),
+  /** Ids of existing follow-ups ticked done, not saved yet. */
+  done: v.optional(typedList(typed)),
+  /** Ids of existing follow-ups marked for removal, not saved yet. */
+  removed: v.optional(typedList(typed)),
+  /** The follow-up being typed, not added yet. */
+  pending: v.optional(TypedFollowUpSchema),
+});
+export type ReportDraft = v.InferOutput<typeof ReportDraftSchema>;
+
 /** A follow-up as the form lists it. */
 export interface FollowUpRow {
   id: string;
@@ -69,6 +100,15 @@ export type ToReport =
       followUps: FollowUpRow[];
       /** The 48-hour post-incident deadline in words, once resolved: `due in 41 h, by …`. */
       deadline?: string;
+      /**
+       * What was typed and not saved when the form was last open, if anything: the page shows
+       * it instead of the saved report unless it holds what was typed itself (a hidden tab).
+       */
+      draft?: {
+        values: ReportDraft;
+        /** When it was last typed in, in words: `03:12`, or `2026-12-02 23:40` on another day. */
+        when: string;
+      };
     }
   | { type: 'saved'; changes: number }
   | { type: 'failed'; message: string };
@@ -77,5 +117,9 @@ export type ToReport =
 export const FromReportSchema = v.variant('type', [
   v.object({ type: v.literal('ready') }),
   v.object({ type: v.literal('save'), report: ReportSchema }),
+  /** What is typed and not saved yet, sent as it changes (debounced) and when the page goes. */
+  v.object({ type: v.literal('draft'), draft: ReportDraftSchema }),
+  /** Discard was clicked: the restored draft is dropped and the saved report shown. */
+  v.object({ type: v.literal('discard') }),
 ]);
 export type FromReport = v.InferInput<typeof FromReportSchema>;

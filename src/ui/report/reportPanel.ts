@@ -10,21 +10,26 @@ import { postIncidentDeadline } from '../../incident/postIncident';
 import { timeZone } from '../settings';
 import { renderPage, webviewOptions } from '../webviewHtml';
 import { FromReportSchema, type ToReport } from './protocol';
+import { draftTimeText, savedDataAtRisk, type ReportDrafts } from './reportDrafts';
 import { reportEvents } from './reportEvents';
 
 /**
  * `FreeLMS: Open Incident Report`: the incident's scope, impact, summary, root cause and
  * follow-ups in one form. Saving writes only what changed to the journal, so the timeline and
- * the postmortem follow. One form per incident.
+ * the postmortem follow. One form per incident. What is typed and not saved yet is kept as a
+ * draft (see `ReportDrafts`) and offered again when the form is next opened.
  */
 export class ReportPanel implements vscode.Disposable {
   private static readonly open = new Map<string, ReportPanel>();
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
+  /** Messages are handled one at a time, so a draft sent just before Save is not kept after it. */
+  private handling: Promise<void> = Promise.resolve();
 
   static async show(
     extensionUri: vscode.Uri,
     store: IncidentStore,
+    drafts: ReportDrafts,
     incidentId: string,
     log: Log,
   ): Promise<void> {
@@ -40,30 +45,40 @@ export class ReportPanel implements vscode.Disposable {
       vscode.ViewColumn.Active,
       webviewOptions(extensionUri),
     );
-    ReportPanel.open.set(incidentId, new ReportPanel(panel, store, incidentId, log));
+    ReportPanel.open.set(incidentId, new ReportPanel(panel, store, drafts, incidentId, log));
+    void drafts.prune(async (id) => (await store.get(id)) !== undefined);
     panel.webview.html = await renderPage(panel.webview, extensionUri, 'report');
   }
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly store: IncidentStore,
+    private readonly drafts: ReportDrafts,
     private readonly incidentId: string,
     private readonly log: Log,
   ) {
     panel.iconPath = new vscode.ThemeIcon('notebook');
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
+      panel.webview.onDidReceiveMessage((message: unknown) => this.enqueue(message)),
       // A follow-up added, done or removed elsewhere (a command, the view, a saved postmortem)
       // shows at once; what is being typed stays, kept by the page.
       store.onDidChange((id) => {
-        if (id === incidentId) void this.receive({ type: 'ready' });
+        if (id === incidentId) this.enqueue({ type: 'ready' });
       }),
     );
   }
 
   private post(message: ToReport): void {
     if (!this.disposed) void this.panel.webview.postMessage(message);
+  }
+
+  private enqueue(message: unknown): void {
+    this.handling = this.handling
+      .then(() => this.receive(message))
+      .catch((error: unknown) =>
+        this.log.warn(`the incident report failed a step: ${(error as Error).message}`),
+      );
   }
 
   private async receive(raw: unknown): Promise<void> {
@@ -82,7 +97,17 @@ export class ReportPanel implements vscode.Disposable {
       });
       return;
     }
+    if (parsed.output.type === 'draft') {
+      // Never logged: a draft may hold anything pasted in, a secret included.
+      await this.drafts.keep(incident, parsed.output.draft);
+      return;
+    }
+    if (parsed.output.type === 'discard') {
+      await this.drafts.clear(incident.id);
+      return;
+    }
     if (parsed.output.type === 'ready') {
+      const draft = await this.drafts.restore(incident);
       this.post({
         type: 'init',
         incidentId: incident.id,
@@ -90,9 +115,7 @@ export class ReportPanel implements vscode.Disposable {
         report: {
           services: incident.services,
           usersImpacted: incident.usersImpacted ?? '',
-          dataAtRisk:
-            (['no', 'unknown', 'yes'] as const).find((value) => value === incident.dataAtRisk) ??
-            'unknown',
+          dataAtRisk: savedDataAtRisk(incident),
           impact: incident.impact ?? '',
           summary: incident.summary ?? '',
           rootCause: incident.rootCause ?? '',
@@ -106,12 +129,17 @@ export class ReportPanel implements vscode.Disposable {
           issueUrl: followUp.issueUrl,
         })),
         deadline: deadlineText(incident),
+        ...(draft && {
+          draft: { values: draft.values, when: draftTimeText(draft.at, new Date(), timeZone()) },
+        }),
       });
       return;
     }
     try {
       const events = reportEvents(incident, parsed.output.report, userInfo().username);
       if (events.length) await this.store.append(incident.id, events);
+      // The page sends back what it still holds unsaved (a follow-up half typed) after this.
+      await this.drafts.clear(incident.id);
       this.post({ type: 'saved', changes: events.length });
       // Show the follow-ups as the journal now has them, with their ids for ticking.
       await this.receive({ type: 'ready' });
