@@ -107,17 +107,24 @@ export function measuredAnything(observation: WatchObservation): boolean {
 }
 
 /**
- * The subjects this round measured and found nothing wrong with: seen recovered. What could
- * not be measured is not recovered: an endpoint that gave no answer says nothing either way.
+ * The subjects this round measured and found well: seen recovered. What could not be measured
+ * is not recovered: an endpoint that gave no answer says nothing either way. A service is well
+ * only when fully ready with no pod failing: a rollout explains a short count, so that is no
+ * regression, but nor is it a recovery. A crash-looping pod is briefly Running, not ready,
+ * between two crashes; counting that round as a recovery would report one break twice.
  */
 export function recoveredSubjects(
   observation: WatchObservation,
   problems: readonly WatchProblem[],
 ): string[] {
   const broken = new Set(problems.map((problem) => subjectOf(problem.key)));
+  const well = (service: ServiceObservation) =>
+    service.workload !== undefined &&
+    service.workload.ready >= service.workload.desired &&
+    service.failingPods.length === 0;
   const measured = [
     ...(observation.health ? ['health'] : []),
-    ...(observation.services ?? []).map((service) => serviceSubject(service.service)),
+    ...(observation.services ?? []).filter(well).map((service) => serviceSubject(service.service)),
   ];
   return measured.filter((subject) => !broken.has(subject));
 }

@@ -267,6 +267,21 @@ describe('the monitoring watch', () => {
       assert.deepEqual(newRegressions(again.incident.watch!, [pods], recoveredAt), []);
     });
 
+    it('does not take a crash-looping pod, briefly Running between two crashes, as the service’s recovery', () => {
+      // The new image rolls out: one pod restarted and Running, not ready; nothing failing.
+      const betweenCrashes = observation({
+        services: [
+          {
+            ...healthy(),
+            workload: { ready: 2, desired: 3, rollout: 'progressing' },
+            failingPods: [],
+          },
+        ],
+      });
+      assert.deepEqual(problemsOf(betweenCrashes), [], 'a rollout explains the short count');
+      assert.deepEqual(recoveredSubjects(betweenCrashes, []), ['health']);
+    });
+
     it('does not take a round that could not measure a subject as its recovery', () => {
       const unreachable = observation({ health: undefined, services: undefined });
       assert.deepEqual(recoveredSubjects(unreachable, []), []);
