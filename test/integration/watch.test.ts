@@ -239,14 +239,27 @@ describe('the monitoring watch against the sandbox', function () {
     assert.equal(watch.outcome, 'unobserved');
 
     // Watch Again, as the unobserved alert offers it: monitoring again starts a new watch.
-    await vscode.commands.executeCommand(Commands.updateStatus, {
+    const watchAgain = {
       incidentId: id,
       status: 'monitoring',
       note: 'Watching again',
-    });
+      watchId: watch.id,
+    };
+    await vscode.commands.executeCommand(Commands.updateStatus, watchAgain);
     const again = (await store.get(id))!.watch!;
     assert.notEqual(again.id, watch.id);
     assert.equal(again.state, 'running');
+
+    // The same button clicked again, from the old alert: the newer watch is left alone.
+    const statusChanges = async () =>
+      (await store.get(id))!.events.filter((e) => e.type === 'status.changed').length;
+    const before = await statusChanges();
+    assert.equal(
+      await vscode.commands.executeCommand(Commands.updateStatus, watchAgain),
+      undefined,
+    );
+    assert.equal(await statusChanges(), before);
+    assert.equal((await store.get(id))!.watch!.id, again.id);
   });
 
   it('starts no timer when it is disposed while it still reads the journals', async () => {

@@ -3,6 +3,12 @@ import { userInfo } from 'node:os';
 import * as vscode from 'vscode';
 
 import { appendOnce } from '../../incident/appendOnce';
+import { formatTime } from '../../incident/describe';
+import {
+  leaveMonitoringDecision,
+  staleText,
+  type StaleReason,
+} from '../../incident/leaveMonitoring';
 import {
   ROLE_TITLES,
   SEVERITIES,
@@ -13,6 +19,7 @@ import {
 } from '../../incident/model';
 import type { IncidentStore } from '../../incident/store';
 import { RESPONSE_TARGET_TEXT } from '../../incident/timers';
+import { timeZone } from '../settings';
 import { monitoringEvent, watchSettings } from '../watch/watchSettings';
 import { resolveIncident, type IncidentArgument } from './pickIncident';
 
@@ -127,7 +134,15 @@ function changesStatus(incident: Incident, status: IncidentStatus): boolean {
 
 export async function updateStatus(
   store: IncidentStore,
-  argument?: WithIncident<{ status: Exclude<IncidentStatus, 'resolved'>; note: string }>,
+  argument?: WithIncident<{
+    status: Exclude<IncidentStatus, 'resolved'>;
+    note: string;
+    /**
+     * Act only while this watch is still the incident's and it is still monitoring: a button of
+     * an alert about that watch (Watch Again) must not act on a newer state.
+     */
+    watchId: string;
+  }>,
 ) {
   const incident = await resolveIncident(store, argument);
   if (!incident) return undefined;
@@ -152,12 +167,20 @@ export async function updateStatus(
       : ({ type: 'status.changed', status, note: argument?.note, by: me() } as const);
   // Decided on the journal as it is now: the incident may have been resolved, or moved to this
   // status, since the pick; a resolved one would still post the change to Slack and PagerDuty.
-  const { written, incident: now } = await appendOnce(store, incident.id, (fresh) =>
-    fresh.status === 'resolved' || !changesStatus(fresh, status) ? [] : [change],
-  );
+  let stale: StaleReason | undefined;
+  const { written, incident: now } = await appendOnce(store, incident.id, (fresh) => {
+    const decision =
+      argument?.watchId === undefined
+        ? undefined
+        : leaveMonitoringDecision(fresh, argument.watchId, { running: false });
+    if (decision && !decision.act) stale = decision.why;
+    return stale || fresh.status === 'resolved' || !changesStatus(fresh, status) ? [] : [change];
+  });
   if (written.length === 0) {
     void vscode.window.showInformationMessage(
-      `Nothing was changed: ${incident.id} is already ${now?.status ?? 'gone'}.`,
+      now && stale
+        ? `Nothing was changed: ${staleText(now, stale, (iso) => formatTime(iso, timeZone(), 'HH:mm'))}.`
+        : `Nothing was changed: ${incident.id} is already ${now?.status ?? 'gone'}.`,
     );
     return undefined;
   }

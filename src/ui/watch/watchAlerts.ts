@@ -2,13 +2,19 @@ import * as vscode from 'vscode';
 
 import { withoutLinks } from '../../common/notificationText';
 
+import { formatTime } from '../../incident/describe';
 import type { Incident, WatchEndedEvent, WatchRegressedEvent } from '../../incident/model';
+import { leaveMonitoringDecision, staleText } from '../../incident/leaveMonitoring';
 import type { IncidentStore } from '../../incident/store';
 import { minutesText } from '../../incident/watch';
 import { Commands } from '../ids';
 import { showError } from '../mitigation/shared';
+import { timeZone } from '../settings';
 import { reopenMitigation } from './stopWatchCommand';
 import type { WatchAlerts } from './watchService';
+
+/** `14:05` in the team's time zone. */
+const hhmm = (iso: string) => formatTime(iso, timeZone(), 'HH:mm');
 
 const REOPEN = 'Reopen Mitigation';
 const SHOW_LOGS = 'Show Logs';
@@ -90,10 +96,22 @@ export const watchAlerts = (store: IncidentStore): WatchAlerts => ({
             RESOLVE,
             incident,
             'Run FreeLMS: Resolve Incident again (anything you typed is filled in).',
-            () =>
-              vscode.commands.executeCommand(Commands.resolveIncident, {
+            async () => {
+              // Offered for this clean watch: not once a newer watch or a status change followed.
+              const fresh = await store.get(incident.id);
+              const decision =
+                fresh && leaveMonitoringDecision(fresh, watch.id, { running: false });
+              if (fresh && decision && !decision.act) {
+                void vscode.window.showInformationMessage(
+                  `Not resolving from this notification: ${staleText(fresh, decision.why, hhmm)}. ` +
+                    'Check the incident, then run FreeLMS: Resolve Incident.',
+                );
+                return;
+              }
+              await vscode.commands.executeCommand(Commands.resolveIncident, {
                 incidentId: incident.id,
-              }),
+              });
+            },
           );
       });
       return;
@@ -135,6 +153,7 @@ export const watchAlerts = (store: IncidentStore): WatchAlerts => ({
               incidentId: incident.id,
               status: 'monitoring',
               note: `Watching again: the last watch ended unobserved (${event.summary})`,
+              watchId: event.watchId,
             }),
           );
         else if (choice === SHOW_DETAILS)
