@@ -31,9 +31,13 @@ const SECRETS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(Bearer|Token token=)\s*[A-Za-z0-9._~+/=-]{6,}/gi, '$1 ***'],
   // password=…, "password": "…", token: … in URLs, JSON or key-value text.
   [/((?:password|passwd|token|secret|api[_-]?key)["']?\s*[:=]\s*["']?)[^\s"'&,}]+/gi, '$1***'],
-  // "the password hunter2", "--password s3cret!": a word after "password" that has a digit or a
-  // symbol in it, as secrets do and the words of a sentence ("password reset") do not.
-  [/(\bpass(?:word|wd|phrase)\s+(?:is\s+)?)(?=[^\s"'&,}]*[0-9!@#$%^&*+=?~])[^\s"'&,}]+/gi, '$1***'],
+  // "the password hunter2", "pw hunter2;", "--password s3cret!": a word after "password" (or
+  // pw, pwd) with a digit or a symbol in it, as secrets have and the words of a sentence
+  // ("password reset") do not. A closing ; or , stays.
+  [
+    /(\b(?:pass(?:word|wd|phrase)|pwd?)\s+(?:is\s+)?)(?=[^\s"'&,;}]*[0-9!@#$%^&*+=?~])[^\s"'&,;}]+/gi,
+    '$1***',
+  ],
   // Credentials in URLs: scheme://user:password@host.
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:)[^@\s/]+(@)/gi, '$1***$2'],
 ];

@@ -44,6 +44,7 @@ describe('log redaction', () => {
       './smoke.sh --password *** --quick',
     );
     assert.equal(redact('the password is Tr0ub4dor'), 'the password is ***');
+    assert.equal(redact('pw hunter2; Password: x'), 'pw ***; Password: ***');
     const sentence = 'Fix the password reset page and the passphrase prompt';
     assert.equal(redact(sentence), sentence);
   });
