@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 
 import { planDeliveries } from '../../incident/deliveries';
 import { formatTime } from '../../incident/describe';
-import type { Incident, IncidentStatus, ResolvedEvent } from '../../incident/model';
+import type { Incident, ResolvedEvent } from '../../incident/model';
 import {
   askedOn,
   recordResolution,
@@ -87,7 +87,7 @@ export async function resolveIncidentCommand(store: IncidentStore, argument?: Re
   if (!scripted) {
     const answer = await vscode.window.showWarningMessage(
       `Resolve ${incident.severity} "${incident.title}"?`,
-      { modal: true, detail: resolveDetail(incident.status, left) },
+      { modal: true, detail: resolveDetail(incident, left) },
       'Resolve',
     );
     if (answer !== 'Resolve') return undefined;
@@ -258,10 +258,18 @@ function offerAsNote(
     });
 }
 
-function resolveDetail(status: IncidentStatus, left: string): string {
+function resolveDetail(incident: Incident, left: string): string {
+  const { status, watch } = incident;
   if (left) {
     return `The monitoring watch still has ${left}. Resolving now ends it early: you will be asked why.`;
   }
+  if (status === 'monitoring' && watch?.outcome === 'regressed')
+    return (
+      `The last monitoring watch ended with ${watch.regressions.length} regression(s) (last: ` +
+      `${watch.regressions.at(-1)?.summary}). Resolving ends the incident for everyone.`
+    );
+  if (status === 'monitoring' && watch?.outcome === 'unobserved')
+    return 'The last monitoring watch ended unobserved: nothing says the fix held. Resolving ends the incident for everyone.';
   return status === 'monitoring'
     ? 'The fix is being monitored. Resolving ends the incident for everyone.'
     : `The incident is ${status}, not monitoring: the runbook asks for ${watchSettings().minutes} minutes of monitoring first.`;
