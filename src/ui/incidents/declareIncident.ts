@@ -115,15 +115,27 @@ export function declareFromForm(
     // The incident exists once it is journaled; the form goes on showing the deliveries as the
     // outbox makes them, however long a rate limit or an outage holds them.
     if (followed.length)
-      void follow(incident.id, followed, delivery, () => report(steps), followMs);
+      void follow(
+        incident.id,
+        followed,
+        [delivery, store],
+        delivery,
+        () => report(steps),
+        followMs,
+      );
     return incident.id;
   };
 }
 
-/** Updates the steps from the outbox's deliveries until they settle or `followMs` passes. */
+/**
+ * Updates the steps from the outbox's deliveries until they settle or `followMs` passes. They
+ * are read from the journal, so they change when this window's outbox delivers and when the
+ * journal changes: another window open on the workspace may be the one that delivers.
+ */
 async function follow(
   id: string,
   followed: Followed[],
+  sources: ReadonlyArray<Pick<DeclareDelivery, 'onDidChange'>>,
   delivery: DeclareDelivery,
   report: () => void,
   followMs: number,
@@ -142,16 +154,18 @@ async function follow(
     report();
     if (settled.every(Boolean)) done();
   };
-  const subscription = delivery.onDidChange((changed) => {
-    if (changed === id) void update();
-  });
+  const subscriptions = sources.map((source) =>
+    source.onDidChange((changed) => {
+      if (changed === id) void update();
+    }),
+  );
   const timer = setTimeout(done, followMs);
   try {
     await update();
     await finished;
   } finally {
     clearTimeout(timer);
-    subscription.dispose();
+    for (const subscription of subscriptions) subscription.dispose();
   }
 }
 
