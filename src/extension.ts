@@ -247,6 +247,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<FreeLm
   return { activationMs, store, cluster, delivery };
 }
 
-export function deactivate(): void {
-  // Everything is disposed through `context.subscriptions`.
+export async function deactivate(): Promise<void> {
+  // Everything else is disposed through `context.subscriptions`. An open Incident Report writes
+  // the draft it holds first, so a window closed just after typing keeps the last keystrokes.
+  await ReportPanel.disposeAll();
 }

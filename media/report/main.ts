@@ -33,9 +33,6 @@ interface PageState extends ReportDraft {
   restoredFrom?: string;
 }
 
-/** How long typing pauses before the draft goes to the extension. */
-const SEND_DRAFT_AFTER_MS = 300;
-
 const vscode = acquireVsCodeApi<PageState>();
 const { restoredFrom: keptFrom, ...kept } = vscode.getState() ?? {};
 /** What is typed and not saved yet. */
@@ -46,7 +43,6 @@ let restoredFrom = keptFrom;
  * copy of it is no newer; a newly opened form starts from the extension's.
  */
 let seeded = vscode.getState() !== undefined;
-let sendTimer: ReturnType<typeof setTimeout> | undefined;
 /** The incident's follow-ups as the extension last sent them. */
 let recorded: FollowUpRow[] = [];
 /** The report as saved, as the extension last sent it, for Discard. */
@@ -82,22 +78,15 @@ function readPending(): NewFollowUp {
   };
 }
 
-function sendDraft(): void {
-  clearTimeout(sendTimer);
-  sendTimer = undefined;
-  vscode.postMessage({ type: 'draft', draft });
-}
-
-/** Sends a draft still waiting for typing to pause, as the page is about to go. */
-function flushDraft(): void {
-  if (sendTimer !== undefined) sendDraft();
-}
-
-/** Keeps the draft in the webview state now, and with the extension once typing pauses. */
+/**
+ * Keeps the draft in the webview state and sends it to the extension, both at once, on every
+ * change: a message is cheap, and the page has no later moment it can count on. Closing the tab
+ * (Ctrl+W) ends the page with no message of its own reaching the extension, so a draft held back
+ * here, even for a moment, would lose the last keystrokes typed.
+ */
 function persist(): void {
   vscode.setState(restoredFrom ? { ...draft, restoredFrom } : draft);
-  clearTimeout(sendTimer);
-  sendTimer = setTimeout(sendDraft, SEND_DRAFT_AFTER_MS);
+  vscode.postMessage({ type: 'draft', draft });
 }
 
 function remember(): void {
@@ -237,8 +226,6 @@ for (const id of Object.values(pendingFields)) {
 }
 
 $('discard').addEventListener('click', () => {
-  clearTimeout(sendTimer);
-  sendTimer = undefined;
   draft = {};
   restoredFrom = undefined;
   vscode.setState(draft);
@@ -250,16 +237,8 @@ $('discard').addEventListener('click', () => {
   $('newFollowUp-error').textContent = '';
 });
 
-// Closing the tab ends the page: what was typed in the last 300 ms goes now. VS Code may have
-// let go of the panel by then, so those last keystrokes can still be lost; all before are kept.
-window.addEventListener('pagehide', flushDraft);
-document.addEventListener('visibilitychange', () => {
-  if (document.visibilityState === 'hidden') flushDraft();
-});
-
 $('report').addEventListener('submit', (event) => {
   event.preventDefault();
-  flushDraft();
   $<HTMLButtonElement>('save').disabled = true;
   $('outcome').textContent = 'Saving…';
   vscode.postMessage({ type: 'save', report: read() });

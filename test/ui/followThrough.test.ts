@@ -156,9 +156,14 @@ describe('after the incident, as the responders see it', function () {
   /** Closes the report's tab as a responder does, with Ctrl+W from inside the form. */
   async function closeReport(form: FrameLocator): Promise<void> {
     const { page } = workbench;
-    // The draft goes to the extension once typing pauses for 300 ms; leave it time to arrive.
+    // A pause before closing, as a responder leaves one; the last test closes without it.
     await page.waitForTimeout(1500);
     await form.locator('#summary').focus();
+    await pressCtrlW();
+  }
+
+  async function pressCtrlW(): Promise<void> {
+    const { page } = workbench;
     await page.keyboard.press('Control+W');
     await page.locator('.tab', { hasText: 'Report: Course pages time out' }).waitFor({
       state: 'detached',
@@ -227,6 +232,24 @@ describe('after the incident, as the responders see it', function () {
     assert.equal(await form.locator('#added li').count(), 0);
     assert.equal(await form.locator('#newFollowUp').inputValue(), '');
     assert.equal(await form.locator('#restored').isVisible(), false);
+
+    // The last keystrokes, typed right before Ctrl+W with no pause at all, are kept too.
+    await form.locator('#summary').focus();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' Last sentence.');
+    await pressCtrlW();
+
+    form = await reopenReport();
+    await form.locator('#restored').waitFor();
+    assert.equal(
+      await form.locator('#summary').inputValue(),
+      'Course pages timed out for 40 min after the cache expired Last sentence.',
+    );
+    await form.getByRole('button', { name: 'Discard' }).click();
+    assert.equal(
+      await form.locator('#summary').inputValue(),
+      'Course pages timed out for 40 min after the cache expired',
+    );
   });
 
   it('shows the saved report again when a restored draft is discarded', async () => {

@@ -117,7 +117,10 @@ export type ToReport =
 export const FromReportSchema = v.variant('type', [
   v.object({ type: v.literal('ready') }),
   v.object({ type: v.literal('save'), report: ReportSchema }),
-  /** What is typed and not saved yet, sent as it changes (debounced) and when the page goes. */
+  /**
+   * What is typed and not saved yet, sent on every change: the extension holds the latest at once
+   * and writes it to the workspace state shortly after, or as soon as the tab is closed.
+   */
   v.object({ type: v.literal('draft'), draft: ReportDraftSchema }),
   /** Discard was clicked: the restored draft is dropped and the saved report shown. */
   v.object({ type: v.literal('discard') }),

@@ -9,7 +9,8 @@ import type { IncidentStore } from '../../incident/store';
 import { postIncidentDeadline } from '../../incident/postIncident';
 import { timeZone } from '../settings';
 import { renderPage, webviewOptions } from '../webviewHtml';
-import { FromReportSchema, type ToReport } from './protocol';
+import { DraftWriter } from './draftWriter';
+import { FromReportSchema, type ReportDraft, type ToReport } from './protocol';
 import { draftTimeText, savedDataAtRisk, type ReportDrafts } from './reportDrafts';
 import { reportEvents } from './reportEvents';
 
@@ -17,7 +18,9 @@ import { reportEvents } from './reportEvents';
  * `FreeLMS: Open Incident Report`: the incident's scope, impact, summary, root cause and
  * follow-ups in one form. Saving writes only what changed to the journal, so the timeline and
  * the postmortem follow. One form per incident. What is typed and not saved yet is kept as a
- * draft (see `ReportDrafts`) and offered again when the form is next opened.
+ * draft (see `ReportDrafts`) and offered again when the form is next opened: the page sends every
+ * change, the panel holds the latest and writes it shortly after (see `DraftWriter`), and at once
+ * when the tab is closed or the extension deactivates.
  */
 export class ReportPanel implements vscode.Disposable {
   private static readonly open = new Map<string, ReportPanel>();
@@ -25,6 +28,20 @@ export class ReportPanel implements vscode.Disposable {
   private disposed = false;
   /** Messages are handled one at a time, so a draft sent just before Save is not kept after it. */
   private handling: Promise<void> = Promise.resolve();
+  /** The latest draft the page sent, written to the workspace state shortly after. */
+  private readonly draft: DraftWriter<ReportDraft>;
+  /** Once disposed: resolves when the draft held then is written. */
+  private closed: Promise<void> | undefined;
+
+  /**
+   * Closes every open report, as the extension deactivates, and resolves once the drafts they
+   * held are written.
+   */
+  static async disposeAll(): Promise<void> {
+    const panels = [...ReportPanel.open.values()];
+    for (const panel of panels) panel.dispose();
+    await Promise.all(panels.map((panel) => panel.closed));
+  }
 
   static async show(
     extensionUri: vscode.Uri,
@@ -58,6 +75,15 @@ export class ReportPanel implements vscode.Disposable {
     private readonly log: Log,
   ) {
     panel.iconPath = new vscode.ThemeIcon('notebook');
+    this.draft = new DraftWriter(
+      async (values) => {
+        const incident = await this.store.get(this.incidentId);
+        if (incident) await this.drafts.keep(incident, values);
+      },
+      // The error is the workspace state's or the journal's; the draft itself is never logged.
+      (error: unknown) =>
+        this.log.warn(`the incident report's draft was not kept: ${(error as Error).message}`),
+    );
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((message: unknown) => this.enqueue(message)),
@@ -89,6 +115,17 @@ export class ReportPanel implements vscode.Disposable {
       );
       return;
     }
+    if (parsed.output.type === 'draft') {
+      // Held at once, so closing the tab right after still keeps it; written shortly after.
+      // Never logged: a draft may hold anything pasted in, a secret included.
+      this.draft.hold(parsed.output.draft);
+      return;
+    }
+    if (parsed.output.type === 'discard') {
+      await this.draft.drop();
+      await this.drafts.clear(this.incidentId);
+      return;
+    }
     const incident = await this.store.get(this.incidentId);
     if (!incident) {
       this.post({
@@ -97,16 +134,9 @@ export class ReportPanel implements vscode.Disposable {
       });
       return;
     }
-    if (parsed.output.type === 'draft') {
-      // Never logged: a draft may hold anything pasted in, a secret included.
-      await this.drafts.keep(incident, parsed.output.draft);
-      return;
-    }
-    if (parsed.output.type === 'discard') {
-      await this.drafts.clear(incident.id);
-      return;
-    }
     if (parsed.output.type === 'ready') {
+      // The draft restored is the latest: one held and not written yet is written first.
+      await this.draft.flush();
       const draft = await this.drafts.restore(incident);
       this.post({
         type: 'init',
@@ -138,7 +168,9 @@ export class ReportPanel implements vscode.Disposable {
     try {
       const events = reportEvents(incident, parsed.output.report, userInfo().username);
       if (events.length) await this.store.append(incident.id, events);
-      // The page sends back what it still holds unsaved (a follow-up half typed) after this.
+      // The page sends back what it still holds unsaved (a follow-up half typed) after this. A
+      // draft sent before the Save is dropped, held or being written, so none outlives it.
+      await this.draft.drop();
       await this.drafts.clear(incident.id);
       this.post({ type: 'saved', changes: events.length });
       // Show the follow-ups as the journal now has them, with their ids for ticking.
@@ -154,6 +186,9 @@ export class ReportPanel implements vscode.Disposable {
     ReportPanel.open.delete(this.incidentId);
     this.panel.dispose();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
+    // The tab is gone, but what was typed up to its last keystroke is kept: the held draft is
+    // written now, after the messages already received, so a Save among them still clears it.
+    this.closed = this.handling.then(() => this.draft.flush());
   }
 }
 
