@@ -2,9 +2,15 @@ import { join } from 'node:path';
 
 import * as vscode from 'vscode';
 
+import { formatTime } from '../incident/describe';
 import type { TimerConfig } from '../incident/timers';
 import { DEFAULT_WORKING_HOURS } from '../incident/timers';
 import { SETTINGS_SECTION } from './ids';
+
+/** `14:05`: an instant as a clock in the team's time zone, for messages about today. */
+export function clockTime(iso: string): string {
+  return formatTime(iso, timeZone(), 'HH:mm');
+}
 
 /** The setting's value last warned about, so a wrong zone is said once, not on every redraw. */
 let warnedZone: string | undefined;

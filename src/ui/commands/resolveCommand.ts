@@ -3,7 +3,6 @@ import { userInfo } from 'node:os';
 import * as vscode from 'vscode';
 
 import { planDeliveries } from '../../incident/deliveries';
-import { formatTime } from '../../incident/describe';
 import type { Incident, ResolvedEvent } from '../../incident/model';
 import {
   askedOn,
@@ -15,7 +14,7 @@ import {
 import type { IncidentStore } from '../../incident/store';
 import { countdown } from '../../incident/watch';
 import { Commands } from '../ids';
-import { timeZone } from '../settings';
+import { clockTime } from '../settings';
 import { watchSettings } from '../watch/watchSettings';
 import { resolveIncident, type IncidentArgument } from './pickIncident';
 
@@ -197,14 +196,13 @@ async function recordTyped(
 function resolvedMeanwhile(incident: Incident): string {
   const first = incident.events.find((event): event is ResolvedEvent => event.type === 'resolved');
   const who = first?.by ? ` by ${first.by}` : '';
-  const when = first ? ` at ${formatTime(first.at, timeZone(), 'HH:mm')}` : '';
+  const when = first ? ` at ${clockTime(first.at)}` : '';
   return `${incident.id} was resolved${who}${when} while you were resolving it: yours was not recorded or sent.`;
 }
 
 function changedMeanwhile(outcome: Extract<ResolveOutcome, { kind: 'changed' }>): string {
   const { incident } = outcome;
-  const at = (event?: { at: string }) =>
-    event ? ` at ${formatTime(event.at, timeZone(), 'HH:mm')}` : '';
+  const at = (event?: { at: string }) => (event ? ` at ${clockTime(event.at)}` : '');
   const by = (event?: { by?: string }) => (event?.by ? ` by ${event.by}` : '');
   const what =
     outcome.reason === 'regressed'

@@ -3,7 +3,6 @@ import { userInfo } from 'node:os';
 import * as vscode from 'vscode';
 
 import { appendOnce } from '../../incident/appendOnce';
-import { formatTime } from '../../incident/describe';
 import {
   leaveMonitoringDecision,
   staleText,
@@ -19,7 +18,7 @@ import {
 } from '../../incident/model';
 import type { IncidentStore } from '../../incident/store';
 import { RESPONSE_TARGET_TEXT } from '../../incident/timers';
-import { timeZone } from '../settings';
+import { clockTime } from '../settings';
 import { monitoringEvent, watchSettings } from '../watch/watchSettings';
 import { resolveIncident, type IncidentArgument } from './pickIncident';
 
@@ -179,7 +178,7 @@ export async function updateStatus(
   if (written.length === 0) {
     void vscode.window.showInformationMessage(
       now && stale
-        ? `Nothing was changed: ${staleText(now, stale, (iso) => formatTime(iso, timeZone(), 'HH:mm'))}.`
+        ? `Nothing was changed: ${staleText(now, stale, clockTime)}.`
         : `Nothing was changed: ${incident.id} is already ${now?.status ?? 'gone'}.`,
     );
     return undefined;

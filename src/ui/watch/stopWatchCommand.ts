@@ -3,12 +3,11 @@ import { userInfo } from 'node:os';
 import * as vscode from 'vscode';
 
 import { appendOnce } from '../../incident/appendOnce';
-import { formatTime } from '../../incident/describe';
 import { leaveMonitoringDecision, staleText } from '../../incident/leaveMonitoring';
 import type { Incident, NewEvent, WatchRegressedEvent } from '../../incident/model';
 import type { IncidentStore } from '../../incident/store';
 import { resolveIncident, type IncidentArgument } from '../commands/pickIncident';
-import { timeZone } from '../settings';
+import { clockTime } from '../settings';
 
 /**
  * `{ incidentId, reason }` stops without prompts; `watchId` (the id of the event that started
@@ -123,9 +122,7 @@ async function leaveMonitoring(
   });
   if (written.length > 0) return true;
   const text =
-    incident && why
-      ? staleText(incident, why, (iso) => formatTime(iso, timeZone(), 'HH:mm'))
-      : `${incidentId} has no journal`;
+    incident && why ? staleText(incident, why, clockTime) : `${incidentId} has no journal`;
   void vscode.window.showInformationMessage(`Nothing was changed: ${text}.`);
   return false;
 }

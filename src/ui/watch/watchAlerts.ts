@@ -2,19 +2,15 @@ import * as vscode from 'vscode';
 
 import { withoutLinks } from '../../common/notificationText';
 
-import { formatTime } from '../../incident/describe';
 import type { Incident, WatchEndedEvent, WatchRegressedEvent } from '../../incident/model';
 import { leaveMonitoringDecision, staleText } from '../../incident/leaveMonitoring';
 import type { IncidentStore } from '../../incident/store';
 import { minutesText } from '../../incident/watch';
 import { Commands } from '../ids';
 import { showError } from '../mitigation/shared';
-import { timeZone } from '../settings';
+import { clockTime } from '../settings';
 import { reopenMitigation } from './stopWatchCommand';
 import type { WatchAlerts } from './watchService';
-
-/** `14:05` in the team's time zone. */
-const hhmm = (iso: string) => formatTime(iso, timeZone(), 'HH:mm');
 
 const REOPEN = 'Reopen Mitigation';
 const SHOW_LOGS = 'Show Logs';
@@ -103,7 +99,7 @@ export const watchAlerts = (store: IncidentStore): WatchAlerts => ({
                 fresh && leaveMonitoringDecision(fresh, watch.id, { running: false });
               if (fresh && decision && !decision.act) {
                 void vscode.window.showInformationMessage(
-                  `Not resolving from this notification: ${staleText(fresh, decision.why, hhmm)}. ` +
+                  `Not resolving from this notification: ${staleText(fresh, decision.why, clockTime)}. ` +
                     'Check the incident, then run FreeLMS: Resolve Incident.',
                 );
                 return;
